@@ -1,0 +1,82 @@
+import type { JsonObject } from './json.ts';
+
+/** Fields every tool event carries: which tool, in which call. */
+interface ToolEventBase {
+  readonly toolName: string;
+  /** The tool call the event belongs to, when the run gave one. */
+  readonly toolCallId: string | undefined;
+}
+
+/** Progress of a tool call or task: `progress` rises; `total` when known. */
+export interface ProgressEvent extends ToolEventBase {
+  readonly type: 'progress';
+  readonly taskId: string | undefined;
+  readonly progress: number;
+  readonly total: number | undefined;
+  readonly message: string | undefined;
+}
+
+/** A server accepted a call as a task; `reference` resumes it later. */
+export interface TaskCreatedEvent extends ToolEventBase {
+  readonly type: 'task-created';
+  readonly taskId: string;
+  readonly status: string;
+  readonly reference: JsonObject;
+}
+
+/** A task's status or status message changed. */
+export interface TaskStatusEvent extends ToolEventBase {
+  readonly type: 'task-status';
+  readonly taskId: string;
+  readonly status: string;
+  readonly statusMessage: string | undefined;
+}
+
+/** Everything a run's event sink may receive. */
+export type ToolEvent = ProgressEvent | TaskCreatedEvent | TaskStatusEvent;
+
+/** The `type` of a {@link ToolEvent}. */
+export type ToolEventType = ToolEvent['type'];
+
+/** A listener for events of one type. */
+export type ToolEventListener<Type extends ToolEventType = ToolEventType> = (
+  event: Extract<ToolEvent, { type: Type }>,
+) => void;
+
+/** Where tools report progress and task status; anything may listen. */
+export interface EventSink {
+  emit(event: ToolEvent): void;
+}
+
+/**
+ * The typed event sink of a run. Listeners run synchronously, in the order events are emitted;
+ * a listener that throws is reported on `console.error` and does not disturb the tool call.
+ */
+export class RunEvents implements EventSink {
+  readonly #listeners = new Map<ToolEventType | '*', Set<(event: ToolEvent) => void>>();
+
+  /** Listens to events of one type, or to all with `'*'`. Returns a function that stops listening. */
+  on<Type extends ToolEventType>(type: Type | '*', listener: ToolEventListener<Type>): () => void {
+    const untyped = listener as (event: ToolEvent) => void;
+    let set = this.#listeners.get(type);
+    if (!set) this.#listeners.set(type, (set = new Set()));
+    set.add(untyped);
+    return () => {
+      set.delete(untyped);
+    };
+  }
+
+  emit(event: ToolEvent): void {
+    for (const key of [event.type, '*'] as const) {
+      const set = this.#listeners.get(key);
+      if (!set) continue;
+      for (const listener of [...set]) {
+        try {
+          listener(event);
+        } catch (error) {
+          console.error(`A listener for '${event.type}' events of tool '${event.toolName}' threw:`, error);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+export {
+  ConnectionLostError,
+  ModelRetry,
+  ProtocolError,
+  TaskCancelledError,
+  TaskDeadlineError,
+  TaskError,
+  type TaskErrorCode,
+  type TaskErrorDetails,
+  TaskExpiredError,
+  TaskFailedError,
+  ToolError,
+  ToolFailed,
+  ToolwrightError,
+  type ToolwrightErrorOptions,
+  UserError,
+} from './errors.ts';
+export {
+  type EventSink,
+  type ProgressEvent,
+  RunEvents,
+  type TaskCreatedEvent,
+  type TaskStatusEvent,
+  type ToolEvent,
+  type ToolEventListener,
+  type ToolEventType,
+} from './events.ts';
+export { type FollowUp, FollowUpQueue } from './follow-ups.ts';
+export { type FunctionTool, FunctionToolset, functionTool } from './function-toolset.ts';
+export {
+  isJsonObject,
+  isPlainObject,
+  type JsonArray,
+  type JsonObject,
+  type JsonValue,
+  jsonEqual,
+  mergeJsonObjects,
+  setOwn,
+  toJsonValue,
+} from './json.ts';
+export { createRunContext, forToolCall, type RunContext, type RunContextOptions } from './run-context.ts';
+export { includesPattern, matchesToolSelector, selectTools, type ToolPredicate, type ToolSelector } from './selectors.ts';
+export {
+  EMPTY_INPUT_SCHEMA,
+  type ToolDefinition,
+  type ToolDefinitionInput,
+  type ToolMetadata,
+  toolDefinition,
+  withToolName,
+} from './tool-definition.ts';
+export {
+  AbstractToolset,
+  assertSameTools,
+  BaseToolset,
+  CombinedToolset,
+  combineToolsets,
+  FilteredToolset,
+  MetadataToolset,
+  type PrepareTools,
+  PreparedToolset,
+  PrefixedToolset,
+  RenamedToolset,
+  type ToolArguments,
+  type Toolset,
+  WrapperToolset,
+} from './toolset.ts';

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Runs a command with the workspace toolchain: Node 22+ and pnpm 11.
+//
+// Usage: node scripts/toolchain.mjs <command> [args...]
+//
+// This file must run on any Node.js 20+ with npm, because it is what a fresh machine runs first.
+// When the machine's Node is older than the toolchain needs, it installs Node 24 and pnpm from the
+// npm registry (the `node-<platform>-<arch>` packages) into `.toolchain/`, a git-ignored folder of
+// this repository, and puts that folder first on PATH for the command. The system Node is untouched.
+// It then installs the workspace dependencies when the lockfile changed since the last install.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIN_NODE_MAJOR = 22;
+const NODE_PACKAGE_VERSION = '24';
+const PNPM_VERSION = '11.28.10';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const toolchainDir = join(root, '.toolchain');
+const isWindows = process.platform === 'win32';
+const binDir = isWindows ? toolchainDir : join(toolchainDir, 'bin');
+
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', shell: isWindows });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function nodeMajor(version) {
+  return Number.parseInt(version.replace(/^v/, '').split('.')[0] ?? '0', 10);
+}
+
+function ensureToolchain() {
+  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
+  const systemNodeIsNew = nodeMajor(process.version) >= MIN_NODE_MAJOR;
+  const nodePackage = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
+  const wanted = systemNodeIsNew ? [`pnpm@${PNPM_VERSION}`] : [`${nodePackage}@${NODE_PACKAGE_VERSION}`, `pnpm@${PNPM_VERSION}`];
+  const stamp = join(toolchainDir, 'installed.txt');
+  const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
+  if (installed !== wanted.join(' ')) {
+    console.error(`toolchain: installing ${wanted.join(', ')} into .toolchain/ (from the npm registry)`);
+    const status = run('npm', ['install', '--global', '--no-audit', '--loglevel=error', '--prefix', toolchainDir, ...wanted], env);
+    if (status !== 0) {
+      console.error('toolchain: npm could not install the toolchain; see the npm output above.');
+      process.exit(status);
+    }
+    writeFileSync(stamp, wanted.join(' '));
+  }
+  env.PATH = `${binDir}${delimiter}${env.PATH ?? ''}`;
+  env.TURBO_TELEMETRY_DISABLED = '1';
+  env.DO_NOT_TRACK = '1';
+  return env;
+}
+
+function ensureDependencies(env) {
+  const lockfile = join(root, 'pnpm-lock.yaml');
+  const lockfileHash = () => createHash('sha256').update(existsSync(lockfile) ? readFileSync(lockfile) : '').digest('hex');
+  const stamp = join(root, 'node_modules', '.toolwright-install');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockfileHash()) return;
+  const args = ['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])];
+  const status = run('pnpm', args, env);
+  if (status !== 0) process.exit(status);
+  writeFileSync(stamp, lockfileHash());
+}
+
+const [command, ...args] = process.argv.slice(2);
+const env = ensureToolchain();
+ensureDependencies(env);
+if (command) process.exit(run(command, args, env));
