@@ -45,6 +45,7 @@ export class ToolwrightError extends Error {
 /** The model should try again; `message` is written for the model and says what to change. */
 export class ModelRetry extends ToolwrightError {
   static override readonly kind = 'ModelRetry';
+  declare readonly code: 'model_retry';
   constructor(message: string, options?: ToolwrightErrorOptions) {
     super('model_retry', message, options);
   }
@@ -53,6 +54,7 @@ export class ModelRetry extends ToolwrightError {
 /** The tool ran and failed; `message` is written for the model, which may report or work around it. */
 export class ToolFailed extends ToolwrightError {
   static override readonly kind = 'ToolFailed';
+  declare readonly code: 'tool_failed';
   constructor(message: string, options?: ToolwrightErrorOptions) {
     super('tool_failed', message, options);
   }
@@ -61,6 +63,7 @@ export class ToolFailed extends ToolwrightError {
 /** A programming or configuration mistake by the application; the message says how to fix it. */
 export class UserError extends ToolwrightError {
   static override readonly kind = 'UserError';
+  declare readonly code: 'user_error';
   constructor(message: string, options?: ToolwrightErrorOptions) {
     super('user_error', message, options);
   }
@@ -69,6 +72,7 @@ export class UserError extends ToolwrightError {
 /** A tool reported an error and the application asked for errors to be thrown (not retried or returned). */
 export class ToolError extends ToolwrightError {
   static override readonly kind = 'ToolError';
+  declare readonly code: 'tool_error';
   /** The tool that failed. */
   readonly toolName: string;
   constructor(toolName: string, message: string, options?: ToolwrightErrorOptions) {
@@ -116,6 +120,7 @@ export class TaskError extends ToolwrightError {
 /** The task ended in `failed` and the application asked for failures to be thrown. */
 export class TaskFailedError extends TaskError {
   static override readonly kind = 'TaskFailedError';
+  declare readonly code: 'task_failed';
   constructor(message: string, details?: TaskErrorDetails) {
     super('task_failed', message, details);
   }
@@ -124,6 +129,7 @@ export class TaskFailedError extends TaskError {
 /** The task was cancelled, by this client or by the server. */
 export class TaskCancelledError extends TaskError {
   static override readonly kind = 'TaskCancelledError';
+  declare readonly code: 'task_cancelled';
   constructor(message: string, details?: TaskErrorDetails) {
     super('task_cancelled', message, details);
   }
@@ -132,6 +138,7 @@ export class TaskCancelledError extends TaskError {
 /** The server no longer has the task (its ttl passed, or it was deleted). */
 export class TaskExpiredError extends TaskError {
   static override readonly kind = 'TaskExpiredError';
+  declare readonly code: 'task_expired';
   constructor(message: string, details?: TaskErrorDetails) {
     super('task_expired', message, details);
   }
@@ -140,6 +147,7 @@ export class TaskExpiredError extends TaskError {
 /** The caller's deadline for the task passed. The reference lets the result be fetched later if the task was left running. */
 export class TaskDeadlineError extends TaskError {
   static override readonly kind = 'TaskDeadlineError';
+  declare readonly code: 'task_deadline_exceeded';
   /** Whether the task was cancelled on the server when the deadline passed. */
   readonly cancelled: boolean;
   constructor(message: string, details: TaskErrorDetails & { readonly cancelled: boolean }) {
@@ -151,6 +159,7 @@ export class TaskDeadlineError extends TaskError {
 /** The peer sent something the protocol does not allow; the message names what was wrong. */
 export class ProtocolError extends TaskError {
   static override readonly kind = 'ProtocolError';
+  declare readonly code: 'protocol_error';
   constructor(message: string, details?: TaskErrorDetails) {
     super('protocol_error', message, details);
   }
@@ -159,6 +168,7 @@ export class ProtocolError extends TaskError {
 /** The connection to the server was lost; a task's reference lets it be resumed on a new connection. */
 export class ConnectionLostError extends TaskError {
   static override readonly kind = 'ConnectionLostError';
+  declare readonly code: 'connection_lost';
   constructor(message: string, details?: TaskErrorDetails) {
     super('connection_lost', message, details);
   }

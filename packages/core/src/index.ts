@@ -1,3 +1,4 @@
+export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
   ConnectionLostError,
   ModelRetry,

@@ -1,1 +1,18 @@
-export {};
+export type { ProgressUpdate } from './connection.ts';
+export { type DirectCallOptions, MCPToolset, type StartTaskOptions } from './mcp-toolset.ts';
+export type {
+  BoundToolCall,
+  MCPServerSource,
+  MCPTimeouts,
+  MCPToolsetOptions,
+  ProcessToolCall,
+  ServerRequestContext,
+  StdioServer,
+  TaskPolling,
+  ToolErrorBehavior,
+} from './options.ts';
+export type { EmbeddedResource, ResourceLink } from './result-mapping.ts';
+export type { TaskSupport } from './routing.ts';
+export { TaskHandle, type TaskHandleEvent, type TaskReference, type WaitOptions } from './task-handle.ts';
+export type { MCPToolMetadata } from './tool-mapping.ts';
+export type { CallToolResult, ContentPart, TaskSnapshot, TaskStatus } from './wire.ts';

@@ -1,0 +1,316 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
+  LoggingMessageNotificationSchema,
+  McpError,
+  ProgressNotificationSchema,
+  RELATED_TASK_META_KEY,
+  TaskStatusNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { ConnectionLostError, isPlainObject, UserError } from '@toolwright/core';
+import { z } from 'zod/v4';
+import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
+import { parseTask, type TaskSnapshot } from './wire.ts';
+
+/** Results are validated by this package (see wire.ts), so the SDK is asked to pass them through untouched. */
+const RAW_RESULT = z.unknown();
+
+/** A progress notification's payload. */
+export interface ProgressUpdate {
+  readonly progress: number;
+  readonly total: number | undefined;
+  readonly message: string | undefined;
+}
+
+/** Options of one request. */
+export interface RequestOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Overrides the toolset's request timeout. */
+  readonly timeoutMs?: number | undefined;
+  /** Sent as `_meta.progressToken`; see {@link Connection.onProgress}. */
+  readonly progressToken?: string | undefined;
+}
+
+/**
+ * One live connection to an MCP server: the SDK client, the routing of notifications to the
+ * tasks and calls waiting for them, and requests that turn transport failures into
+ * {@link ConnectionLostError}s.
+ */
+export class Connection {
+  readonly client: Client;
+  #serverKey: string;
+  readonly #ownsClient: boolean;
+  readonly #requestMs: number;
+  readonly #statusListeners = new Map<string, Set<(task: TaskSnapshot) => void>>();
+  readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
+  readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
+  #lost: ConnectionLostError | undefined;
+  #closing = false;
+  #nextToken = 0;
+
+  private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
+    this.client = client;
+    this.#serverKey = serverKey;
+    this.#ownsClient = ownsClient;
+    this.#requestMs = requestMs;
+  }
+
+  /** Connects to `source` (or adopts a connected client) and installs the notification routing. */
+  static async open(source: MCPServerSource, options: MCPToolsetOptions, resolved: ResolvedOptions): Promise<Connection> {
+    if (isClient(source)) {
+      if (source.getServerCapabilities() === undefined) {
+        throw new UserError('The Client given to MCPToolset is not connected; connect it first, or pass its transport instead.');
+      }
+      const key = options.id ?? source.getServerVersion()?.name ?? 'mcp-server';
+      const connection = new Connection(source, key, false, resolved.requestMs);
+      connection.#install(options);
+      return connection;
+    }
+    const { transport, key } = createTransport(source);
+    const client = new Client(options.clientInfo ?? { name: 'toolwright', version: '0.1.0' }, {
+      capabilities: {
+        ...(options.elicitation ? { elicitation: {} } : {}),
+        ...(options.sampling ? { sampling: {} } : {}),
+      },
+    });
+    const connection = new Connection(client, options.id ?? key, true, resolved.requestMs);
+    connection.#install(options);
+    try {
+      await client.connect(transport, { timeout: resolved.connectMs });
+    } catch (error) {
+      await client.close().catch(() => undefined);
+      throw new ConnectionLostError(
+        `Could not connect to the MCP server ${key}: ${errorMessage(error)}. Check that the server is running (or that the command exists) and speaks MCP.`,
+        { cause: error },
+      );
+    }
+    if (options.id === undefined && key === 'transport') connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
+    return connection;
+  }
+
+  /** Identifies the server in task references: the toolset id, else its URL, command, or (for a transport) its name. */
+  get serverKey(): string {
+    return this.#serverKey;
+  }
+
+  /** The error the connection was lost with, if it was. */
+  get lost(): ConnectionLostError | undefined {
+    return this.#lost;
+  }
+
+  /** Whether the server accepts task-augmented tools/call (capability `tasks.requests.tools.call`). */
+  get supportsToolTasks(): boolean {
+    return this.client.getServerCapabilities()?.tasks?.requests?.tools?.call !== undefined;
+  }
+
+  /** Whether the server offers tasks/list. */
+  get supportsTaskList(): boolean {
+    return this.client.getServerCapabilities()?.tasks?.list !== undefined;
+  }
+
+  /** Whether the server offers tasks/cancel. */
+  get supportsTaskCancel(): boolean {
+    return this.client.getServerCapabilities()?.tasks?.cancel !== undefined;
+  }
+
+  /** A fresh progress token for {@link RequestOptions.progressToken}. */
+  newProgressToken(): string {
+    return `toolwright-${++this.#nextToken}`;
+  }
+
+  /** Routes progress notifications carrying `token` to `listener` until the returned function is called. */
+  onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void {
+    this.#progressListeners.set(token, listener);
+    return () => {
+      this.#progressListeners.delete(token);
+    };
+  }
+
+  /** Routes status notifications of `taskId` to `listener` until the returned function is called. */
+  onTaskStatus(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
+    let listeners = this.#statusListeners.get(taskId);
+    if (!listeners) this.#statusListeners.set(taskId, (listeners = new Set()));
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) this.#statusListeners.delete(taskId);
+    };
+  }
+
+  /** Calls `listener` once if the connection is lost (not when it is closed on purpose). */
+  onLost(listener: (error: ConnectionLostError) => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => {
+      this.#closeListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Sends a request and returns the raw result (the caller validates it). Each request gets its own
+   * abort controller, linked to `options.signal` only while it runs: the SDK never removes the
+   * listener it adds to a signal, so a long-lived run signal must not be handed to it directly.
+   */
+  async request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
+    if (this.#lost) throw this.#lost;
+    options.signal?.throwIfAborted();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const meta = options.progressToken === undefined ? params._meta : { ...(params._meta as object | undefined), progressToken: options.progressToken };
+    try {
+      return await this.client.request(
+        { method, params: meta === undefined ? params : { ...params, _meta: meta } } as Parameters<Client['request']>[0],
+        RAW_RESULT,
+        { signal: controller.signal, timeout: options.timeoutMs ?? this.#requestMs },
+      );
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw this.#lost ?? (isConnectionFailure(error) ? this.#markLost(error) : error);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Closes the connection: ends a stdio child, terminates an HTTP session. A client given already connected is left open. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    // Whoever still waits (a task handle, a request) fails now, with a reference to resume from.
+    this.#markLost(new Error('the toolset was closed'));
+    this.#statusListeners.clear();
+    this.#progressListeners.clear();
+    if (!this.#ownsClient) return;
+    const transport = this.client.transport;
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
+      await transport.terminateSession().catch(() => undefined);
+    }
+    await this.client.close();
+  }
+
+  #markLost(cause: unknown): ConnectionLostError {
+    if (!this.#lost) {
+      this.#lost = new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${errorMessage(cause)}.`, { cause });
+      const listeners = [...this.#closeListeners];
+      this.#closeListeners.clear();
+      for (const listener of listeners) listener(this.#lost);
+    }
+    return this.#lost;
+  }
+
+  #install(options: MCPToolsetOptions): void {
+    const client = this.client;
+    const previousOnClose = client.onclose;
+    client.onclose = () => {
+      previousOnClose?.();
+      if (!this.#closing) this.#markLost(new Error('the transport closed'));
+    };
+    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
+      const listeners = this.#statusListeners.get(notification.params.taskId);
+      if (!listeners) return; // a task nobody here waits for (or an unknown one): nothing to do
+      const task = parseTask(notification.params, { what: 'task status notification' });
+      for (const listener of [...listeners]) listener(task);
+    });
+    // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
+    const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(client);
+    client.setNotificationHandler(ProgressNotificationSchema, (notification) => {
+      const { progressToken, progress, total, message } = notification.params;
+      const listener = typeof progressToken === 'string' ? this.#progressListeners.get(progressToken) : undefined;
+      if (listener) listener({ progress, total, message });
+      else sdkProgress?.(notification);
+    });
+    if (options.onLog) {
+      const onLog = options.onLog;
+      client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => onLog(notification.params));
+    }
+    if (options.elicitation) {
+      const elicitation = options.elicitation;
+      client.setRequestHandler(ElicitRequestSchema, (request, extra) =>
+        elicitation(request.params, { taskId: relatedTaskId(request.params._meta), signal: extra.signal }),
+      );
+    }
+    if (options.sampling) {
+      const sampling = options.sampling;
+      client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
+        sampling(request.params, { taskId: relatedTaskId(request.params._meta), signal: extra.signal }),
+      );
+    }
+  }
+
+  /** Installs the handler for notifications/tools/list_changed. */
+  onToolsListChanged(listener: () => void): void {
+    this.client.setNotificationHandler(ToolListChangedNotificationSchema, listener);
+  }
+}
+
+function isClient(source: MCPServerSource): source is Client {
+  return (
+    source instanceof Client ||
+    (typeof source === 'object' && source !== null && 'getServerCapabilities' in source && 'request' in source && 'connect' in source)
+  );
+}
+
+function isTransport(source: MCPServerSource): source is Transport {
+  return typeof source === 'object' && source !== null && 'start' in source && 'send' in source && 'close' in source;
+}
+
+function createTransport(source: MCPServerSource): { transport: Transport; key: string } {
+  if (typeof source === 'string' || source instanceof URL) {
+    let url: URL;
+    try {
+      url = new URL(source);
+    } catch (error) {
+      throw new UserError(`MCPToolset: '${String(source)}' is not a URL; pass an http(s) URL, a { command } or a transport.`, { cause: error });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new UserError(`MCPToolset: '${url.href}' is not an http(s) URL; Streamable HTTP needs one.`);
+    }
+    return { transport: new StreamableHTTPClientTransport(url), key: url.href };
+  }
+  if (isTransport(source)) return { transport: source, key: 'transport' };
+  if (isStdioServer(source)) {
+    const args = [...(source.args ?? [])];
+    return {
+      transport: new StdioClientTransport({
+        command: source.command,
+        args,
+        env: { ...getDefaultEnvironment(), ...source.env },
+        ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
+        stderr: source.stderr ?? 'inherit',
+      }),
+      key: `stdio:${[source.command, ...args].join(' ')}`,
+    };
+  }
+  throw new UserError('MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.');
+}
+
+function isStdioServer(source: MCPServerSource): source is StdioServer {
+  return isPlainObject(source) && typeof source.command === 'string';
+}
+
+function relatedTaskId(meta: unknown): string | undefined {
+  if (!isPlainObject(meta)) return undefined;
+  const related = meta[RELATED_TASK_META_KEY];
+  return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
+}
+
+/** Errors that mean the server can no longer be reached, as opposed to an answer from it. */
+function isConnectionFailure(error: unknown): boolean {
+  if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+  return (
+    error.message === 'Not connected' ||
+    error.message.includes('fetch failed') ||
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_DESTROYED'].includes(code))
+  );
+}
+
+/** The message of an error, or the value as text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

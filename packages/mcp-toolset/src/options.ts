@@ -1,0 +1,148 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ElicitRequest, ElicitResult, CreateMessageRequest, CreateMessageResult, LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
+import { type JsonObject, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
+
+/** A local MCP server started as a child process, spoken to over stdio. */
+export interface StdioServer {
+  readonly command: string;
+  readonly args?: readonly string[];
+  /** Added to a safe default environment (PATH, HOME, …); the parent's full environment is not passed. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** What to do with the child's stderr (default `'inherit'`). */
+  readonly stderr?: 'inherit' | 'pipe' | 'ignore';
+}
+
+/**
+ * Where the MCP server is: a URL (Streamable HTTP), a stdio command, an SDK transport (connected
+ * on open), or an SDK client that is already connected (the toolset then does not close it).
+ */
+export type MCPServerSource = string | URL | StdioServer | Transport | Client;
+
+/** How a tool's error result (`isError: true`) or a protocol error reaches the caller. */
+export type ToolErrorBehavior = 'retry' | 'failed' | 'error';
+
+/** The bound call a {@link ProcessToolCall} hook receives: it keeps the toolset's task routing. */
+export type BoundToolCall = (name: string, args: ToolArguments, meta?: JsonObject) => Promise<unknown>;
+
+/**
+ * Runs around every tool call: may change the arguments, add `_meta`, or return a result without
+ * calling the server. `call` keeps the routing (task or not) the toolset chose.
+ */
+export type ProcessToolCall = (ctx: RunContext, call: BoundToolCall, name: string, args: ToolArguments) => Promise<unknown>;
+
+/** What an elicitation or sampling handler learns besides the request. */
+export interface ServerRequestContext {
+  /** The task the request belongs to, when the server sent it for a task (input_required). */
+  readonly taskId: string | undefined;
+  readonly signal: AbortSignal;
+}
+
+/** Timeouts, in milliseconds. */
+export interface MCPTimeouts {
+  /** Connecting and initialising (default 30 000). */
+  readonly connectMs?: number;
+  /** Each single request: tools/list, tools/call, tasks/get, … (default 60 000). A task as a whole is not bound by it. */
+  readonly requestMs?: number;
+}
+
+/** How a task is polled when the server sends no status notification. */
+export interface TaskPolling {
+  /** Never poll more often than this (default 25 ms). */
+  readonly minIntervalMs?: number;
+  /** Never wait longer than this between polls (default 30 000 ms). */
+  readonly maxIntervalMs?: number;
+  /** Interval when the server suggests none; it then grows by half each unchanged poll (default 500 ms). */
+  readonly defaultIntervalMs?: number;
+}
+
+/** Options of an {@link MCPToolset}. */
+export interface MCPToolsetOptions {
+  /** Names the toolset in errors and identifies its server in task references. */
+  readonly id?: string;
+  /** Run `optional` task tools as tasks (default true). `required` tools always run as tasks. */
+  readonly preferTasks?: boolean;
+  /** Keep the tool list until the server says it changed (default true). */
+  readonly cacheTools?: boolean;
+  /** See {@link ToolErrorBehavior} (default `'retry'`). */
+  readonly toolErrorBehavior?: ToolErrorBehavior;
+  readonly processToolCall?: ProcessToolCall;
+  readonly timeouts?: MCPTimeouts;
+  readonly taskPolling?: TaskPolling;
+  /** The ttl to ask for when creating a task, in milliseconds (the server may choose another). */
+  readonly taskTtlMs?: number;
+  /** Answers the server's elicitation requests (also those of a task in `input_required`). */
+  readonly elicitation?: (request: ElicitRequest['params'], context: ServerRequestContext) => Promise<ElicitResult>;
+  /** Answers the server's sampling requests. */
+  readonly sampling?: (request: CreateMessageRequest['params'], context: ServerRequestContext) => Promise<CreateMessageResult>;
+  /** Called for each progress notification of any call (the run's event sink also receives them). */
+  readonly onProgress?: (event: { toolName: string; taskId: string | undefined; progress: number; total: number | undefined; message: string | undefined }) => void;
+  /** Called for each log message the server sends. */
+  readonly onLog?: (message: LoggingMessageNotification['params']) => void;
+  /** Called when the server says its tool list changed (after the cache was dropped). */
+  readonly onToolsListChanged?: () => void;
+  /** How the toolset introduces itself to the server. */
+  readonly clientInfo?: { readonly name: string; readonly version: string };
+  /** Offer the server's instructions through `instructions()` (default false). */
+  readonly includeInstructions?: boolean;
+}
+
+/** The options with defaults applied. */
+export interface ResolvedOptions {
+  readonly preferTasks: boolean;
+  readonly cacheTools: boolean;
+  readonly toolErrorBehavior: ToolErrorBehavior;
+  readonly connectMs: number;
+  readonly requestMs: number;
+  readonly minPollMs: number;
+  readonly maxPollMs: number;
+  readonly defaultPollMs: number;
+}
+
+const BEHAVIORS: readonly ToolErrorBehavior[] = ['retry', 'failed', 'error'];
+
+/**
+ * Checks options against each other and against the source, and applies defaults. Throws a
+ * {@link UserError} that names the option for every contradiction.
+ */
+export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClient: boolean): ResolvedOptions {
+  const problems: string[] = [];
+  const positive = (name: string, value: number | undefined) => {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) problems.push(`${name} must be a positive number of milliseconds, got ${value}`);
+  };
+  if (options.toolErrorBehavior !== undefined && !BEHAVIORS.includes(options.toolErrorBehavior)) {
+    problems.push(`toolErrorBehavior must be one of ${BEHAVIORS.join(', ')}, got '${String(options.toolErrorBehavior)}'`);
+  }
+  positive('timeouts.connectMs', options.timeouts?.connectMs);
+  positive('timeouts.requestMs', options.timeouts?.requestMs);
+  positive('taskPolling.minIntervalMs', options.taskPolling?.minIntervalMs);
+  positive('taskPolling.maxIntervalMs', options.taskPolling?.maxIntervalMs);
+  positive('taskPolling.defaultIntervalMs', options.taskPolling?.defaultIntervalMs);
+  positive('taskTtlMs', options.taskTtlMs);
+  const minPollMs = options.taskPolling?.minIntervalMs ?? 25;
+  const maxPollMs = options.taskPolling?.maxIntervalMs ?? 30_000;
+  if (minPollMs > maxPollMs) problems.push(`taskPolling.minIntervalMs (${minPollMs}) is above taskPolling.maxIntervalMs (${maxPollMs})`);
+  if (options.processToolCall !== undefined && typeof options.processToolCall !== 'function') problems.push('processToolCall must be a function');
+  if (sourceIsConnectedClient) {
+    // A connected client has already declared its capabilities and introduced itself.
+    for (const name of ['elicitation', 'sampling', 'clientInfo', 'timeouts.connectMs'] as const) {
+      const given = name === 'timeouts.connectMs' ? options.timeouts?.connectMs : options[name];
+      if (given !== undefined) {
+        problems.push(`${name} cannot apply to an already connected Client (it is set when connecting); set it on the Client, or pass a transport or URL instead`);
+      }
+    }
+  }
+  const label = options.id ? `MCPToolset '${options.id}'` : 'MCPToolset';
+  if (problems.length > 0) throw new UserError(`${label}: ${problems.join('; ')}.`);
+  return {
+    preferTasks: options.preferTasks ?? true,
+    cacheTools: options.cacheTools ?? true,
+    toolErrorBehavior: options.toolErrorBehavior ?? 'retry',
+    connectMs: options.timeouts?.connectMs ?? 30_000,
+    requestMs: options.timeouts?.requestMs ?? 60_000,
+    minPollMs,
+    maxPollMs,
+    defaultPollMs: Math.min(Math.max(options.taskPolling?.defaultIntervalMs ?? 500, minPollMs), maxPollMs),
+  };
+}

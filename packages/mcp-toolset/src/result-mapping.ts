@@ -1,0 +1,105 @@
+import {
+  binaryContent,
+  type JsonValue,
+  ModelRetry,
+  ToolError,
+  ToolFailed,
+  type ToolwrightError,
+} from '@toolwright/core';
+import type { ToolErrorBehavior } from './options.ts';
+import type { CallToolResult, ContentPart } from './wire.ts';
+
+/** A resource link in a tool result. */
+export interface ResourceLink {
+  readonly type: 'resource-link';
+  readonly uri: string;
+  readonly name: string | undefined;
+  readonly mimeType: string | undefined;
+  readonly description: string | undefined;
+}
+
+/** An embedded text resource in a tool result (binary resources become binary content). */
+export interface EmbeddedResource {
+  readonly type: 'resource';
+  readonly uri: string;
+  readonly mimeType: string | undefined;
+  readonly text: string;
+}
+
+/**
+ * What a tool call returns: `structuredContent` when present (a lone `{ result }` wrapper
+ * unwrapped); else each content part (text, text that looks like JSON parsed, binary content for
+ * images and audio, resource links and embedded resources), one part alone, several as a list,
+ * none as `null`.
+ */
+export function mapToolResult(result: CallToolResult): unknown {
+  const structured = result.structuredContent;
+  if (structured !== undefined) {
+    const keys = Object.keys(structured);
+    return keys.length === 1 && keys[0] === 'result' ? structured.result : structured;
+  }
+  const parts = result.content.map(mapPart);
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0] : parts;
+}
+
+function mapPart(part: ContentPart): unknown {
+  switch (part.type) {
+    case 'text':
+      return typeof part.text === 'string' ? parseJsonText(part.text) : '';
+    case 'image':
+    case 'audio':
+      return binaryContent(Buffer.from(String(part.data ?? ''), 'base64'), String(part.mimeType ?? 'application/octet-stream'));
+    case 'resource_link':
+      return {
+        type: 'resource-link',
+        uri: String(part.uri),
+        name: optionalString(part.name),
+        mimeType: optionalString(part.mimeType),
+        description: optionalString(part.description),
+      } satisfies ResourceLink;
+    case 'resource': {
+      const resource = (part.resource ?? {}) as Record<string, unknown>;
+      const mimeType = optionalString(resource.mimeType);
+      if (typeof resource.blob === 'string') return binaryContent(Buffer.from(resource.blob, 'base64'), mimeType ?? 'application/octet-stream');
+      return { type: 'resource', uri: String(resource.uri), mimeType, text: String(resource.text ?? '') } satisfies EmbeddedResource;
+    }
+    default:
+      // A content kind this version does not know: keep it as the server sent it.
+      return part as JsonValue;
+  }
+}
+
+/** Text that looks like a JSON object or array becomes that value; anything else stays text. */
+function parseJsonText(text: string): unknown {
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The text of a result's text parts, for error messages. */
+export function resultText(result: CallToolResult): string {
+  const texts = result.content.flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : []));
+  return texts.join('\n').trim();
+}
+
+/**
+ * The error for a tool that reported failure (an `isError` result, or a failed task), by the
+ * toolset's {@link ToolErrorBehavior}: `retry` → ModelRetry, `failed` → ToolFailed, `error` →
+ * ToolError. The message carries the server's words.
+ */
+export function toolFailure(toolName: string, serverMessage: string, behavior: ToolErrorBehavior, cause?: unknown): ToolwrightError {
+  const message = serverMessage || `Tool '${toolName}' failed without a message.`;
+  const options = cause === undefined ? undefined : { cause };
+  if (behavior === 'retry') return new ModelRetry(message, options);
+  if (behavior === 'failed') return new ToolFailed(message, options);
+  return new ToolError(toolName, `Tool '${toolName}' failed: ${message}`, options);
+}

@@ -1,0 +1,495 @@
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ConnectionLostError,
+  type JsonObject,
+  ProtocolError,
+  TaskCancelledError,
+  TaskDeadlineError,
+  TaskError,
+  type TaskErrorDetails,
+  TaskExpiredError,
+  type ToolEvent,
+} from '@toolwright/core';
+import { errorMessage, type ProgressUpdate } from './connection.ts';
+import type { ToolErrorBehavior } from './options.ts';
+import { mapToolResult, resultText, toolFailure } from './result-mapping.ts';
+import type { TaskProtocol } from './task-protocol.ts';
+import { type CallToolResult, isTerminalStatus, type TaskSnapshot } from './wire.ts';
+
+/** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
+export interface TaskReference extends JsonObject {
+  readonly type: 'mcp-task';
+  /** The task protocol generation, e.g. `2025-11-25`. */
+  readonly protocol: string;
+  /** The server: the toolset id, URL or command. */
+  readonly server: string;
+  readonly taskId: string;
+  readonly toolName: string;
+}
+
+/** Something that happened to a task, for a handle's listeners. */
+export type TaskHandleEvent =
+  | { readonly type: 'status'; readonly task: TaskSnapshot }
+  | { readonly type: 'progress'; readonly taskId: string; readonly progress: number; readonly total: number | undefined; readonly message: string | undefined };
+
+/** Options of {@link TaskHandle.wait} and {@link TaskHandle.result}. */
+export interface WaitOptions {
+  /** Aborting cancels the task on the server and rejects with a TaskCancelledError. */
+  readonly signal?: AbortSignal | undefined;
+  /** A deadline for the task, from now. Passing it rejects with a TaskDeadlineError carrying the reference. */
+  readonly timeoutMs?: number | undefined;
+  /** What the deadline does to the task: cancel it (default) or leave it running to be fetched later. */
+  readonly onTimeout?: 'cancel' | 'leave-running' | undefined;
+}
+
+/** How a handle polls; see `TaskPolling` in the options. */
+export interface PollingPolicy {
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly defaultMs: number;
+}
+
+/** What a {@link TaskHandle} is made from (by the toolset). */
+export interface TaskHandleInit {
+  readonly protocol: TaskProtocol;
+  readonly toolName: string;
+  readonly task: TaskSnapshot;
+  readonly behavior: ToolErrorBehavior;
+  readonly polling: PollingPolicy;
+  /** Subscribes to the progress of the creating request (updates that came early are delivered first). */
+  readonly subscribeProgress?: ((listener: (update: ProgressUpdate) => void) => () => void) | undefined;
+  /** Receives status and progress events (the run's event sink, with the tool call id). */
+  readonly emit?: ((event: ToolEvent) => void) | undefined;
+  readonly toolCallId?: string | undefined;
+}
+
+/** The longest timeout a timer takes; a blocking tasks/result is ended by the handle, not by a timeout. */
+const NO_TIMEOUT_MS = 2_147_483_647;
+/** Consecutive failed polls (other than typed failures) before the handle gives up. */
+const MAX_POLL_FAILURES = 3;
+
+/**
+ * One task on an MCP server. It learns of status changes from the server's notifications as soon
+ * as they arrive, and polls `tasks/get` (honouring the server's `pollInterval`) only as the
+ * fallback the spec demands, while someone waits or listens. When the task needs input it calls
+ * `tasks/result`, so the server can deliver its elicitation to the client's handler.
+ */
+export class TaskHandle {
+  readonly taskId: string;
+  readonly toolName: string;
+  readonly #protocol: TaskProtocol;
+  readonly #behavior: ToolErrorBehavior;
+  readonly #polling: PollingPolicy;
+  readonly #emit: ((event: ToolEvent) => void) | undefined;
+  readonly #toolCallId: string | undefined;
+  readonly #listeners = new Set<(event: TaskHandleEvent) => void>();
+  readonly #unsubscribe: (() => void)[] = [];
+  readonly #terminal: Promise<TaskSnapshot>;
+  #resolveTerminal!: (task: TaskSnapshot) => void;
+  #rejectTerminal!: (error: unknown) => void;
+  #snapshot: TaskSnapshot;
+  #progress: Extract<TaskHandleEvent, { type: 'progress' }> | undefined;
+  #done = false;
+  #watchers = 0;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #pollInFlight = false;
+  #backoffMs: number;
+  #pollFailures = 0;
+  #pump: AbortController | undefined;
+  #pumped: CallToolResult | undefined;
+  #rawResult: Promise<CallToolResult> | undefined;
+
+  constructor(init: TaskHandleInit) {
+    this.taskId = init.task.taskId;
+    this.toolName = init.toolName;
+    this.#protocol = init.protocol;
+    this.#behavior = init.behavior;
+    this.#polling = init.polling;
+    this.#emit = init.emit;
+    this.#toolCallId = init.toolCallId;
+    this.#snapshot = init.task;
+    this.#backoffMs = init.polling.defaultMs;
+    this.#terminal = new Promise((resolve, reject) => {
+      this.#resolveTerminal = resolve;
+      this.#rejectTerminal = reject;
+    });
+    this.#terminal.catch(() => undefined); // waiters get the rejection; an unwatched handle must not leave an unhandled one
+    this.#unsubscribe.push(
+      this.#protocol.onTaskStatus(this.taskId, (task) => this.#update(task)),
+      this.#protocol.onLost((error) =>
+        this.#fail(
+          new ConnectionLostError(
+            `Lost the connection to the MCP server while task ${this.taskId} of tool '${this.toolName}' was running (${errorMessage(error)}). The task may still run: resume it with toolset.resumeTask(reference) on a new connection.`,
+            this.#details(error),
+          ),
+        ),
+      ),
+    );
+    if (init.subscribeProgress) this.#unsubscribe.push(init.subscribeProgress((update) => this.#onProgress(update)));
+    if (isTerminalStatus(init.task.status)) this.#finish(init.task);
+    else if (init.task.status === 'input_required') this.#startPump();
+  }
+
+  /** The status as last seen. */
+  get status(): TaskSnapshot['status'] {
+    return this.#snapshot.status;
+  }
+  get statusMessage(): string | undefined {
+    return this.#snapshot.statusMessage;
+  }
+  get createdAt(): string {
+    return this.#snapshot.createdAt;
+  }
+  get lastUpdatedAt(): string {
+    return this.#snapshot.lastUpdatedAt;
+  }
+  get ttl(): number | null {
+    return this.#snapshot.ttl;
+  }
+  get pollInterval(): number | undefined {
+    return this.#snapshot.pollInterval;
+  }
+  /** The whole task state as last seen. */
+  get snapshot(): TaskSnapshot {
+    return this.#snapshot;
+  }
+  /** The last progress reported, if any. */
+  get progress(): { readonly progress: number; readonly total: number | undefined; readonly message: string | undefined } | undefined {
+    return this.#progress;
+  }
+
+  /** The reference to resume this task later, from another connection or process. */
+  toJSON(): TaskReference {
+    return { type: 'mcp-task', protocol: this.#protocol.version, server: this.#protocol.serverKey, taskId: this.taskId, toolName: this.toolName };
+  }
+
+  /**
+   * Waits until the task is terminal and returns its final state (a failed or cancelled task
+   * resolves too; {@link result} turns those into errors). Rejects on abort (after cancelling the
+   * task), on the deadline, on a lost connection, or when the server no longer has the task.
+   */
+  wait(options: WaitOptions = {}): Promise<TaskSnapshot> {
+    const { signal, timeoutMs } = options;
+    if (signal?.aborted) return this.#cancelForAbort(signal);
+    if (this.#done) return this.#terminal;
+    this.#watch();
+    return new Promise<TaskSnapshot>((resolve, reject) => {
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const leave = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#unwatch();
+        return true;
+      };
+      const onAbort = () => {
+        if (leave()) this.#cancelForAbort(signal as AbortSignal).then(resolve, reject);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          if (leave()) this.#deadlinePassed(timeoutMs, options.onTimeout ?? 'cancel').then(resolve, reject);
+        }, timeoutMs);
+      }
+      this.#terminal.then(
+        (task) => leave() && resolve(task),
+        (error) => leave() && reject(error),
+      );
+    });
+  }
+
+  /**
+   * Waits for the task and returns the tool's result, mapped like any tool call's. A failed task
+   * becomes the toolset's tool error (ModelRetry, ToolFailed or ToolError) with the server's
+   * message; a cancelled one a TaskCancelledError.
+   */
+  async result(options: WaitOptions = {}): Promise<unknown> {
+    const task = await this.wait(options);
+    if (task.status === 'cancelled') {
+      throw new TaskCancelledError(
+        `Task ${this.taskId} of tool '${this.toolName}' was cancelled${task.statusMessage ? `: ${task.statusMessage}` : '.'}`,
+        this.#details(),
+      );
+    }
+    let raw: CallToolResult;
+    try {
+      raw = await this.rawResult();
+    } catch (error) {
+      // For a failed task, tasks/result returns the JSON-RPC error the call itself would have.
+      if (task.status === 'failed' && error instanceof McpError) {
+        throw toolFailure(this.toolName, task.statusMessage ?? error.message, this.#behavior, error);
+      }
+      throw error;
+    }
+    if (task.status === 'failed' || raw.isError) {
+      throw toolFailure(this.toolName, resultText(raw) || task.statusMessage || '', this.#behavior);
+    }
+    return mapToolResult(raw);
+  }
+
+  /** The task's result as the server sent it (after waiting, like {@link wait}). */
+  async rawResult(options: WaitOptions = {}): Promise<CallToolResult> {
+    await this.wait(options);
+    this.#rawResult ??= this.#pumped
+      ? Promise.resolve(this.#pumped)
+      : this.#protocol.getResult(this.taskId).catch((error: unknown) => {
+          this.#rawResult = undefined; // a later call may try again
+          throw this.#withTask(error);
+        });
+    return this.#rawResult;
+  }
+
+  /**
+   * Cancels the task on the server (tasks/cancel); waiters then reject with a
+   * TaskCancelledError. Resolves once the server confirmed. A task already finished is left as it is.
+   */
+  async cancel(): Promise<void> {
+    if (this.#done) return;
+    if (!this.#protocol.supportsCancel) {
+      this.#fail(
+        new TaskCancelledError(
+          `Stopped waiting for task ${this.taskId} of tool '${this.toolName}', but the server does not offer tasks/cancel, so the task may still be running there.`,
+          this.#details(),
+        ),
+      );
+      return;
+    }
+    try {
+      const task = await this.#protocol.cancelTask(this.taskId);
+      this.#update(isTerminalStatus(task.status) ? task : { ...task, status: 'cancelled' });
+    } catch (error) {
+      if (error instanceof McpError && error.code === ErrorCode.InvalidParams) {
+        // Already terminal on the server (it finished first): learn how it ended.
+        this.#pollNow();
+        return;
+      }
+      throw this.#withTask(error);
+    }
+  }
+
+  /** Listens to status changes and progress until the task ends. Returns a function that stops listening. */
+  on(listener: (event: TaskHandleEvent) => void): () => void {
+    this.#listeners.add(listener);
+    this.#watch();
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      this.#listeners.delete(listener);
+      this.#unwatch();
+    };
+  }
+
+  /** Status changes and progress as an async iterable: the current status first, the terminal status last. */
+  async *events(): AsyncGenerator<TaskHandleEvent, void, undefined> {
+    const queue: TaskHandleEvent[] = [{ type: 'status', task: this.#snapshot }];
+    let wake: (() => void) | undefined;
+    const stop = this.on((event) => {
+      queue.push(event);
+      wake?.();
+    });
+    try {
+      let ended = this.#done;
+      void this.#terminal.then(
+        () => {
+          ended = true;
+          wake?.();
+        },
+        () => {
+          ended = true;
+          wake?.();
+        },
+      );
+      while (true) {
+        const event = queue.shift();
+        if (event) {
+          yield event;
+          if (event.type === 'status' && isTerminalStatus(event.task.status)) return;
+          continue;
+        }
+        if (ended) {
+          await this.#terminal; // rethrows how it failed, if it did
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      stop();
+    }
+  }
+
+  #update(task: TaskSnapshot): void {
+    if (this.#done) return; // terminal states never change; late or stale notifications are ignored
+    const previous = this.#snapshot;
+    if (isOlder(task, previous)) return;
+    this.#snapshot = task;
+    if (task.status !== previous.status || task.statusMessage !== previous.statusMessage) {
+      this.#backoffMs = this.#polling.defaultMs;
+      this.#dispatch({ type: 'status', task });
+    }
+    if (isTerminalStatus(task.status)) this.#finish(task);
+    else if (task.status === 'input_required') this.#startPump();
+  }
+
+  #onProgress(update: ProgressUpdate): void {
+    if (this.#done) return;
+    this.#progress = { type: 'progress', taskId: this.taskId, ...update };
+    this.#dispatch(this.#progress);
+  }
+
+  #dispatch(event: TaskHandleEvent): void {
+    const base = { toolName: this.toolName, toolCallId: this.#toolCallId, taskId: this.taskId };
+    this.#emit?.(
+      event.type === 'status'
+        ? { type: 'task-status', ...base, status: event.task.status, statusMessage: event.task.statusMessage }
+        : { type: 'progress', ...base, progress: event.progress, total: event.total, message: event.message },
+    );
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error(`A listener of task ${this.taskId} (tool '${this.toolName}') threw:`, error);
+      }
+    }
+  }
+
+  #finish(task: TaskSnapshot): void {
+    this.#done = true;
+    this.#stop();
+    this.#resolveTerminal(task);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#stop();
+    this.#rejectTerminal(error);
+  }
+
+  /** Releases everything the handle holds: timer, notification routes, a blocking tasks/result. */
+  #stop(): void {
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = undefined;
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#pump?.abort();
+    this.#pump = undefined;
+  }
+
+  #watch(): void {
+    this.#watchers++;
+    if (this.#watchers === 1 && !this.#done) this.#schedulePoll();
+  }
+
+  #unwatch(): void {
+    this.#watchers--;
+    if (this.#watchers === 0) {
+      clearTimeout(this.#pollTimer);
+      this.#pollTimer = undefined;
+    }
+  }
+
+  #schedulePoll(): void {
+    if (this.#done || this.#watchers === 0 || this.#pollInFlight) return;
+    const { minMs, maxMs } = this.#polling;
+    const delay = Math.min(Math.max(this.#snapshot.pollInterval ?? this.#backoffMs, minMs), maxMs);
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = setTimeout(() => void this.#poll(), delay);
+  }
+
+  #pollNow(): void {
+    clearTimeout(this.#pollTimer);
+    this.#pollTimer = undefined;
+    void this.#poll();
+  }
+
+  async #poll(): Promise<void> {
+    if (this.#done || this.#pollInFlight) return;
+    this.#pollInFlight = true;
+    this.#pollTimer = undefined;
+    const before = this.#snapshot.status;
+    try {
+      this.#update(await this.#protocol.getTask(this.taskId));
+      this.#pollFailures = 0;
+      if (this.#snapshot.status === before && this.#snapshot.pollInterval === undefined) {
+        this.#backoffMs = Math.min(this.#backoffMs * 1.5, this.#polling.maxMs);
+      }
+    } catch (error) {
+      if (TaskError.isInstance(error) || ++this.#pollFailures >= MAX_POLL_FAILURES) {
+        this.#fail(this.#withTask(error));
+      } else {
+        this.#backoffMs = Math.min(this.#backoffMs * 2, this.#polling.maxMs);
+      }
+    } finally {
+      this.#pollInFlight = false;
+    }
+    this.#schedulePoll();
+  }
+
+  /**
+   * Keeps a tasks/result open while the task needs input: the server delivers its requests
+   * (elicitation, sampling) on it. Its answer is the final result, kept for {@link rawResult}.
+   */
+  #startPump(): void {
+    if (this.#pump || this.#done) return;
+    const pump = new AbortController();
+    this.#pump = pump;
+    this.#protocol.getResult(this.taskId, { signal: pump.signal, timeoutMs: NO_TIMEOUT_MS }).then(
+      (result) => {
+        if (pump.signal.aborted) return;
+        this.#pumped = result;
+        this.#pump = undefined;
+        this.#pollNow(); // tasks/result answers only once the task is terminal: learn its final status now
+      },
+      () => {
+        if (pump.signal.aborted) return;
+        this.#pump = undefined;
+        this.#pollNow();
+      },
+    );
+  }
+
+  async #cancelForAbort(signal: AbortSignal): Promise<never> {
+    await this.cancel().catch(() => undefined);
+    throw new TaskCancelledError(`Task ${this.taskId} of tool '${this.toolName}' was cancelled because the run was aborted.`, {
+      ...this.#details(),
+      cause: signal.reason,
+    });
+  }
+
+  async #deadlinePassed(timeoutMs: number, onTimeout: 'cancel' | 'leave-running'): Promise<never> {
+    const cancelled = onTimeout === 'cancel';
+    if (cancelled) await this.cancel().catch(() => undefined);
+    throw new TaskDeadlineError(
+      cancelled
+        ? `Task ${this.taskId} of tool '${this.toolName}' did not finish within ${timeoutMs} ms and was cancelled.`
+        : `Task ${this.taskId} of tool '${this.toolName}' did not finish within ${timeoutMs} ms; it is still running. Fetch its result later with toolset.resumeTask(error.reference).`,
+      { ...this.#details(), cancelled },
+    );
+  }
+
+  #details(cause?: unknown): TaskErrorDetails {
+    return { toolName: this.toolName, taskId: this.taskId, reference: this.toJSON(), ...(cause === undefined ? {} : { cause }) };
+  }
+
+  /** The same error with this task's name, id and reference, for errors raised below the handle. */
+  #withTask(error: unknown): unknown {
+    if (!TaskError.isInstance(error) || error.reference !== undefined) return error;
+    const details = this.#details(error.cause ?? error);
+    if (TaskExpiredError.isInstance(error)) return new TaskExpiredError(`${error.message} (tool '${this.toolName}')`, details);
+    if (ConnectionLostError.isInstance(error)) return new ConnectionLostError(`${error.message} Resume task ${this.taskId} with toolset.resumeTask(reference).`, details);
+    if (ProtocolError.isInstance(error)) return new ProtocolError(error.message, details);
+    return error;
+  }
+}
+
+/** True when `task` is an older report than `current` (out-of-order delivery). */
+function isOlder(task: TaskSnapshot, current: TaskSnapshot): boolean {
+  const next = Date.parse(task.lastUpdatedAt);
+  const now = Date.parse(current.lastUpdatedAt);
+  return Number.isFinite(next) && Number.isFinite(now) && next < now;
+}
