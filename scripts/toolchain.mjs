@@ -37,12 +37,18 @@ function ensureToolchain() {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
   const systemNodeIsNew = nodeMajor(process.version) >= MIN_NODE_MAJOR;
   const nodePackage = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
-  const wanted = systemNodeIsNew ? [`pnpm@${PNPM_VERSION}`] : [`${nodePackage}@${NODE_PACKAGE_VERSION}`, `pnpm@${PNPM_VERSION}`];
+  const wanted = systemNodeIsNew
+    ? [`pnpm@${PNPM_VERSION}`]
+    : [`${nodePackage}@${NODE_PACKAGE_VERSION}`, `pnpm@${PNPM_VERSION}`];
   const stamp = join(toolchainDir, 'installed.txt');
   const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
   if (installed !== wanted.join(' ')) {
     console.error(`toolchain: installing ${wanted.join(', ')} into .toolchain/ (from the npm registry)`);
-    const status = run('npm', ['install', '--global', '--no-audit', '--loglevel=error', '--prefix', toolchainDir, ...wanted], env);
+    const status = run(
+      'npm',
+      ['install', '--global', '--no-audit', '--loglevel=error', '--prefix', toolchainDir, ...wanted],
+      env,
+    );
     if (status !== 0) {
       console.error('toolchain: npm could not install the toolchain; see the npm output above.');
       process.exit(status);
@@ -57,7 +63,10 @@ function ensureToolchain() {
 
 function ensureDependencies(env) {
   const lockfile = join(root, 'pnpm-lock.yaml');
-  const lockfileHash = () => createHash('sha256').update(existsSync(lockfile) ? readFileSync(lockfile) : '').digest('hex');
+  const lockfileHash = () =>
+    createHash('sha256')
+      .update(existsSync(lockfile) ? readFileSync(lockfile) : '')
+      .digest('hex');
   const stamp = join(root, 'node_modules', '.toolwright-install');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lockfileHash()) return;
   const args = ['install', ...(process.env.CI ? ['--frozen-lockfile'] : [])];

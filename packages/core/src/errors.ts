@@ -25,7 +25,11 @@ export class ToolwrightError extends Error {
     this.code = code;
     this.name = new.target.kind;
     const kinds: string[] = [];
-    for (let type: unknown = new.target; typeof type === 'function' && 'kind' in type; type = Object.getPrototypeOf(type)) {
+    for (
+      let type: unknown = new.target;
+      typeof type === 'function' && 'kind' in type;
+      type = Object.getPrototypeOf(type)
+    ) {
       kinds.push(String(type.kind));
     }
     Object.defineProperty(this, BRAND, { value: kinds, enumerable: false });

@@ -58,8 +58,8 @@ export class RunEvents implements EventSink {
   /** Listens to events of one type, or to all with `'*'`. Returns a function that stops listening. */
   on<Type extends ToolEventType>(type: Type | '*', listener: ToolEventListener<Type>): () => void {
     const untyped = listener as (event: ToolEvent) => void;
-    let set = this.#listeners.get(type);
-    if (!set) this.#listeners.set(type, (set = new Set()));
+    const set = this.#listeners.get(type) ?? new Set();
+    this.#listeners.set(type, set);
     set.add(untyped);
     return () => {
       set.delete(untyped);

@@ -25,7 +25,9 @@ export class FunctionToolset<Deps = unknown> extends BaseToolset<Deps> {
     const byName = new Map<string, FunctionTool<Deps>>();
     for (const tool of tools) {
       if (byName.has(tool.definition.name)) {
-        throw new UserError(`Toolset '${this.label}' defines tool '${tool.definition.name}' twice; give each tool its own name.`);
+        throw new UserError(
+          `Toolset '${this.label}' defines tool '${tool.definition.name}' twice; give each tool its own name.`,
+        );
       }
       byName.set(tool.definition.name, tool);
     }
@@ -39,7 +41,9 @@ export class FunctionToolset<Deps = unknown> extends BaseToolset<Deps> {
   async callTool(name: string, args: ToolArguments, ctx: RunContext<Deps>, tool: ToolDefinition): Promise<unknown> {
     const entry = this.#tools.get(name);
     if (!entry) {
-      throw new UserError(`Toolset '${this.label}' has no tool '${name}'. Its tools: ${[...this.#tools.keys()].join(', ')}.`);
+      throw new UserError(
+        `Toolset '${this.label}' has no tool '${name}'. Its tools: ${[...this.#tools.keys()].join(', ')}.`,
+      );
     }
     return entry.execute(args, ctx, tool);
   }

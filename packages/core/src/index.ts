@@ -40,7 +40,13 @@ export {
   toJsonValue,
 } from './json.ts';
 export { createRunContext, forToolCall, type RunContext, type RunContextOptions } from './run-context.ts';
-export { includesPattern, matchesToolSelector, selectTools, type ToolPredicate, type ToolSelector } from './selectors.ts';
+export {
+  includesPattern,
+  matchesToolSelector,
+  selectTools,
+  type ToolPredicate,
+  type ToolSelector,
+} from './selectors.ts';
 export {
   EMPTY_INPUT_SCHEMA,
   type ToolDefinition,
@@ -57,9 +63,9 @@ export {
   combineToolsets,
   FilteredToolset,
   MetadataToolset,
-  type PrepareTools,
-  PreparedToolset,
   PrefixedToolset,
+  PreparedToolset,
+  type PrepareTools,
   RenamedToolset,
   type ToolArguments,
   type Toolset,

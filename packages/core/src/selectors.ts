@@ -1,4 +1,4 @@
-import { type JsonObject, type JsonValue, isJsonObject, jsonEqual } from './json.ts';
+import { isJsonObject, type JsonObject, type JsonValue, jsonEqual } from './json.ts';
 import type { RunContext } from './run-context.ts';
 import type { ToolDefinition } from './tool-definition.ts';
 

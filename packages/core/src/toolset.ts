@@ -108,7 +108,9 @@ export abstract class BaseToolset<Deps = unknown> extends AbstractToolset<Deps> 
   close(): Promise<void> {
     return this.#transition(async () => {
       if (this.#openCount === 0) {
-        throw new UserError(`Toolset '${this.label}' was closed more often than it was opened; pair every open() with one close().`);
+        throw new UserError(
+          `Toolset '${this.label}' was closed more often than it was opened; pair every open() with one close().`,
+        );
       }
       this.#openCount--;
       if (this.#openCount === 0) await this.onClose();
@@ -185,7 +187,9 @@ export class PrefixedToolset<Deps = unknown> extends WrapperToolset<Deps> {
   override callTool(name: string, args: ToolArguments, ctx: RunContext<Deps>, tool: ToolDefinition): Promise<unknown> {
     const start = `${this.prefix}_`;
     if (!name.startsWith(start)) {
-      return Promise.reject(new UserError(`Tool '${name}' is not a tool of '${this.label}': its names start with '${start}'.`));
+      return Promise.reject(
+        new UserError(`Tool '${name}' is not a tool of '${this.label}': its names start with '${start}'.`),
+      );
     }
     const original = name.slice(start.length);
     return this.inner.callTool(original, args, ctx, withToolName(tool, original));
@@ -204,7 +208,9 @@ export class RenamedToolset<Deps = unknown> extends WrapperToolset<Deps> {
     for (const [newName, original] of Object.entries(names)) {
       const earlier = newNames.get(original);
       if (earlier !== undefined) {
-        throw new UserError(`Tool '${original}' of '${inner.label}' is renamed twice, to '${earlier}' and '${newName}'; rename it once.`);
+        throw new UserError(
+          `Tool '${original}' of '${inner.label}' is renamed twice, to '${earlier}' and '${newName}'; rename it once.`,
+        );
       }
       newNames.set(original, newName);
     }
@@ -265,7 +271,9 @@ export function assertSameTools(
       );
     }
     if (seen.has(tool.name)) {
-      throw new UserError(`Preparing the tools of '${label}' returned tool '${tool.name}' twice; return each tool once.`);
+      throw new UserError(
+        `Preparing the tools of '${label}' returned tool '${tool.name}' twice; return each tool once.`,
+      );
     }
     seen.add(tool.name);
   }
@@ -279,7 +287,10 @@ export class MetadataToolset<Deps = unknown> extends WrapperToolset<Deps> {
     this.metadata = metadata;
   }
   override async getTools(ctx: RunContext<Deps>): Promise<readonly ToolDefinition[]> {
-    return (await this.inner.getTools(ctx)).map((tool) => ({ ...tool, metadata: mergeJsonObjects(tool.metadata, this.metadata) }));
+    return (await this.inner.getTools(ctx)).map((tool) => ({
+      ...tool,
+      metadata: mergeJsonObjects(tool.metadata, this.metadata),
+    }));
   }
 }
 
@@ -347,7 +358,8 @@ export class CombinedToolset<Deps = unknown> extends AbstractToolset<Deps> {
     const results = await Promise.allSettled(this.toolsets.map((toolset) => toolset.close()));
     const failures = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, `Closing ${failures.length} toolsets of '${this.label}' failed.`);
+    if (failures.length > 1)
+      throw new AggregateError(failures, `Closing ${failures.length} toolsets of '${this.label}' failed.`);
   }
 }
 
@@ -357,5 +369,11 @@ export function combineToolsets<Deps>(...toolsets: Toolset<Deps>[]): CombinedToo
 }
 
 function suggestPrefix(label: string): string {
-  return label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 20) || 'other';
+  return (
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 20) || 'other'
+  );
 }

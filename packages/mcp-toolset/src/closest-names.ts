@@ -6,7 +6,8 @@ export function closestNames(name: string, names: Iterable<string>, limit = 3): 
     const other = candidate.toLowerCase();
     const distance = editDistance(lower, other);
     const related = other.includes(lower) || lower.includes(other);
-    if (distance <= Math.max(2, Math.floor(name.length / 3)) || related) scored.push({ candidate, score: related ? Math.min(distance, 1) : distance });
+    if (distance <= Math.max(2, Math.floor(name.length / 3)) || related)
+      scored.push({ candidate, score: related ? Math.min(distance, 1) : distance });
   }
   return scored
     .sort((left, right) => left.score - right.score || left.candidate.localeCompare(right.candidate))

@@ -62,10 +62,16 @@ export class Connection {
   }
 
   /** Connects to `source` (or adopts a connected client) and installs the notification routing. */
-  static async open(source: MCPServerSource, options: MCPToolsetOptions, resolved: ResolvedOptions): Promise<Connection> {
+  static async open(
+    source: MCPServerSource,
+    options: MCPToolsetOptions,
+    resolved: ResolvedOptions,
+  ): Promise<Connection> {
     if (isClient(source)) {
       if (source.getServerCapabilities() === undefined) {
-        throw new UserError('The Client given to MCPToolset is not connected; connect it first, or pass its transport instead.');
+        throw new UserError(
+          'The Client given to MCPToolset is not connected; connect it first, or pass its transport instead.',
+        );
       }
       const key = options.id ?? source.getServerVersion()?.name ?? 'mcp-server';
       const connection = new Connection(source, key, false, resolved.requestMs);
@@ -90,7 +96,8 @@ export class Connection {
         { cause: error },
       );
     }
-    if (options.id === undefined && key === 'transport') connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
+    if (options.id === undefined && key === 'transport')
+      connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
     return connection;
   }
 
@@ -134,8 +141,8 @@ export class Connection {
 
   /** Routes status notifications of `taskId` to `listener` until the returned function is called. */
   onTaskStatus(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    let listeners = this.#statusListeners.get(taskId);
-    if (!listeners) this.#statusListeners.set(taskId, (listeners = new Set()));
+    const listeners = this.#statusListeners.get(taskId) ?? new Set();
+    this.#statusListeners.set(taskId, listeners);
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
@@ -162,10 +169,15 @@ export class Connection {
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const meta = options.progressToken === undefined ? params._meta : { ...(params._meta as object | undefined), progressToken: options.progressToken };
+    const meta =
+      options.progressToken === undefined
+        ? params._meta
+        : { ...(params._meta as object | undefined), progressToken: options.progressToken };
     try {
       return await this.client.request(
-        { method, params: meta === undefined ? params : { ...params, _meta: meta } } as Parameters<Client['request']>[0],
+        { method, params: meta === undefined ? params : { ...params, _meta: meta } } as Parameters<
+          Client['request']
+        >[0],
         RAW_RESULT,
         { signal: controller.signal, timeout: options.timeoutMs ?? this.#requestMs },
       );
@@ -194,7 +206,10 @@ export class Connection {
 
   #markLost(cause: unknown): ConnectionLostError {
     if (!this.#lost) {
-      this.#lost = new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${errorMessage(cause)}.`, { cause });
+      this.#lost = new ConnectionLostError(
+        `The connection to the MCP server ${this.serverKey} was lost: ${errorMessage(cause)}.`,
+        { cause },
+      );
       const listeners = [...this.#closeListeners];
       this.#closeListeners.clear();
       for (const listener of listeners) listener(this.#lost);
@@ -216,7 +231,9 @@ export class Connection {
       for (const listener of [...listeners]) listener(task);
     });
     // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
-    const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(client);
+    const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(
+      client,
+    );
     client.setNotificationHandler(ProgressNotificationSchema, (notification) => {
       const { progressToken, progress, total, message } = notification.params;
       const listener = typeof progressToken === 'string' ? this.#progressListeners.get(progressToken) : undefined;
@@ -250,7 +267,11 @@ export class Connection {
 function isClient(source: MCPServerSource): source is Client {
   return (
     source instanceof Client ||
-    (typeof source === 'object' && source !== null && 'getServerCapabilities' in source && 'request' in source && 'connect' in source)
+    (typeof source === 'object' &&
+      source !== null &&
+      'getServerCapabilities' in source &&
+      'request' in source &&
+      'connect' in source)
   );
 }
 
@@ -264,7 +285,10 @@ function createTransport(source: MCPServerSource): { transport: Transport; key: 
     try {
       url = new URL(source);
     } catch (error) {
-      throw new UserError(`MCPToolset: '${String(source)}' is not a URL; pass an http(s) URL, a { command } or a transport.`, { cause: error });
+      throw new UserError(
+        `MCPToolset: '${String(source)}' is not a URL; pass an http(s) URL, a { command } or a transport.`,
+        { cause: error },
+      );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new UserError(`MCPToolset: '${url.href}' is not an http(s) URL; Streamable HTTP needs one.`);
@@ -285,7 +309,9 @@ function createTransport(source: MCPServerSource): { transport: Transport; key: 
       key: `stdio:${[source.command, ...args].join(' ')}`,
     };
   }
-  throw new UserError('MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.');
+  throw new UserError(
+    'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
+  );
 }
 
 function isStdioServer(source: MCPServerSource): source is StdioServer {
@@ -302,11 +328,13 @@ function relatedTaskId(meta: unknown): string | undefined {
 function isConnectionFailure(error: unknown): boolean {
   if (error instanceof McpError) return error.code === ErrorCode.ConnectionClosed;
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
   return (
     error.message === 'Not connected' ||
     error.message.includes('fetch failed') ||
-    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_DESTROYED'].includes(code))
+    (typeof code === 'string' &&
+      ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_DESTROYED'].includes(code))
   );
 }
 

@@ -157,27 +157,49 @@ export class MCPToolset extends BaseToolset<unknown> {
     const { protocol } = this.#open('startTask');
     const taskSupport = await this.#taskSupportOf(name);
     if (!useTaskFor(true, taskSupport, protocol.supportsToolTasks)) {
-      const why = protocol.supportsToolTasks ? `its taskSupport is ${taskSupport === null ? 'absent' : `'${taskSupport}'`}` : 'the server does not support task-augmented tool calls';
-      throw new UserError(`Tool '${name}' of '${this.label}' cannot run as a task: ${why}. Call it with callTool or directCallTool instead.`);
+      const why = protocol.supportsToolTasks
+        ? `its taskSupport is ${taskSupport === null ? 'absent' : `'${taskSupport}'`}`
+        : 'the server does not support task-augmented tool calls';
+      throw new UserError(
+        `Tool '${name}' of '${this.label}' cannot run as a task: ${why}. Call it with callTool or directCallTool instead.`,
+      );
     }
     const ctx = options.ctx ?? detachedContext(options.signal);
     const route = new ProgressRoute(protocol);
     let created: TaskHandle | CallToolResult;
     try {
-      created = await this.#createTask(protocol, name, args, options.meta, options.signal ? { ...ctx, signal: options.signal } : ctx, route, options.ttlMs);
+      created = await this.#createTask(
+        protocol,
+        name,
+        args,
+        options.meta,
+        options.signal ? { ...ctx, signal: options.signal } : ctx,
+        route,
+        options.ttlMs,
+      );
     } catch (error) {
       route.close();
       throw this.#callError(name, error);
     }
     if (created instanceof TaskHandle) return created;
-    throw new ProtocolError(`The server ran tool '${name}' inline although it was asked for a task; use callTool for it.`, { toolName: name });
+    throw new ProtocolError(
+      `The server ran tool '${name}' inline although it was asked for a task; use callTool for it.`,
+      { toolName: name },
+    );
   }
 
   /** A handle for a task started earlier (on this or another connection, in this or another process). */
   async resumeTask(reference: TaskReference, options: { readonly ctx?: RunContext } = {}): Promise<TaskHandle> {
     const { protocol } = this.#open('resumeTask');
-    if (!isPlainObject(reference) || reference.type !== 'mcp-task' || typeof reference.taskId !== 'string' || typeof reference.toolName !== 'string') {
-      throw new UserError(`resumeTask needs a task reference from handle.toJSON() or error.reference; got ${JSON.stringify(reference)}.`);
+    if (
+      !isPlainObject(reference) ||
+      reference.type !== 'mcp-task' ||
+      typeof reference.taskId !== 'string' ||
+      typeof reference.toolName !== 'string'
+    ) {
+      throw new UserError(
+        `resumeTask needs a task reference from handle.toJSON() or error.reference; got ${JSON.stringify(reference)}.`,
+      );
     }
     if (reference.server !== protocol.serverKey || reference.protocol !== protocol.version) {
       throw new UserError(
@@ -193,7 +215,8 @@ export class MCPToolset extends BaseToolset<unknown> {
   /** Every task the server lists (all pages of tasks/list). */
   async listTasks(): Promise<TaskSnapshot[]> {
     const { protocol } = this.#open('listTasks');
-    if (!protocol.supportsList) throw new UserError(`The MCP server of '${this.label}' does not offer tasks/list (no tasks.list capability).`);
+    if (!protocol.supportsList)
+      throw new UserError(`The MCP server of '${this.label}' does not offer tasks/list (no tasks.list capability).`);
     const tasks: TaskSnapshot[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
@@ -201,13 +224,22 @@ export class MCPToolset extends BaseToolset<unknown> {
       const page = await protocol.listTasks(cursor);
       tasks.push(...page.tasks);
       cursor = page.nextCursor;
-      if (cursor !== undefined && seen.has(cursor)) throw new ProtocolError(`The server repeated tasks/list cursor '${cursor}'; stopping to avoid an endless listing.`);
+      if (cursor !== undefined && seen.has(cursor))
+        throw new ProtocolError(
+          `The server repeated tasks/list cursor '${cursor}'; stopping to avoid an endless listing.`,
+        );
       if (cursor !== undefined) seen.add(cursor);
     } while (cursor !== undefined);
     return tasks;
   }
 
-  async #call(name: string, args: ToolArguments, ctx: RunContext, wish: boolean | undefined, meta: JsonObject | undefined): Promise<unknown> {
+  async #call(
+    name: string,
+    args: ToolArguments,
+    ctx: RunContext,
+    wish: boolean | undefined,
+    meta: JsonObject | undefined,
+  ): Promise<unknown> {
     const { protocol } = this.#open('callTool');
     const taskSupport = await this.#taskSupportOf(name);
     const useTask = useTaskFor(wish ?? this.#resolved.preferTasks, taskSupport, protocol.supportsToolTasks);
@@ -225,8 +257,12 @@ export class MCPToolset extends BaseToolset<unknown> {
     const emit = this.#emitter(ctx);
     route.subscribe((update) => emit(progressEvent(name, ctx, undefined, update)));
     try {
-      const outcome = await protocol.callTool({ name, arguments: args, meta, task: undefined }, { signal: ctx.signal, progressToken: route.token });
-      if (outcome.kind !== 'result') throw new ProtocolError(`The server answered a plain call of tool '${name}' with a task.`, { toolName: name });
+      const outcome = await protocol.callTool(
+        { name, arguments: args, meta, task: undefined },
+        { signal: ctx.signal, progressToken: route.token },
+      );
+      if (outcome.kind !== 'result')
+        throw new ProtocolError(`The server answered a plain call of tool '${name}' with a task.`, { toolName: name });
       return this.#toolResult(name, outcome.result);
     } catch (error) {
       throw this.#callError(name, error);
@@ -257,16 +293,39 @@ export class MCPToolset extends BaseToolset<unknown> {
     return this.#handle(protocol, name, outcome.task, ctx, route);
   }
 
-  #handle(protocol: TaskProtocol, toolName: string, task: TaskSnapshot, ctx: RunContext | undefined, route: ProgressRoute | undefined): TaskHandle {
+  #handle(
+    protocol: TaskProtocol,
+    toolName: string,
+    task: TaskSnapshot,
+    ctx: RunContext | undefined,
+    route: ProgressRoute | undefined,
+  ): TaskHandle {
     const emit = ctx ? this.#emitter(ctx) : undefined;
-    const reference = { type: 'mcp-task', protocol: protocol.version, server: protocol.serverKey, taskId: task.taskId, toolName } as const;
-    emit?.({ type: 'task-created', toolName, toolCallId: ctx?.toolCallId, taskId: task.taskId, status: task.status, reference });
+    const reference = {
+      type: 'mcp-task',
+      protocol: protocol.version,
+      server: protocol.serverKey,
+      taskId: task.taskId,
+      toolName,
+    } as const;
+    emit?.({
+      type: 'task-created',
+      toolName,
+      toolCallId: ctx?.toolCallId,
+      taskId: task.taskId,
+      status: task.status,
+      reference,
+    });
     return new TaskHandle({
       protocol,
       toolName,
       task,
       behavior: this.#resolved.toolErrorBehavior,
-      polling: { minMs: this.#resolved.minPollMs, maxMs: this.#resolved.maxPollMs, defaultMs: this.#resolved.defaultPollMs },
+      polling: {
+        minMs: this.#resolved.minPollMs,
+        maxMs: this.#resolved.maxPollMs,
+        defaultMs: this.#resolved.defaultPollMs,
+      },
       subscribeProgress: route ? (listener) => route.subscribe(listener) : undefined,
       emit,
       toolCallId: ctx?.toolCallId,
@@ -279,7 +338,13 @@ export class MCPToolset extends BaseToolset<unknown> {
     return (event) => {
       ctx.events.emit(event);
       if (onProgress && event.type === 'progress') {
-        onProgress({ toolName: event.toolName, taskId: event.taskId, progress: event.progress, total: event.total, message: event.message });
+        onProgress({
+          toolName: event.toolName,
+          taskId: event.taskId,
+          progress: event.progress,
+          total: event.total,
+          message: event.message,
+        });
       }
     };
   }
@@ -292,8 +357,14 @@ export class MCPToolset extends BaseToolset<unknown> {
   /** Typed errors pass through; the server's JSON-RPC errors become ModelRetry, or ToolError with 'error'. */
   #callError(name: string, error: unknown): unknown {
     if (!(error instanceof McpError) || ToolwrightError.isInstance(error)) return error;
-    if (this.#resolved.toolErrorBehavior === 'error') return new ToolError(name, `Tool '${name}': the MCP server answered with an error: ${error.message}`, { cause: error });
-    return new ModelRetry(`Calling tool '${name}' failed: ${error.message}. Check the arguments against the tool's input schema and try again.`, { cause: error });
+    if (this.#resolved.toolErrorBehavior === 'error')
+      return new ToolError(name, `Tool '${name}': the MCP server answered with an error: ${error.message}`, {
+        cause: error,
+      });
+    return new ModelRetry(
+      `Calling tool '${name}' failed: ${error.message}. Check the arguments against the tool's input schema and try again.`,
+      { cause: error },
+    );
   }
 
   async #taskSupportOf(name: string): Promise<TaskSupport> {
@@ -317,15 +388,27 @@ export class MCPToolset extends BaseToolset<unknown> {
     let cursor: string | undefined;
     do {
       const raw = await connection.request('tools/list', cursor === undefined ? {} : { cursor });
-      if (!isPlainObject(raw) || !Array.isArray(raw.tools)) throw new ProtocolError(`The server of '${this.label}' sent a malformed tools/list result: tools must be an array.`);
+      if (!isPlainObject(raw) || !Array.isArray(raw.tools))
+        throw new ProtocolError(
+          `The server of '${this.label}' sent a malformed tools/list result: tools must be an array.`,
+        );
       for (const tool of raw.tools) {
-        const { definition, taskSupport: support } = toToolDefinition(tool, this.#resolved.preferTasks, supportsTasks, definitions.length);
-        if (taskSupport.has(definition.name)) throw new ProtocolError(`The server of '${this.label}' lists tool '${definition.name}' twice.`, { toolName: definition.name });
+        const { definition, taskSupport: support } = toToolDefinition(
+          tool,
+          this.#resolved.preferTasks,
+          supportsTasks,
+          definitions.length,
+        );
+        if (taskSupport.has(definition.name))
+          throw new ProtocolError(`The server of '${this.label}' lists tool '${definition.name}' twice.`, {
+            toolName: definition.name,
+          });
         taskSupport.set(definition.name, support);
         definitions.push(definition);
       }
       cursor = typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined;
-      if (cursor !== undefined && seen.has(cursor)) throw new ProtocolError(`The server of '${this.label}' repeated tools/list cursor '${cursor}'.`);
+      if (cursor !== undefined && seen.has(cursor))
+        throw new ProtocolError(`The server of '${this.label}' repeated tools/list cursor '${cursor}'.`);
       if (cursor !== undefined) seen.add(cursor);
     } while (cursor !== undefined);
     this.#taskSupport = taskSupport;
@@ -353,6 +436,19 @@ function detachedContext(signal: AbortSignal | undefined): RunContext {
   return createRunContext(signal ? { signal } : {});
 }
 
-function progressEvent(toolName: string, ctx: RunContext, taskId: string | undefined, update: ProgressUpdate): ToolEvent {
-  return { type: 'progress', toolName, toolCallId: ctx.toolCallId, taskId, progress: update.progress, total: update.total, message: update.message };
+function progressEvent(
+  toolName: string,
+  ctx: RunContext,
+  taskId: string | undefined,
+  update: ProgressUpdate,
+): ToolEvent {
+  return {
+    type: 'progress',
+    toolName,
+    toolCallId: ctx.toolCallId,
+    taskId,
+    progress: update.progress,
+    total: update.total,
+    message: update.message,
+  };
 }

@@ -1,6 +1,12 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { ElicitRequest, ElicitResult, CreateMessageRequest, CreateMessageResult, LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CreateMessageRequest,
+  CreateMessageResult,
+  ElicitRequest,
+  ElicitResult,
+  LoggingMessageNotification,
+} from '@modelcontextprotocol/sdk/types.js';
 import { type JsonObject, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
 
 /** A local MCP server started as a child process, spoken to over stdio. */
@@ -30,7 +36,12 @@ export type BoundToolCall = (name: string, args: ToolArguments, meta?: JsonObjec
  * Runs around every tool call: may change the arguments, add `_meta`, or return a result without
  * calling the server. `call` keeps the routing (task or not) the toolset chose.
  */
-export type ProcessToolCall = (ctx: RunContext, call: BoundToolCall, name: string, args: ToolArguments) => Promise<unknown>;
+export type ProcessToolCall = (
+  ctx: RunContext,
+  call: BoundToolCall,
+  name: string,
+  args: ToolArguments,
+) => Promise<unknown>;
 
 /** What an elicitation or sampling handler learns besides the request. */
 export interface ServerRequestContext {
@@ -75,9 +86,18 @@ export interface MCPToolsetOptions {
   /** Answers the server's elicitation requests (also those of a task in `input_required`). */
   readonly elicitation?: (request: ElicitRequest['params'], context: ServerRequestContext) => Promise<ElicitResult>;
   /** Answers the server's sampling requests. */
-  readonly sampling?: (request: CreateMessageRequest['params'], context: ServerRequestContext) => Promise<CreateMessageResult>;
+  readonly sampling?: (
+    request: CreateMessageRequest['params'],
+    context: ServerRequestContext,
+  ) => Promise<CreateMessageResult>;
   /** Called for each progress notification of any call (the run's event sink also receives them). */
-  readonly onProgress?: (event: { toolName: string; taskId: string | undefined; progress: number; total: number | undefined; message: string | undefined }) => void;
+  readonly onProgress?: (event: {
+    toolName: string;
+    taskId: string | undefined;
+    progress: number;
+    total: number | undefined;
+    message: string | undefined;
+  }) => void;
   /** Called for each log message the server sends. */
   readonly onLog?: (message: LoggingMessageNotification['params']) => void;
   /** Called when the server says its tool list changed (after the cache was dropped). */
@@ -109,10 +129,13 @@ const BEHAVIORS: readonly ToolErrorBehavior[] = ['retry', 'failed', 'error'];
 export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClient: boolean): ResolvedOptions {
   const problems: string[] = [];
   const positive = (name: string, value: number | undefined) => {
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) problems.push(`${name} must be a positive number of milliseconds, got ${value}`);
+    if (value !== undefined && !(Number.isFinite(value) && value > 0))
+      problems.push(`${name} must be a positive number of milliseconds, got ${value}`);
   };
   if (options.toolErrorBehavior !== undefined && !BEHAVIORS.includes(options.toolErrorBehavior)) {
-    problems.push(`toolErrorBehavior must be one of ${BEHAVIORS.join(', ')}, got '${String(options.toolErrorBehavior)}'`);
+    problems.push(
+      `toolErrorBehavior must be one of ${BEHAVIORS.join(', ')}, got '${String(options.toolErrorBehavior)}'`,
+    );
   }
   positive('timeouts.connectMs', options.timeouts?.connectMs);
   positive('timeouts.requestMs', options.timeouts?.requestMs);
@@ -122,14 +145,18 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
   positive('taskTtlMs', options.taskTtlMs);
   const minPollMs = options.taskPolling?.minIntervalMs ?? 25;
   const maxPollMs = options.taskPolling?.maxIntervalMs ?? 30_000;
-  if (minPollMs > maxPollMs) problems.push(`taskPolling.minIntervalMs (${minPollMs}) is above taskPolling.maxIntervalMs (${maxPollMs})`);
-  if (options.processToolCall !== undefined && typeof options.processToolCall !== 'function') problems.push('processToolCall must be a function');
+  if (minPollMs > maxPollMs)
+    problems.push(`taskPolling.minIntervalMs (${minPollMs}) is above taskPolling.maxIntervalMs (${maxPollMs})`);
+  if (options.processToolCall !== undefined && typeof options.processToolCall !== 'function')
+    problems.push('processToolCall must be a function');
   if (sourceIsConnectedClient) {
     // A connected client has already declared its capabilities and introduced itself.
     for (const name of ['elicitation', 'sampling', 'clientInfo', 'timeouts.connectMs'] as const) {
       const given = name === 'timeouts.connectMs' ? options.timeouts?.connectMs : options[name];
       if (given !== undefined) {
-        problems.push(`${name} cannot apply to an already connected Client (it is set when connecting); set it on the Client, or pass a transport or URL instead`);
+        problems.push(
+          `${name} cannot apply to an already connected Client (it is set when connecting); set it on the Client, or pass a transport or URL instead`,
+        );
       }
     }
   }

@@ -49,7 +49,10 @@ function mapPart(part: ContentPart): unknown {
       return typeof part.text === 'string' ? parseJsonText(part.text) : '';
     case 'image':
     case 'audio':
-      return binaryContent(Buffer.from(String(part.data ?? ''), 'base64'), String(part.mimeType ?? 'application/octet-stream'));
+      return binaryContent(
+        Buffer.from(String(part.data ?? ''), 'base64'),
+        String(part.mimeType ?? 'application/octet-stream'),
+      );
     case 'resource_link':
       return {
         type: 'resource-link',
@@ -61,8 +64,14 @@ function mapPart(part: ContentPart): unknown {
     case 'resource': {
       const resource = (part.resource ?? {}) as Record<string, unknown>;
       const mimeType = optionalString(resource.mimeType);
-      if (typeof resource.blob === 'string') return binaryContent(Buffer.from(resource.blob, 'base64'), mimeType ?? 'application/octet-stream');
-      return { type: 'resource', uri: String(resource.uri), mimeType, text: String(resource.text ?? '') } satisfies EmbeddedResource;
+      if (typeof resource.blob === 'string')
+        return binaryContent(Buffer.from(resource.blob, 'base64'), mimeType ?? 'application/octet-stream');
+      return {
+        type: 'resource',
+        uri: String(resource.uri),
+        mimeType,
+        text: String(resource.text ?? ''),
+      } satisfies EmbeddedResource;
     }
     default:
       // A content kind this version does not know: keep it as the server sent it.
@@ -87,7 +96,9 @@ function optionalString(value: unknown): string | undefined {
 
 /** The text of a result's text parts, for error messages. */
 export function resultText(result: CallToolResult): string {
-  const texts = result.content.flatMap((part) => (part.type === 'text' && typeof part.text === 'string' ? [part.text] : []));
+  const texts = result.content.flatMap((part) =>
+    part.type === 'text' && typeof part.text === 'string' ? [part.text] : [],
+  );
   return texts.join('\n').trim();
 }
 
@@ -96,7 +107,12 @@ export function resultText(result: CallToolResult): string {
  * toolset's {@link ToolErrorBehavior}: `retry` → ModelRetry, `failed` → ToolFailed, `error` →
  * ToolError. The message carries the server's words.
  */
-export function toolFailure(toolName: string, serverMessage: string, behavior: ToolErrorBehavior, cause?: unknown): ToolwrightError {
+export function toolFailure(
+  toolName: string,
+  serverMessage: string,
+  behavior: ToolErrorBehavior,
+  cause?: unknown,
+): ToolwrightError {
   const message = serverMessage || `Tool '${toolName}' failed without a message.`;
   const options = cause === undefined ? undefined : { cause };
   if (behavior === 'retry') return new ModelRetry(message, options);

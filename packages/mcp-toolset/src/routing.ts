@@ -3,7 +3,10 @@ export type TaskSupport = 'required' | 'optional' | 'forbidden' | null;
 
 /** Reads `execution.taskSupport` from a tools/list entry; unknown values count as absent (no task). */
 export function readTaskSupport(execution: unknown): TaskSupport {
-  const value = typeof execution === 'object' && execution !== null ? (execution as { taskSupport?: unknown }).taskSupport : undefined;
+  const value =
+    typeof execution === 'object' && execution !== null
+      ? (execution as { taskSupport?: unknown }).taskSupport
+      : undefined;
   return value === 'required' || value === 'optional' || value === 'forbidden' ? value : null;
 }
 

@@ -30,7 +30,13 @@ export interface TaskReference extends JsonObject {
 /** Something that happened to a task, for a handle's listeners. */
 export type TaskHandleEvent =
   | { readonly type: 'status'; readonly task: TaskSnapshot }
-  | { readonly type: 'progress'; readonly taskId: string; readonly progress: number; readonly total: number | undefined; readonly message: string | undefined };
+  | {
+      readonly type: 'progress';
+      readonly taskId: string;
+      readonly progress: number;
+      readonly total: number | undefined;
+      readonly message: string | undefined;
+    };
 
 /** Options of {@link TaskHandle.wait} and {@link TaskHandle.result}. */
 export interface WaitOptions {
@@ -154,13 +160,21 @@ export class TaskHandle {
     return this.#snapshot;
   }
   /** The last progress reported, if any. */
-  get progress(): { readonly progress: number; readonly total: number | undefined; readonly message: string | undefined } | undefined {
+  get progress():
+    | { readonly progress: number; readonly total: number | undefined; readonly message: string | undefined }
+    | undefined {
     return this.#progress;
   }
 
   /** The reference to resume this task later, from another connection or process. */
   toJSON(): TaskReference {
-    return { type: 'mcp-task', protocol: this.#protocol.version, server: this.#protocol.serverKey, taskId: this.taskId, toolName: this.toolName };
+    return {
+      type: 'mcp-task',
+      protocol: this.#protocol.version,
+      server: this.#protocol.serverKey,
+      taskId: this.taskId,
+      toolName: this.toolName,
+    };
   }
 
   /**
@@ -455,10 +469,13 @@ export class TaskHandle {
 
   async #cancelForAbort(signal: AbortSignal): Promise<never> {
     await this.cancel().catch(() => undefined);
-    throw new TaskCancelledError(`Task ${this.taskId} of tool '${this.toolName}' was cancelled because the run was aborted.`, {
-      ...this.#details(),
-      cause: signal.reason,
-    });
+    throw new TaskCancelledError(
+      `Task ${this.taskId} of tool '${this.toolName}' was cancelled because the run was aborted.`,
+      {
+        ...this.#details(),
+        cause: signal.reason,
+      },
+    );
   }
 
   async #deadlinePassed(timeoutMs: number, onTimeout: 'cancel' | 'leave-running'): Promise<never> {
@@ -473,15 +490,25 @@ export class TaskHandle {
   }
 
   #details(cause?: unknown): TaskErrorDetails {
-    return { toolName: this.toolName, taskId: this.taskId, reference: this.toJSON(), ...(cause === undefined ? {} : { cause }) };
+    return {
+      toolName: this.toolName,
+      taskId: this.taskId,
+      reference: this.toJSON(),
+      ...(cause === undefined ? {} : { cause }),
+    };
   }
 
   /** The same error with this task's name, id and reference, for errors raised below the handle. */
   #withTask(error: unknown): unknown {
     if (!TaskError.isInstance(error) || error.reference !== undefined) return error;
     const details = this.#details(error.cause ?? error);
-    if (TaskExpiredError.isInstance(error)) return new TaskExpiredError(`${error.message} (tool '${this.toolName}')`, details);
-    if (ConnectionLostError.isInstance(error)) return new ConnectionLostError(`${error.message} Resume task ${this.taskId} with toolset.resumeTask(reference).`, details);
+    if (TaskExpiredError.isInstance(error))
+      return new TaskExpiredError(`${error.message} (tool '${this.toolName}')`, details);
+    if (ConnectionLostError.isInstance(error))
+      return new ConnectionLostError(
+        `${error.message} Resume task ${this.taskId} with toolset.resumeTask(reference).`,
+        details,
+      );
     if (ProtocolError.isInstance(error)) return new ProtocolError(error.message, details);
     return error;
   }

@@ -34,7 +34,10 @@ export interface TaskProtocol {
   /** The final result; the server blocks until the task is terminal (and meanwhile delivers its input requests). */
   getResult(taskId: string, options?: RequestOptions): Promise<CallToolResult>;
   cancelTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot>;
-  listTasks(cursor: string | undefined, options?: RequestOptions): Promise<{ tasks: TaskSnapshot[]; nextCursor: string | undefined }>;
+  listTasks(
+    cursor: string | undefined,
+    options?: RequestOptions,
+  ): Promise<{ tasks: TaskSnapshot[]; nextCursor: string | undefined }>;
   onTaskStatus(taskId: string, listener: (task: TaskSnapshot) => void): () => void;
   newProgressToken(): string;
   onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void;

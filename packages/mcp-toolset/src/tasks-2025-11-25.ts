@@ -2,7 +2,13 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { isPlainObject, ProtocolError, TaskExpiredError } from '@toolwright/core';
 import type { Connection, ProgressUpdate, RequestOptions } from './connection.ts';
 import type { TaskProtocol, ToolCallOutcome, ToolCallRequest } from './task-protocol.ts';
-import { type CallToolResult, parseCallToolResult, parseCreateTaskResult, parseTask, type TaskSnapshot } from './wire.ts';
+import {
+  type CallToolResult,
+  parseCallToolResult,
+  parseCreateTaskResult,
+  parseTask,
+  type TaskSnapshot,
+} from './wire.ts';
 
 /** Tasks as the MCP specification of 2025-11-25 defines them (SEP-1686). */
 export class Tasks20251125 implements TaskProtocol {
@@ -34,7 +40,8 @@ export class Tasks20251125 implements TaskProtocol {
     const context = { what: 'tools/call result', toolName: request.name };
     // A server without task support answers a task request with the plain result, as the spec says it must.
     const isPlainResult = isPlainObject(raw) && 'content' in raw && !('task' in raw);
-    if (request.task !== undefined && !isPlainResult) return { kind: 'task', task: parseCreateTaskResult(raw, context) };
+    if (request.task !== undefined && !isPlainResult)
+      return { kind: 'task', task: parseCreateTaskResult(raw, context) };
     return { kind: 'result', result: parseCallToolResult(raw, context) };
   }
 
@@ -45,16 +52,23 @@ export class Tasks20251125 implements TaskProtocol {
   }
 
   async getResult(taskId: string, options?: RequestOptions): Promise<CallToolResult> {
-    return parseCallToolResult(await this.#request('tasks/result', taskId, options), { what: 'tasks/result result', taskId });
+    return parseCallToolResult(await this.#request('tasks/result', taskId, options), {
+      what: 'tasks/result result',
+      taskId,
+    });
   }
 
   async cancelTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot> {
     return parseTask(await this.#request('tasks/cancel', taskId, options), { what: 'tasks/cancel result', taskId });
   }
 
-  async listTasks(cursor: string | undefined, options?: RequestOptions): Promise<{ tasks: TaskSnapshot[]; nextCursor: string | undefined }> {
+  async listTasks(
+    cursor: string | undefined,
+    options?: RequestOptions,
+  ): Promise<{ tasks: TaskSnapshot[]; nextCursor: string | undefined }> {
     const raw = await this.#connection.request('tasks/list', cursor === undefined ? {} : { cursor }, options);
-    if (!isPlainObject(raw) || !Array.isArray(raw.tasks)) throw new ProtocolError('The server sent a malformed tasks/list result: tasks must be an array.');
+    if (!isPlainObject(raw) || !Array.isArray(raw.tasks))
+      throw new ProtocolError('The server sent a malformed tasks/list result: tasks must be an array.');
     const nextCursor = typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined;
     return { tasks: raw.tasks.map((task) => parseTask(task, { what: 'tasks/list entry' })), nextCursor };
   }
@@ -77,8 +91,15 @@ export class Tasks20251125 implements TaskProtocol {
     try {
       return await this.#connection.request(method, { taskId }, options);
     } catch (error) {
-      if (error instanceof McpError && error.code === ErrorCode.InvalidParams && /not found|expired|unknown task/i.test(error.message)) {
-        throw new TaskExpiredError(`The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${error.message}`, { taskId, cause: error });
+      if (
+        error instanceof McpError &&
+        error.code === ErrorCode.InvalidParams &&
+        /not found|expired|unknown task/i.test(error.message)
+      ) {
+        throw new TaskExpiredError(
+          `The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${error.message}`,
+          { taskId, cause: error },
+        );
       }
       throw error;
     }

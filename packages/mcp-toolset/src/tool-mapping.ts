@@ -15,18 +15,29 @@ export interface MCPToolMetadata {
 }
 
 /** Maps one tools/list entry to a definition. Throws a ProtocolError naming the tool when the entry is malformed. */
-export function toToolDefinition(tool: unknown, preferTasks: boolean, serverSupportsToolTasks: boolean, index: number): { definition: ToolDefinition; taskSupport: TaskSupport } {
+export function toToolDefinition(
+  tool: unknown,
+  preferTasks: boolean,
+  serverSupportsToolTasks: boolean,
+  index: number,
+): { definition: ToolDefinition; taskSupport: TaskSupport } {
   if (!isPlainObject(tool) || typeof tool.name !== 'string' || tool.name.length === 0) {
-    throw new ProtocolError(`The server's tools/list entry ${index} has no name; every tool needs a non-empty string name.`);
+    throw new ProtocolError(
+      `The server's tools/list entry ${index} has no name; every tool needs a non-empty string name.`,
+    );
   }
   const { name, description, inputSchema, outputSchema, annotations, _meta, execution, title } = tool;
   const json = (field: string, value: unknown): JsonObject | null => {
     if (value === undefined || value === null) return null;
-    if (!isPlainObject(value)) throw new ProtocolError(`The server's tool '${name}' has a ${field} that is not an object.`, { toolName: name });
+    if (!isPlainObject(value))
+      throw new ProtocolError(`The server's tool '${name}' has a ${field} that is not an object.`, { toolName: name });
     try {
       return toJsonValue(value, field) as JsonObject;
     } catch (error) {
-      throw new ProtocolError(`The server's tool '${name}' has an invalid ${field}: ${(error as Error).message}.`, { toolName: name, cause: error });
+      throw new ProtocolError(`The server's tool '${name}' has an invalid ${field}: ${(error as Error).message}.`, {
+        toolName: name,
+        cause: error,
+      });
     }
   };
   const taskSupport = readTaskSupport(execution);

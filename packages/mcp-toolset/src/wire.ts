@@ -50,14 +50,18 @@ function fail(context: Context, problem: string): never {
 export function parseTask(value: unknown, context: Context): TaskSnapshot {
   if (!isPlainObject(value)) fail(context, 'the task is missing or not an object');
   const { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval } = value;
-  if (typeof taskId !== 'string' || taskId.length === 0) fail(context, `taskId must be a non-empty string, got ${describe(taskId)}`);
+  if (typeof taskId !== 'string' || taskId.length === 0)
+    fail(context, `taskId must be a non-empty string, got ${describe(taskId)}`);
   const withTask = { ...context, taskId };
   if (typeof status !== 'string' || !(TASK_STATUSES as readonly string[]).includes(status)) {
     fail(withTask, `task ${taskId} has status ${describe(status)}, which is not one of ${TASK_STATUSES.join(', ')}`);
   }
-  if (statusMessage !== undefined && typeof statusMessage !== 'string') fail(withTask, 'statusMessage must be a string');
-  if (ttl !== undefined && ttl !== null && !isNonNegativeNumber(ttl)) fail(withTask, 'ttl must be a non-negative number or null');
-  if (pollInterval !== undefined && !isNonNegativeNumber(pollInterval)) fail(withTask, 'pollInterval must be a non-negative number');
+  if (statusMessage !== undefined && typeof statusMessage !== 'string')
+    fail(withTask, 'statusMessage must be a string');
+  if (ttl !== undefined && ttl !== null && !isNonNegativeNumber(ttl))
+    fail(withTask, 'ttl must be a non-negative number or null');
+  if (pollInterval !== undefined && !isNonNegativeNumber(pollInterval))
+    fail(withTask, 'pollInterval must be a non-negative number');
   return {
     taskId,
     status: status as TaskStatus,
@@ -85,7 +89,8 @@ export function parseCallToolResult(value: unknown, context: Context): CallToolR
   parts.forEach((part, index) => {
     if (!isPlainObject(part) || typeof part.type !== 'string') fail(context, `content[${index}] has no string type`);
   });
-  if (structuredContent !== undefined && !isPlainObject(structuredContent)) fail(context, 'structuredContent must be an object');
+  if (structuredContent !== undefined && !isPlainObject(structuredContent))
+    fail(context, 'structuredContent must be an object');
   if (isError !== undefined && typeof isError !== 'boolean') fail(context, 'isError must be a boolean');
   return {
     content: parts as ContentPart[],

@@ -1,0 +1,296 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  ConnectionLostError,
+  createRunContext,
+  isBinaryContent,
+  ModelRetry,
+  type RunContext,
+  type ToolDefinition,
+  ToolError,
+  ToolFailed,
+  UserError,
+} from '@toolwright/core';
+import type { FixtureOptions } from '@toolwright/testing';
+import { startInMemoryFixture } from '@toolwright/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MCPToolset } from './mcp-toolset.ts';
+import type { MCPToolsetOptions } from './options.ts';
+import { type RunningFixture, transports } from './test-transports.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe.each(transports)('MCPToolset over $name', ({ start }) => {
+  async function connect(toolsetOptions: MCPToolsetOptions = {}, fixtureOptions: FixtureOptions = {}) {
+    const fixture: RunningFixture = await start(fixtureOptions);
+    cleanups.push(() => fixture.close());
+    const toolset = new MCPToolset(fixture.source, toolsetOptions);
+    await toolset.open();
+    cleanups.push(async () => {
+      if (toolset.isOpen) await toolset.close();
+    });
+    const tools = await toolset.getTools();
+    const tool = (name: string): ToolDefinition => {
+      const found = tools.find((candidate) => candidate.name === name);
+      if (!found) throw new Error(`fixture has no tool ${name}`);
+      return found;
+    };
+    const call = (
+      name: string,
+      args: Record<string, unknown> = {},
+      ctx: RunContext = createRunContext(),
+      definition = tool(name),
+    ) => toolset.callTool(name, args, ctx, definition);
+    return { fixture, toolset, tools, tool, call };
+  }
+
+  it('maps taskSupport and the effective routing into metadata', async () => {
+    const { tool } = await connect();
+    expect(tool('slow_task').metadata).toMatchObject({ taskSupport: 'required', task: true });
+    expect(tool('optional_task').metadata).toMatchObject({ taskSupport: 'optional', task: true });
+    expect(tool('forbidden_tool').metadata).toMatchObject({ taskSupport: 'forbidden', task: false });
+    expect(tool('echo').metadata).toMatchObject({ taskSupport: null, task: false });
+  });
+
+  it('routes optional tools inline when preferTasks is false, required ones still as tasks', async () => {
+    const { tool, call, fixture } = await connect({ preferTasks: false });
+    expect(tool('optional_task').metadata.task).toBe(false);
+    expect(tool('slow_task').metadata.task).toBe(true);
+    expect(await call('optional_task')).toMatchObject({ ranAsTask: false });
+    await call('slow_task', { value: 'x' });
+    const calls = await fixture.inspector.calls();
+    expect(calls.map((entry) => [entry.tool, entry.asTask])).toEqual([
+      ['optional_task', false],
+      ['slow_task', true],
+    ]);
+  });
+
+  it('calls each kind of tool correctly by the spec', async () => {
+    const { call, fixture } = await connect();
+    expect(await call('slow_task', { value: 'v' })).toBe('done: v');
+    expect(await call('optional_task')).toMatchObject({ ranAsTask: true });
+    expect(await call('forbidden_tool')).toBeTypeOf('string');
+    expect(await call('echo', { text: 'hello' })).toBe('hello');
+    const calls = await fixture.inspector.calls();
+    expect(calls.map((entry) => [entry.tool, entry.asTask])).toEqual([
+      ['slow_task', true],
+      ['optional_task', true],
+      ['forbidden_tool', false],
+      ['echo', false],
+    ]);
+  });
+
+  it('keeps routing for definitions that went through JSON and back', async () => {
+    const { tools, toolset, fixture } = await connect();
+    const revived = JSON.parse(JSON.stringify(tools)) as ToolDefinition[];
+    expect(revived).toEqual(tools);
+    const optional = revived.find((tool) => tool.name === 'optional_task') as ToolDefinition;
+    expect(await toolset.callTool('optional_task', {}, createRunContext(), optional)).toMatchObject({
+      ranAsTask: true,
+    });
+    const inline = { ...optional, metadata: { ...optional.metadata, task: false } };
+    expect(await toolset.callTool('optional_task', {}, createRunContext(), inline)).toMatchObject({ ranAsTask: false });
+    expect((await fixture.inspector.calls()).map((entry) => entry.asTask)).toEqual([true, false]);
+  });
+
+  it('never breaks the spec when a definition forces the task flag', async () => {
+    const { tool, call, fixture } = await connect();
+    const forbidden = tool('forbidden_tool');
+    const required = tool('slow_task');
+    await call('forbidden_tool', {}, createRunContext(), {
+      ...forbidden,
+      metadata: { ...forbidden.metadata, task: true },
+    });
+    await call('slow_task', { value: 'x' }, createRunContext(), {
+      ...required,
+      metadata: { ...required.metadata, task: false },
+    });
+    await call('echo', { text: 'x' }, createRunContext(), { ...tool('echo'), metadata: { task: true } });
+    expect((await fixture.inspector.calls()).map((entry) => [entry.tool, entry.asTask])).toEqual([
+      ['forbidden_tool', false],
+      ['slow_task', true],
+      ['echo', false],
+    ]);
+  });
+
+  it('runs no task on a server without the tasks capability', async () => {
+    const { tools, call, fixture } = await connect({}, { tasks: false });
+    for (const tool of tools) expect(tool.metadata.task).toBe(false);
+    expect(await call('echo', { text: 'plain' })).toBe('plain');
+    if (tools.some((tool) => tool.name === 'optional_task')) {
+      expect(await call('optional_task')).toMatchObject({ ranAsTask: false });
+    }
+    expect((await fixture.inspector.calls()).every((entry) => !entry.asTask)).toBe(true);
+  });
+
+  it('lets processToolCall pass through, add _meta, change arguments or answer itself', async () => {
+    const seen: string[] = [];
+    const { call, fixture } = await connect({
+      processToolCall: async (_ctx, next, name, args) => {
+        seen.push(name);
+        if (name === 'echo' && args.text === 'skip') return 'answered locally';
+        if (name === 'echo') return next(name, { text: `${String(args.text)}!` }, { traceId: 'abc' });
+        return next(name, args);
+      },
+    });
+    expect(await call('echo', { text: 'hi' })).toBe('hi!');
+    expect(await call('echo', { text: 'skip' })).toBe('answered locally');
+    expect(await call('slow_task', { value: 'routed' })).toBe('done: routed');
+    expect(seen).toEqual(['echo', 'echo', 'slow_task']);
+    const calls = await fixture.inspector.calls();
+    expect(calls.map((entry) => [entry.tool, entry.asTask])).toEqual([
+      ['echo', false],
+      ['slow_task', true],
+    ]);
+    expect(calls[0]?.meta).toMatchObject({ traceId: 'abc' });
+    expect(calls[0]?.arguments).toEqual({ text: 'hi!' });
+  });
+
+  it('caches the tool list until the server says it changed', async () => {
+    let changed = 0;
+    const { toolset, tools, fixture } = await connect({ onToolsListChanged: () => changed++ });
+    expect(await toolset.getTools()).toBe(tools);
+    await changeToolsOf(fixture, toolset);
+    await expect.poll(() => changed).toBe(1);
+    const after = await toolset.getTools();
+    expect(after).not.toBe(tools);
+    expect(after.some((tool) => tool.name === 'late_tool')).not.toBe(tools.some((tool) => tool.name === 'late_tool'));
+  });
+
+  it('lists afresh each time with cacheTools: false', async () => {
+    const { toolset, tools } = await connect({ cacheTools: false });
+    const again = await toolset.getTools();
+    expect(again).not.toBe(tools);
+    expect(again).toEqual(tools);
+  });
+
+  it('maps every kind of result', async () => {
+    const { call } = await connect();
+    expect(await call('add', { a: 2, b: 3 })).toBe(5);
+    const structured = await call('structured_output');
+    expect(structured).toBeTypeOf('object');
+    const image = await call('image_result');
+    expect(isBinaryContent(image) && image.mediaType).toBe('image/png');
+    const audio = await call('audio_result');
+    expect(isBinaryContent(audio) && audio.mediaType).toBe('audio/wav');
+    expect(await call('resource_link_result')).toMatchObject({ type: 'resource-link', uri: expect.any(String) });
+    expect(await call('embedded_resource_result')).toMatchObject({
+      type: 'resource',
+      uri: expect.any(String),
+      text: expect.any(String),
+    });
+    const multi = await call('multi_content');
+    expect(Array.isArray(multi) && multi.length).toBe(3);
+    expect(await call('echo', { text: '{"a":[1,2]}' })).toEqual({ a: [1, 2] });
+    expect(await call('echo', { text: '{not json' })).toBe('{not json');
+    expect(await call('echo', { text: '[1,' })).toBe('[1,');
+  });
+
+  it.each([
+    ['retry', ModelRetry],
+    ['failed', ToolFailed],
+    ['error', ToolError],
+  ] as const)("maps a failed task with toolErrorBehavior '%s'", async (behavior, type) => {
+    const { call } = await connect({ toolErrorBehavior: behavior });
+    const error = await call('failing_task', { message: 'disk full' }).catch((caught: unknown) => caught);
+    expect(type.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('disk full');
+  });
+
+  it('maps a JSON-RPC error to ModelRetry, or ToolError with toolErrorBehavior error', async () => {
+    const retry = await connect();
+    const asRetry = await retry.call('add', { a: 'not a number', b: 1 }).catch((caught: unknown) => caught);
+    expect(ModelRetry.isInstance(asRetry) || ToolFailed.isInstance(asRetry)).toBe(true);
+  });
+
+  it('names the closest tools for an unknown name', async () => {
+    const { toolset } = await connect();
+    const error = await toolset.directCallTool('ecko', { text: 'x' }).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/'ecko'.*'echo'/);
+  });
+
+  it('turns a server that dies mid-call into a ConnectionLostError, not a hang', async () => {
+    const { call } = await connect({}, { misbehaving: true });
+    const error = await call('dies_mid_task', { afterMs: 50 }).catch((caught: unknown) => caught);
+    expect(ConnectionLostError.isInstance(error)).toBe(true);
+  });
+});
+
+/** Makes the fixture change its tool list (and send list_changed). */
+async function changeToolsOf(fixture: RunningFixture, toolset: MCPToolset): Promise<void> {
+  const changer = (fixture as unknown as { changeTools?: () => Promise<void> }).changeTools;
+  if (changer) return changer();
+  // stdio: ask the server through the toolset's own connection (the fixture offers a tool for it).
+  await toolset.directCallTool('change_tools', {});
+}
+
+describe('MCPToolset lifecycle and options', () => {
+  it('refuses use before open and closing more than opened, with clear errors', async () => {
+    await using fixture = await startInMemoryFixture();
+    const toolset = new MCPToolset(fixture.clientTransport, { id: 'fixture' });
+    expect(() => toolset.getTools()).toThrow(/not open.*open\(\)/);
+    expect(() => toolset.serverInfo).toThrow(UserError);
+    await toolset.open();
+    expect(toolset.serverInfo.name).toBeTypeOf('string');
+    await toolset.close();
+    await expect(toolset.close()).rejects.toThrow(/closed more often than it was opened/);
+  });
+
+  it('opens once for several users and closes at the last close', async () => {
+    await using fixture = await startInMemoryFixture();
+    const toolset = new MCPToolset(fixture.clientTransport);
+    await Promise.all([toolset.open(), toolset.open()]);
+    await toolset.close();
+    expect((await toolset.getTools()).length).toBeGreaterThan(0);
+    await toolset.close();
+    expect(toolset.isOpen).toBe(false);
+  });
+
+  it('closes with await using', async () => {
+    await using fixture = await startInMemoryFixture();
+    let outer: MCPToolset | undefined;
+    {
+      await using toolset = new MCPToolset(fixture.clientTransport);
+      outer = toolset;
+      await toolset.open();
+    }
+    expect(outer.isOpen).toBe(false);
+  });
+
+  it('rejects contradicting options at construction, naming them', async () => {
+    expect(() => new MCPToolset('http://127.0.0.1:1/mcp', { toolErrorBehavior: 'explode' as never })).toThrow(
+      /toolErrorBehavior/,
+    );
+    expect(
+      () => new MCPToolset('http://127.0.0.1:1/mcp', { taskPolling: { minIntervalMs: 500, maxIntervalMs: 100 } }),
+    ).toThrow(/minIntervalMs/);
+    expect(() => new MCPToolset('http://127.0.0.1:1/mcp', { timeouts: { requestMs: 0 } })).toThrow(/requestMs/);
+    await using fixture = await startInMemoryFixture();
+    const client = new Client({ name: 'test', version: '1' });
+    await client.connect(fixture.clientTransport);
+    expect(() => new MCPToolset(client, { elicitation: async () => ({ action: 'decline' }) })).toThrow(
+      /elicitation cannot apply to an already connected Client/,
+    );
+    await client.close();
+  });
+
+  it('rejects a source that is neither URL, command, transport nor client', async () => {
+    await expect(new MCPToolset('not a url').open()).rejects.toThrow(/is not a URL/);
+    await expect(new MCPToolset({ nothing: true } as never).open()).rejects.toThrow(UserError);
+  });
+
+  it('says clearly when a stdio command cannot start', async () => {
+    const toolset = new MCPToolset({ command: '/nonexistent/toolwright-server' });
+    await expect(toolset.open()).rejects.toThrow(/Could not connect to the MCP server/);
+  });
+
+  it('offers server instructions only with includeInstructions', async () => {
+    await using fixture = await startInMemoryFixture();
+    await using toolset = new MCPToolset(fixture.clientTransport, { includeInstructions: false });
+    await toolset.open();
+    expect(toolset.instructions).toBeUndefined();
+  });
+});
