@@ -92,7 +92,6 @@ export function jsonEqual(left: JsonValue | undefined, right: JsonValue | undefi
  */
 export function mergeJsonObjects(base: JsonObject, patch: JsonObject): JsonObject {
   const merged: Record<string, unknown> = { ...base };
-  if (Object.hasOwn(base, '__proto__')) setOwn(merged, '__proto__', base.__proto__);
   for (const [key, value] of Object.entries(patch)) {
     const current = Object.hasOwn(base, key) ? base[key] : undefined;
     setOwn(merged, key, isJsonObject(current) && isJsonObject(value) ? mergeJsonObjects(current, value) : value);

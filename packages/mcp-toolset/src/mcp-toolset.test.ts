@@ -152,7 +152,7 @@ describe.each(transports)('MCPToolset over $name', ({ start }) => {
     let changed = 0;
     const { toolset, tools, fixture } = await connect({ onToolsListChanged: () => changed++ });
     expect(await toolset.getTools()).toBe(tools);
-    await changeToolsOf(fixture, toolset);
+    await fixture.changeTools();
     await expect.poll(() => changed).toBe(1);
     const after = await toolset.getTools();
     expect(after).not.toBe(tools);
@@ -218,14 +218,6 @@ describe.each(transports)('MCPToolset over $name', ({ start }) => {
     expect(ConnectionLostError.isInstance(error)).toBe(true);
   });
 });
-
-/** Makes the fixture change its tool list (and send list_changed). */
-async function changeToolsOf(fixture: RunningFixture, toolset: MCPToolset): Promise<void> {
-  const changer = (fixture as unknown as { changeTools?: () => Promise<void> }).changeTools;
-  if (changer) return changer();
-  // stdio: ask the server through the toolset's own connection (the fixture offers a tool for it).
-  await toolset.directCallTool('change_tools', {});
-}
 
 describe('MCPToolset lifecycle and options', () => {
   it('refuses use before open and closing more than opened, with clear errors', async () => {

@@ -1,25 +1,21 @@
 import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   BaseToolset,
   createRunContext,
   isPlainObject,
   type JsonObject,
-  ModelRetry,
   ProtocolError,
   type RunContext,
   type ToolArguments,
   type ToolDefinition,
-  ToolError,
   type ToolEvent,
-  ToolwrightError,
   UserError,
 } from '@toolwright/core';
 import { closestNames } from './closest-names.ts';
 import { Connection, type ProgressUpdate } from './connection.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { ProgressRoute } from './progress-route.ts';
-import { mapToolResult, resultText, toolFailure } from './result-mapping.ts';
+import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
 import { type TaskSupport, useTaskFor } from './routing.ts';
 import { TaskHandle, type TaskReference } from './task-handle.ts';
 import type { TaskProtocol } from './task-protocol.ts';
@@ -354,17 +350,8 @@ export class MCPToolset extends BaseToolset<unknown> {
     return mapToolResult(result);
   }
 
-  /** Typed errors pass through; the server's JSON-RPC errors become ModelRetry, or ToolError with 'error'. */
   #callError(name: string, error: unknown): unknown {
-    if (!(error instanceof McpError) || ToolwrightError.isInstance(error)) return error;
-    if (this.#resolved.toolErrorBehavior === 'error')
-      return new ToolError(name, `Tool '${name}': the MCP server answered with an error: ${error.message}`, {
-        cause: error,
-      });
-    return new ModelRetry(
-      `Calling tool '${name}' failed: ${error.message}. Check the arguments against the tool's input schema and try again.`,
-      { cause: error },
-    );
+    return callFailure(name, error, this.#resolved.toolErrorBehavior);
   }
 
   async #taskSupportOf(name: string): Promise<TaskSupport> {

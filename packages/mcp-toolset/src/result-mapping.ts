@@ -1,3 +1,4 @@
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   binaryContent,
   type JsonValue,
@@ -118,4 +119,21 @@ export function toolFailure(
   if (behavior === 'retry') return new ModelRetry(message, options);
   if (behavior === 'failed') return new ToolFailed(message, options);
   return new ToolError(toolName, `Tool '${toolName}' failed: ${message}`, options);
+}
+
+/**
+ * A failed call's error as the caller should see it: Toolwright's typed errors pass through; a
+ * JSON-RPC error answer from the server becomes ModelRetry (so the model may fix its arguments),
+ * or ToolError with toolErrorBehavior 'error'.
+ */
+export function callFailure(toolName: string, error: unknown, behavior: ToolErrorBehavior): unknown {
+  if (!(error instanceof McpError)) return error;
+  if (behavior === 'error')
+    return new ToolError(toolName, `Tool '${toolName}': the MCP server answered with an error: ${error.message}`, {
+      cause: error,
+    });
+  return new ModelRetry(
+    `Calling tool '${toolName}' failed: ${error.message}. Check the arguments against the tool's input schema and try again.`,
+    { cause: error },
+  );
 }

@@ -12,7 +12,7 @@ import {
 } from '@toolwright/core';
 import { errorMessage, type ProgressUpdate } from './connection.ts';
 import type { ToolErrorBehavior } from './options.ts';
-import { mapToolResult, resultText, toolFailure } from './result-mapping.ts';
+import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
 import type { TaskProtocol } from './task-protocol.ts';
 import { type CallToolResult, isTerminalStatus, type TaskSnapshot } from './wire.ts';
 
@@ -235,7 +235,7 @@ export class TaskHandle {
       if (task.status === 'failed' && error instanceof McpError) {
         throw toolFailure(this.toolName, task.statusMessage ?? error.message, this.#behavior, error);
       }
-      throw error;
+      throw callFailure(this.toolName, error, this.#behavior);
     }
     if (task.status === 'failed' || raw.isError) {
       throw toolFailure(this.toolName, resultText(raw) || task.statusMessage || '', this.#behavior);

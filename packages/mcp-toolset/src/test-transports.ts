@@ -17,6 +17,8 @@ export interface RunningFixture extends AsyncDisposable {
   readonly reconnectable: boolean;
   /** A source for a second connection to the same server, where there is one. */
   reconnect(): MCPServerSource;
+  /** Makes the server change its tool list and send notifications/tools/list_changed. */
+  changeTools(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export const transports: readonly { readonly name: string; readonly start: Start
         reconnect: () => {
           throw new Error('an in-memory fixture has one connection');
         },
+        changeTools: () => fixture.changeTools(),
         close: () => fixture.close(),
         [Symbol.asyncDispose]: () => fixture.close(),
       };
@@ -47,7 +50,6 @@ export const transports: readonly { readonly name: string; readonly start: Start
       const source = {
         command: fixture.command,
         args: fixture.args,
-        ...(fixture.env ? { env: fixture.env } : {}),
         stderr: 'ignore' as const,
       };
       return {
@@ -57,6 +59,7 @@ export const transports: readonly { readonly name: string; readonly start: Start
         reconnect: () => {
           throw new Error('a stdio fixture lives as long as its one connection');
         },
+        changeTools: () => fixture.changeTools(),
         close: () => fixture.close(),
         [Symbol.asyncDispose]: () => fixture.close(),
       };
@@ -71,6 +74,7 @@ export const transports: readonly { readonly name: string; readonly start: Start
         inspector: fixture.inspector,
         reconnectable: true,
         reconnect: () => fixture.url,
+        changeTools: () => fixture.changeTools(),
         close: () => fixture.close(),
         [Symbol.asyncDispose]: () => fixture.close(),
       };

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { createFixtureServer, type FixtureServer } from './fixture-server.ts';
+import { type FixtureOptions, toArgs } from './options.ts';
+import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
+
+/** A fixture server on a linked in-memory transport pair; connect a client to `clientTransport`. */
+export interface InMemoryFixture extends AsyncDisposable {
+  readonly clientTransport: Transport;
+  readonly inspector: FixtureInspector;
+  readonly fixture: FixtureServer;
+  changeTools(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a fixture server on an in-memory transport pair (one connection). */
+export async function startInMemoryFixture(options: FixtureOptions = {}): Promise<InMemoryFixture> {
+  const fixture = createFixtureServer(options);
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  fixture.setDie(() => void serverTransport.close());
+  await fixture.connect(serverTransport);
+  const close = () => fixture.close();
+  return {
+    clientTransport,
+    inspector: fixture.inspector,
+    fixture,
+    changeTools: () => fixture.changeTools(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** A fixture server on Streamable HTTP at 127.0.0.1 and an ephemeral port; any number of sessions. */
+export interface HttpFixture extends AsyncDisposable {
+  /** `http://127.0.0.1:<port>/mcp`. */
+  readonly url: URL;
+  readonly inspector: FixtureInspector;
+  readonly fixture: FixtureServer;
+  changeTools(): Promise<void>;
+  /** The server "dies": every connection is destroyed and the port stops answering. */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a fixture server on Streamable HTTP (stateful sessions; tasks are shared by all sessions). */
+export async function startHttpFixture(options: FixtureOptions = {}): Promise<HttpFixture> {
+  const fixture = createFixtureServer(options);
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const sockets = new Set<Socket>();
+  const http = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500).end(String(error));
+    });
+  });
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== '/mcp') {
+      response.writeHead(404).end();
+      return;
+    }
+    const sessionId = request.headers['mcp-session-id'];
+    let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+    if (!transport) {
+      if (typeof sessionId === 'string') {
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } }));
+        return;
+      }
+      const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          sessions.set(id, created);
+        },
+        onsessionclosed: (id) => {
+          sessions.delete(id);
+        },
+      });
+      transport = created;
+      await fixture.connect(created);
+    }
+    await transport.handleRequest(request, response);
+  }
+  http.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = http.address();
+  if (address === null || typeof address === 'string') throw new Error('the HTTP fixture has no port');
+  const url = new URL(`http://127.0.0.1:${address.port}/mcp`);
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+    return stopped;
+  };
+  const dropConnections = () => void stop();
+  fixture.setDie(dropConnections);
+  const close = async () => {
+    await fixture.close();
+    await stop();
+  };
+  return {
+    url,
+    inspector: fixture.inspector,
+    fixture,
+    changeTools: () => fixture.changeTools(),
+    dropConnections,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** How to start a fixture server as a child process over stdio; the caller (a StdioClientTransport) spawns it. */
+export interface StdioFixture extends AsyncDisposable {
+  /** `process.execPath`: the running Node. */
+  readonly command: string;
+  readonly args: string[];
+  /** Reads the state file the child rewrites on every change. */
+  readonly inspector: FixtureInspector;
+  /** Makes the running child add or remove `late_tool` and send notifications/tools/list_changed (by SIGUSR2). */
+  changeTools(): Promise<void>;
+  /** Removes the state file. (The child ends when its client closes stdin.) */
+  close(): Promise<void>;
+}
+
+/**
+ * The command and arguments of the fixture server's stdio bin with `options`. From source (in this
+ * workspace, in tests) it runs `src/bin/fixture-server.ts` directly (Node 22.6+ strips the types);
+ * from the published package, the built `dist/bin/fixture-server.mjs`.
+ */
+export function stdioFixture(options: FixtureOptions = {}): StdioFixture {
+  const directory = mkdtempSync(join(tmpdir(), 'toolwright-fixture-'));
+  const stateFile = join(directory, 'state.json');
+  const fromSource = import.meta.url.endsWith('.ts');
+  const bin = fileURLToPath(
+    new URL(fromSource ? './bin/fixture-server.ts' : './bin/fixture-server.mjs', import.meta.url),
+  );
+  const args = [
+    ...(fromSource ? ['--conditions=@toolwright/source', '--disable-warning=ExperimentalWarning'] : []),
+    bin,
+    ...toArgs(options),
+    '--state-file',
+    stateFile,
+  ];
+  const close = async () => rmSync(directory, { recursive: true, force: true });
+  const changeTools = async () => {
+    const { pid } = await readStateFile(stateFile);
+    if (pid === undefined) throw new Error('the stdio fixture server has not started yet; connect a client first');
+    process.kill(pid, 'SIGUSR2');
+  };
+  return {
+    command: process.execPath,
+    args,
+    inspector: fileInspector(stateFile),
+    changeTools,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
