@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/bin/fixture-server.ts'],
   format: 'esm',
   platform: 'node',
   target: 'node20',

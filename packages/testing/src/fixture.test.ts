@@ -1,0 +1,347 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
+  ElicitRequestSchema,
+  TaskStatusNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod/v4';
+import type { FixtureOptions } from './options.ts';
+import type { FixtureInspector } from './state.ts';
+import { startHttpFixture, startInMemoryFixture, stdioFixture } from './transports.ts';
+
+const RAW = z.unknown();
+
+interface Connected {
+  readonly client: Client;
+  readonly inspector: FixtureInspector;
+  changeTools(): Promise<void>;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Connects a plain SDK client (with an elicitation handler answering { name: 'Ada' }) to a fixture on one transport. */
+type Connect = (options?: FixtureOptions) => Promise<Connected>;
+
+async function clientOn(transport: Transport): Promise<Client> {
+  const client = new Client({ name: 'fixture-test', version: '1' }, { capabilities: { elicitation: {} } });
+  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada' } }));
+  await client.connect(transport);
+  cleanups.push(() => client.close());
+  return client;
+}
+
+const transports: { name: string; connect: Connect }[] = [
+  {
+    name: 'in-memory',
+    connect: async (options) => {
+      const fixture = await startInMemoryFixture(options);
+      cleanups.push(() => fixture.close());
+      return {
+        client: await clientOn(fixture.clientTransport),
+        inspector: fixture.inspector,
+        changeTools: () => fixture.changeTools(),
+      };
+    },
+  },
+  {
+    name: 'stdio',
+    connect: async (options) => {
+      const fixture = stdioFixture(options);
+      cleanups.push(() => fixture.close());
+      const transport = new StdioClientTransport({ command: fixture.command, args: fixture.args, stderr: 'ignore' });
+      return {
+        client: await clientOn(transport),
+        inspector: fixture.inspector,
+        changeTools: () => fixture.changeTools(),
+      };
+    },
+  },
+  {
+    name: 'http',
+    connect: async (options) => {
+      const fixture = await startHttpFixture(options);
+      cleanups.push(() => fixture.close());
+      return {
+        client: await clientOn(new StreamableHTTPClientTransport(fixture.url)),
+        inspector: fixture.inspector,
+        changeTools: () => fixture.changeTools(),
+      };
+    },
+  },
+];
+
+/** Runs a tool as a task with the SDK's callToolStream; returns the task id, the statuses seen and the final message. */
+async function streamTask(client: Client, name: string, args: Record<string, unknown>) {
+  let taskId = '';
+  const statuses: string[] = [];
+  let final: { type: string; result?: unknown; error?: unknown } = { type: 'none' };
+  for await (const message of client.experimental.tasks.callToolStream(
+    { name, arguments: args },
+    CallToolResultSchema,
+    { task: {} },
+  )) {
+    if (message.type === 'taskCreated') taskId = message.task.taskId;
+    else if (message.type === 'taskStatus') statuses.push(message.task.status);
+    else final = message;
+  }
+  return { taskId, statuses, final };
+}
+
+describe.each(transports)('fixture server over $name', ({ connect }) => {
+  it('declares each kind of task support, and none for the plain tools', async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    const support = (name: string) => tools.find((tool) => tool.name === name)?.execution;
+    expect(support('slow_task')).toEqual({ taskSupport: 'required' });
+    expect(support('optional_task')).toEqual({ taskSupport: 'optional' });
+    expect(support('forbidden_tool')).toEqual({ taskSupport: 'forbidden' });
+    expect(tools.find((tool) => tool.name === 'echo')).not.toHaveProperty('execution');
+    expect(client.getServerCapabilities()?.tasks).toMatchObject({
+      list: {},
+      cancel: {},
+      requests: { tools: { call: {} } },
+    });
+  });
+
+  it('runs a required task to its result and records the call', async () => {
+    const { client, inspector } = await connect({ pollInterval: 20 });
+    const { taskId, final } = await streamTask(client, 'slow_task', { value: 'x', delayMs: 10 });
+    expect(final).toMatchObject({ type: 'result', result: { content: [{ type: 'text', text: 'done: x' }] } });
+    expect((await inspector.task(taskId))?.status).toBe('completed');
+    expect(await inspector.calls()).toEqual([
+      { tool: 'slow_task', arguments: { value: 'x', delayMs: 10 }, meta: undefined, asTask: true },
+    ]);
+  });
+
+  it('says whether the optional task ran as a task', async () => {
+    const { client } = await connect({ pollInterval: 20 });
+    const inline = await client.callTool({ name: 'optional_task', arguments: {} });
+    expect(inline.structuredContent).toEqual({ ranAsTask: false });
+    const { final } = await streamTask(client, 'optional_task', {});
+    expect(final).toMatchObject({ type: 'result', result: { structuredContent: { ranAsTask: true } } });
+  });
+
+  it('refuses a task for a forbidden tool and a plain call of a required one (-32601)', async () => {
+    const { client } = await connect();
+    await expect(
+      client.request({ method: 'tools/call', params: { name: 'forbidden_tool', arguments: {}, task: {} } }, RAW),
+    ).rejects.toMatchObject({ code: -32601 });
+    await expect(
+      client.request({ method: 'tools/call', params: { name: 'slow_task', arguments: {} } }, RAW),
+    ).rejects.toMatchObject({ code: -32601 });
+  });
+
+  it('reports progress per step with status messages, and status notifications', async () => {
+    const { client } = await connect({ pollInterval: 20 });
+    const notified: string[] = [];
+    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
+      notified.push(`${notification.params.status}:${notification.params.statusMessage ?? ''}`);
+    });
+    const progress: unknown[] = [];
+    const created = await client.request(
+      { method: 'tools/call', params: { name: 'progress_task', arguments: { steps: 3, stepMs: 10 }, task: {} } },
+      CreateTaskResultSchema,
+      { onprogress: (update) => progress.push([update.progress, update.total, update.message]) },
+    );
+    await expect.poll(() => notified.at(-1)).toMatch(/^completed/);
+    expect(progress).toEqual([
+      [1, 3, 'step 1 of 3'],
+      [2, 3, 'step 2 of 3'],
+      [3, 3, 'step 3 of 3'],
+    ]);
+    expect(notified).toContain('working:step 2 of 3');
+    expect((await client.experimental.tasks.getTask(created.task.taskId)).statusMessage).toBe('step 3 of 3');
+  });
+
+  it('sends no status notification when told not to', async () => {
+    const { client } = await connect({ pollInterval: 20, statusNotifications: false });
+    let notified = 0;
+    client.setNotificationHandler(TaskStatusNotificationSchema, () => {
+      notified++;
+    });
+    const { final } = await streamTask(client, 'slow_task', { delayMs: 10 });
+    expect(final.type).toBe('result');
+    expect(notified).toBe(0);
+  });
+
+  it('fails a task with a status message and an isError result', async () => {
+    const { client } = await connect({ pollInterval: 20 });
+    const { taskId } = await streamTask(client, 'failing_task', { message: 'disk full' });
+    const task = await client.experimental.tasks.getTask(taskId);
+    expect(task).toMatchObject({ status: 'failed', statusMessage: 'disk full' });
+    const result = await client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
+    expect(result).toMatchObject({ isError: true, content: [{ type: 'text', text: 'disk full' }] });
+  });
+
+  it('notices cancellation and records it', async () => {
+    const { client, inspector } = await connect();
+    const created = await client.request(
+      { method: 'tools/call', params: { name: 'cancellable_task', arguments: { durationMs: 10_000 }, task: {} } },
+      CreateTaskResultSchema,
+    );
+    const { taskId } = created.task;
+    const cancelled = await client.experimental.tasks.cancelTask(taskId);
+    expect(cancelled.status).toBe('cancelled');
+    expect(await inspector.cancelsReceived()).toEqual([taskId]);
+    await expect.poll(async () => (await inspector.task(taskId))?.cancelObserved).toBe(true);
+  });
+
+  it('asks for input through elicitation while input_required, then uses it', async () => {
+    const { client } = await connect({ pollInterval: 20 });
+    const created = await client.request(
+      { method: 'tools/call', params: { name: 'input_task', arguments: {}, task: {} } },
+      CreateTaskResultSchema,
+    );
+    const result = await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    expect(result.content).toEqual([{ type: 'text', text: 'Hello, Ada' }]);
+  });
+
+  it('returns every content kind', async () => {
+    const { client } = await connect();
+    const kinds = async (name: string) =>
+      (await client.callTool({ name, arguments: {} })).content as { type: string }[];
+    expect((await kinds('image_result'))[0]).toMatchObject({ type: 'image', mimeType: 'image/png' });
+    expect((await kinds('audio_result'))[0]).toMatchObject({ type: 'audio', mimeType: 'audio/wav' });
+    expect((await kinds('resource_link_result'))[0]).toMatchObject({
+      type: 'resource_link',
+      uri: 'file:///reports/q3.txt',
+    });
+    expect((await kinds('embedded_resource_result'))[0]).toMatchObject({
+      type: 'resource',
+      resource: { text: '# Notes' },
+    });
+    expect((await kinds('multi_content')).map((part) => part.type)).toEqual(['text', 'text', 'image']);
+    expect(await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } })).toMatchObject({
+      structuredContent: { result: 5 },
+    });
+  });
+
+  it('pages a generated tool list and announces list changes', async () => {
+    const { client, changeTools } = await connect({ generatedTools: 25, pageSize: 10 });
+    const first = await client.listTools();
+    expect(first.tools).toHaveLength(10);
+    expect(first.nextCursor).toBeDefined();
+    let total = first.tools.length;
+    let cursor = first.nextCursor;
+    while (cursor !== undefined) {
+      const page = await client.listTools({ cursor });
+      total += page.tools.length;
+      cursor = page.nextCursor;
+    }
+    expect(total).toBeGreaterThan(25);
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changed++;
+    });
+    await changeTools();
+    await expect.poll(() => changed).toBe(1);
+  });
+
+  it('misbehaves as documented', async () => {
+    const { client } = await connect({ pollInterval: 20, misbehaving: true });
+    const call = (name: string, args: Record<string, unknown> = {}) =>
+      client.request({ method: 'tools/call', params: { name, arguments: args, task: {} } }, RAW) as Promise<
+        Record<string, unknown>
+      >;
+    expect(await call('bad_create_result', { kind: 'missing-task' })).not.toHaveProperty('task');
+    expect(await call('bad_create_result', { kind: 'bad-status' })).toMatchObject({ task: { status: 'finished' } });
+    expect(await call('bad_create_result', { kind: 'task-id-not-string' })).toMatchObject({ task: { taskId: 42 } });
+    const paused = (await call('bad_status_task')).task as { taskId: string };
+    expect(await client.request({ method: 'tasks/get', params: { taskId: paused.taskId } }, RAW)).toMatchObject({
+      status: 'paused',
+    });
+    const failing = (await call('result_error_task')).task as { taskId: string };
+    await expect(
+      client.request({ method: 'tasks/result', params: { taskId: failing.taskId } }, RAW),
+    ).rejects.toMatchObject({ code: -32603 });
+    const listed = (await client.request({ method: 'tools/list', params: {} }, RAW)) as {
+      tools: Record<string, unknown>[];
+    };
+    const proto = listed.tools.find((tool) => tool.name === 'proto_keys') as { _meta: object; annotations: object };
+    expect(Object.hasOwn(proto._meta, '__proto__')).toBe(true);
+    expect(Object.hasOwn(proto.annotations, 'constructor')).toBe(true);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  it('sends stale and unknown status notifications after an out-of-order task completes', async () => {
+    const { client } = await connect({ pollInterval: 20, misbehaving: true });
+    const seen: string[] = [];
+    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
+      seen.push(`${notification.params.taskId === 'no-such-task' ? 'unknown' : 'own'}:${notification.params.status}`);
+    });
+    await call(client, 'out_of_order_task');
+    await expect.poll(() => seen).toEqual(['own:completed', 'unknown:completed', 'own:working']);
+  });
+});
+
+async function call(client: Client, name: string) {
+  return client.request({ method: 'tools/call', params: { name, arguments: {}, task: {} } }, CreateTaskResultSchema);
+}
+
+describe('fixture processes and ports', () => {
+  it('leaves no stdio child behind, and the child dies with dies_mid_task', async () => {
+    const fixture = stdioFixture({ misbehaving: true });
+    const transport = new StdioClientTransport({ command: fixture.command, args: fixture.args, stderr: 'ignore' });
+    const client = new Client({ name: 'fixture-test', version: '1' });
+    await client.connect(transport);
+    const pid = transport.pid as number;
+    expect(isAlive(pid)).toBe(true);
+    await client.close();
+    await expect.poll(() => isAlive(pid)).toBe(false);
+    await fixture.close();
+
+    const dying = stdioFixture({ misbehaving: true });
+    const dyingTransport = new StdioClientTransport({ command: dying.command, args: dying.args, stderr: 'ignore' });
+    const dyingClient = new Client({ name: 'fixture-test', version: '1' });
+    let closed = false;
+    dyingClient.onclose = () => {
+      closed = true;
+    };
+    await dyingClient.connect(dyingTransport);
+    await call(dyingClient, 'dies_mid_task');
+    await expect.poll(() => closed).toBe(true);
+    await expect.poll(() => isAlive(dyingTransport.pid as number)).toBe(false);
+    await dying.close();
+  });
+
+  it('frees the HTTP port on close, and drops every connection when the server dies', async () => {
+    const fixture = await startHttpFixture({ misbehaving: true });
+    const client = new Client({ name: 'fixture-test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(fixture.url));
+    await call(client, 'dies_mid_task');
+    await expect.poll(() => refuses(fixture.url)).toBe(true);
+    await client.close().catch(() => undefined);
+    await fixture.close();
+
+    const other = await startHttpFixture();
+    await other.close();
+    expect(await refuses(other.url)).toBe(true);
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function refuses(url: URL): Promise<boolean> {
+  try {
+    await fetch(url, { method: 'GET', signal: AbortSignal.timeout(1_000) });
+    return false;
+  } catch {
+    return true;
+  }
+}
