@@ -1,0 +1,210 @@
+import {
+  type FollowUp,
+  isJsonObject,
+  ModelRetry,
+  matchesToolSelector,
+  type RunContext,
+  type ToolDefinition,
+  type ToolSelector,
+  ToolwrightError,
+  UserError,
+} from '@toolwright/core';
+import type { Capability, NextToolCall, ToolCall } from './capability.ts';
+
+/** The argument a `background: 'optional'` tool gains, for the model to choose per call. */
+export const RUN_IN_BACKGROUND = 'runInBackground';
+
+/** Options of {@link BackgroundTools}. */
+export interface BackgroundToolsOptions<Deps> {
+  /** Tools that always run in the background (default: metadata `{ background: true }`). */
+  readonly tools?: ToolSelector<Deps>;
+}
+
+/** Work running in the background for one run. */
+export interface PendingWork {
+  readonly toolName: string;
+  /** The server's task id for an MCP task tool, else the tool call id. */
+  readonly id: string;
+  readonly toolCallId: string;
+  /** When it started (ms since the epoch). */
+  readonly startedAt: number;
+}
+
+interface Running {
+  readonly toolName: string;
+  /** The tool call id until the server's task id is known. */
+  id: string;
+  readonly toolCallId: string;
+  readonly startedAt: number;
+  settled: Promise<void>;
+  readonly controller: AbortController;
+}
+
+/**
+ * Turns matching tools into non-blocking ones. A call returns at once with an acknowledgement for
+ * the model (which tool, which id, that the result follows as a message) while the work goes on;
+ * when it ends, its outcome reaches the run's follow-up queue as a message for the model. For an
+ * MCP task tool (metadata `task: true`) the id is the server's task id. Aborting the run, or
+ * `cancelAll`, cancels pending work (server tasks included); the cancellation arrives as a failure
+ * follow-up, so the model learns of it. A tool with metadata `background: 'optional'` gains a
+ * boolean `runInBackground` argument instead, and runs in the background only when it is true.
+ */
+export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
+  readonly #selector: ToolSelector<Deps>;
+  /** Per run id, per tool call id: the work still running. Results go to the run that started them, never another. */
+  readonly #runs = new Map<string, Map<string, Running>>();
+
+  constructor(options: BackgroundToolsOptions<Deps> = {}) {
+    this.#selector = options.tools ?? { background: true };
+  }
+
+  prepareTools(_ctx: RunContext<Deps>, tools: readonly ToolDefinition[]): readonly ToolDefinition[] {
+    return tools.map((tool) => (tool.metadata.background === 'optional' ? withOptInArgument(tool) : tool));
+  }
+
+  async wrapToolCall(ctx: RunContext<Deps>, call: ToolCall, next: NextToolCall<Deps>): Promise<unknown> {
+    let background: boolean;
+    let args = call.args;
+    if (call.tool.metadata.background === 'optional') {
+      const { [RUN_IN_BACKGROUND]: choice, ...rest } = call.args;
+      if (choice !== undefined && typeof choice !== 'boolean') {
+        throw new ModelRetry(
+          `The '${RUN_IN_BACKGROUND}' argument of tool '${call.name}' must be true or false, not ${JSON.stringify(choice)}.`,
+        );
+      }
+      background = choice === true;
+      args = rest;
+    } else {
+      background = await matchesToolSelector(this.#selector, ctx, call.tool);
+    }
+    if (!background) return next({ ...call, args }, ctx);
+    return this.#start(ctx, { ...call, args }, next);
+  }
+
+  instructions(): string {
+    return 'Some tools run in the background: they answer at once with an acknowledgement, and their result arrives later as a message. Continue with other work meanwhile.';
+  }
+
+  /** The work still running for the run of `ctx`. */
+  pending(ctx: RunContext<Deps>): PendingWork[] {
+    return [...(this.#runs.get(ctx.runId)?.values() ?? [])].map(({ toolName, id, toolCallId, startedAt }) => ({
+      toolName,
+      id,
+      toolCallId,
+      startedAt,
+    }));
+  }
+
+  /** Resolves when no work of the run of `ctx` is running any more (its follow-ups are queued). */
+  async waitForAll(ctx: RunContext<Deps>): Promise<void> {
+    for (let running = this.#runs.get(ctx.runId); running && running.size > 0; running = this.#runs.get(ctx.runId)) {
+      await Promise.all([...running.values()].map((work) => work.settled));
+    }
+  }
+
+  /** Cancels the work of the run of `ctx` (server tasks included) and waits until it has stopped. */
+  async cancelAll(ctx: RunContext<Deps>, reason: unknown = new Error('Background work was cancelled.')): Promise<void> {
+    for (const work of this.#runs.get(ctx.runId)?.values() ?? []) work.controller.abort(reason);
+    await this.waitForAll(ctx);
+  }
+
+  async #start(ctx: RunContext<Deps>, call: ToolCall, next: NextToolCall<Deps>): Promise<string> {
+    const toolCallId = ctx.toolCallId ?? `background-${crypto.randomUUID()}`;
+    const controller = new AbortController();
+    const onRunAbort = () => controller.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) onRunAbort();
+    else ctx.signal.addEventListener('abort', onRunAbort, { once: true });
+    const workCtx: RunContext<Deps> = { ...ctx, toolCallId, signal: controller.signal };
+
+    // An MCP task tool's id is the server's task id, announced by the toolset's task-created event.
+    let announce: (taskId: string) => void = () => undefined;
+    const taskId = new Promise<string>((resolve) => {
+      announce = resolve;
+    });
+    const stopListening = ctx.events.on('task-created', (event) => {
+      if (event.toolCallId === toolCallId) announce(event.taskId);
+    });
+    const work = next(call, workCtx);
+    const runs = this.#runs.get(ctx.runId) ?? new Map<string, Running>();
+    this.#runs.set(ctx.runId, runs);
+    // Registered before the id is known, so cancelAll reaches it from the start.
+    const entry: Running = {
+      toolName: call.name,
+      id: toolCallId,
+      toolCallId,
+      startedAt: Date.now(),
+      settled: Promise.resolve(),
+      controller,
+    };
+    runs.set(toolCallId, entry);
+    // The work leaves `pending` before its follow-up is queued, so a reader never sees both.
+    const finish = (outcome: FollowUp['outcome'], content: unknown) => {
+      ctx.signal.removeEventListener('abort', onRunAbort);
+      runs.delete(toolCallId);
+      if (runs.size === 0 && this.#runs.get(ctx.runId) === runs) this.#runs.delete(ctx.runId);
+      ctx.followUps.push(followUp(call.name, entry.id, toolCallId, outcome, content));
+    };
+    entry.settled = work.then(
+      (result) => finish('result', result),
+      (error: unknown) => finish('failure', failureMessage(error, controller.signal)),
+    );
+    const isTask = call.tool.metadata.task === true;
+    if (isTask) entry.id = await Promise.race([taskId, entry.settled.then(() => entry.id)]);
+    stopListening();
+    const id = entry.id;
+    const what = id !== toolCallId ? `task ${id}` : `call ${id}`;
+    return `Tool '${call.name}' is running in the background as ${what}. Its result will follow in a message; continue with other work meanwhile.`;
+  }
+}
+
+/** Adds the boolean opt-in argument to a tool's input schema; a tool that has one already is a mistake. */
+function withOptInArgument(tool: ToolDefinition): ToolDefinition {
+  const properties = isJsonObject(tool.inputSchema.properties) ? tool.inputSchema.properties : {};
+  if (Object.hasOwn(properties, RUN_IN_BACKGROUND)) {
+    throw new UserError(
+      `Tool '${tool.name}' already has an argument named '${RUN_IN_BACKGROUND}', so background: 'optional' cannot add it. Rename the argument, or use background: true.`,
+    );
+  }
+  return {
+    ...tool,
+    inputSchema: {
+      ...tool.inputSchema,
+      properties: {
+        ...properties,
+        [RUN_IN_BACKGROUND]: {
+          type: 'boolean',
+          description: 'Run in the background: answer at once, and deliver the result later as a message.',
+        },
+      },
+    },
+  };
+}
+
+function followUp(
+  toolName: string,
+  id: string,
+  toolCallId: string,
+  outcome: FollowUp['outcome'],
+  content: unknown,
+): FollowUp {
+  const message =
+    outcome === 'result'
+      ? `Background tool '${toolName}' (${id}) finished. Result: ${describe(content)}`
+      : `Background tool '${toolName}' (${id}) failed: ${String(content)}`;
+  return { toolName, id, toolCallId, outcome, content, message };
+}
+
+function failureMessage(error: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return `it was cancelled (${error instanceof Error ? error.message : String(error)})`;
+  if (ToolwrightError.isInstance(error) || error instanceof Error) return error.message;
+  return String(error);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
