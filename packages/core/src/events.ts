@@ -66,6 +66,11 @@ export class RunEvents implements EventSink {
     };
   }
 
+  /** Whether anyone listens to events of `type` (directly or through `'*'`): lets a tool skip work nobody reads. */
+  listens(type: ToolEventType): boolean {
+    return (this.#listeners.get(type)?.size ?? 0) > 0 || (this.#listeners.get('*')?.size ?? 0) > 0;
+  }
+
   emit(event: ToolEvent): void {
     for (const key of [event.type, '*'] as const) {
       const set = this.#listeners.get(key);

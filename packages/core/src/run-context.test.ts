@@ -67,6 +67,18 @@ describe('run events', () => {
     expect(all).toEqual(['progress', 'task-status', 'progress']);
   });
 
+  it('say whether anyone listens to a type', () => {
+    const { events } = createRunContext();
+    expect(events.listens('progress')).toBe(false);
+    const stop = events.on('progress', () => undefined);
+    expect(events.listens('progress')).toBe(true);
+    expect(events.listens('task-status')).toBe(false);
+    stop();
+    expect(events.listens('progress')).toBe(false);
+    events.on('*', () => undefined);
+    expect(events.listens('task-status')).toBe(true);
+  });
+
   it('stop delivering after unsubscribe', () => {
     const { events } = createRunContext();
     const seen: number[] = [];

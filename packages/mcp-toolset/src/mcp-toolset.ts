@@ -239,8 +239,8 @@ export class MCPToolset extends BaseToolset<unknown> {
     const { protocol } = this.#open('callTool');
     const taskSupport = await this.#taskSupportOf(name);
     const useTask = useTaskFor(wish ?? this.#resolved.preferTasks, taskSupport, protocol.supportsToolTasks);
-    const route = new ProgressRoute(protocol);
     if (useTask) {
+      const route = new ProgressRoute(protocol);
       let created: TaskHandle | CallToolResult;
       try {
         created = await this.#createTask(protocol, name, args, meta, ctx, route, undefined);
@@ -250,12 +250,16 @@ export class MCPToolset extends BaseToolset<unknown> {
       }
       return created instanceof TaskHandle ? created.result({ signal: ctx.signal }) : this.#toolResult(name, created);
     }
-    const emit = this.#emitter(ctx);
-    route.subscribe((update) => emit(progressEvent(name, ctx, undefined, update)));
+    // A plain call asks for progress only when someone will read it.
+    const route = ctx.events.listens('progress') || this.#options.onProgress ? new ProgressRoute(protocol) : undefined;
+    if (route) {
+      const emit = this.#emitter(ctx);
+      route.subscribe((update) => emit(progressEvent(name, ctx, undefined, update)));
+    }
     try {
       const outcome = await protocol.callTool(
         { name, arguments: args, meta, task: undefined },
-        { signal: ctx.signal, progressToken: route.token },
+        { signal: ctx.signal, progressToken: route?.token },
       );
       if (outcome.kind !== 'result')
         throw new ProtocolError(`The server answered a plain call of tool '${name}' with a task.`, { toolName: name });
@@ -263,7 +267,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     } catch (error) {
       throw this.#callError(name, error);
     } finally {
-      route.close();
+      route?.close();
     }
   }
 

@@ -105,7 +105,7 @@ export function createFixtureServer(
         const record = taskId === undefined ? undefined : state.task(taskId);
         if (record) {
           record.cancelObserved = true;
-          state.changed();
+          state.saveTask(record);
         }
       },
       async notifyStatus(params) {

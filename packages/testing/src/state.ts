@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 /** One tools/call the server received. */
@@ -35,43 +35,52 @@ export interface FixtureInspector {
   cancelsReceived(): Promise<string[]>;
 }
 
+/** One line of the state log a stdio fixture server appends to. */
+type StateLine =
+  | { readonly pid: number }
+  | { readonly call: FixtureCall }
+  | { readonly task: FixtureTaskRecord }
+  | { readonly cancel: string };
+
 /** The records a fixture server keeps; shared by all of its sessions. */
 export class FixtureState {
   readonly calls: FixtureCall[] = [];
   readonly tasks = new Map<string, FixtureTaskRecord>();
   readonly cancels: string[] = [];
-  readonly #stateFile: string | undefined;
+  readonly #logFile: string | undefined;
 
-  /** With `stateFile`, every change is also written there as JSON (the stdio bin's inspector reads it). */
-  constructor(stateFile?: string) {
-    this.#stateFile = stateFile;
-    this.changed(); // the file exists (with the pid) from the start
+  /**
+   * With `logFile`, every change is also appended there as a JSON line (the stdio inspector folds
+   * them). Appending is synchronous, so whatever the server recorded before answering is on disk
+   * before the answer, and each change costs one short line, however long the server runs.
+   */
+  constructor(logFile?: string) {
+    this.#logFile = logFile;
+    this.#log({ pid: process.pid });
   }
 
   recordCall(call: FixtureCall): void {
     this.calls.push(call);
-    this.changed();
+    this.#log({ call });
+  }
+
+  recordCancel(taskId: string): void {
+    this.cancels.push(taskId);
+    this.#log({ cancel: taskId });
   }
 
   task(taskId: string): FixtureTaskRecord | undefined {
     return this.tasks.get(taskId);
   }
 
-  /**
-   * Call after changing a record, so the state file follows. The write is synchronous (and atomic,
-   * by rename), so whatever the server recorded before answering is on disk before the answer.
-   */
-  changed(): void {
-    const file = this.#stateFile;
-    if (!file) return;
-    const snapshot = JSON.stringify({
-      pid: process.pid,
-      calls: this.calls,
-      tasks: [...this.tasks.values()],
-      cancels: this.cancels,
-    });
-    writeFileSync(`${file}.tmp`, snapshot);
-    renameSync(`${file}.tmp`, file);
+  /** Stores (or updates) a task record. */
+  saveTask(record: FixtureTaskRecord): void {
+    this.tasks.set(record.taskId, record);
+    this.#log({ task: record });
+  }
+
+  #log(line: StateLine): void {
+    if (this.#logFile) appendFileSync(this.#logFile, `${JSON.stringify(line)}\n`);
   }
 
   /** An inspector reading this state in-process. */
@@ -85,26 +94,45 @@ export class FixtureState {
   }
 }
 
-/** The JSON state file a stdio fixture server writes. */
-interface StateFile {
+/** The state a stdio fixture server logged, folded. */
+interface LoggedState {
   readonly pid: number | undefined;
   readonly calls: FixtureCall[];
   readonly tasks: FixtureTaskRecord[];
   readonly cancels: string[];
 }
 
-/** Reads a stdio fixture server's state file (empty before the server wrote it). */
-export async function readStateFile(stateFile: string): Promise<StateFile> {
+/** Reads a stdio fixture server's state log (empty before the server started). */
+export async function readStateFile(logFile: string): Promise<LoggedState> {
+  let text = '';
   try {
-    return JSON.parse(await readFile(stateFile, 'utf8'));
+    text = await readFile(logFile, 'utf8');
   } catch {
-    return { pid: undefined, calls: [], tasks: [], cancels: [] }; // not written yet: nothing happened yet
+    // not written yet: nothing happened yet
   }
+  let pid: number | undefined;
+  const calls: FixtureCall[] = [];
+  const tasks = new Map<string, FixtureTaskRecord>();
+  const cancels: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const entry = JSON.parse(line) as Partial<{
+      pid: number;
+      call: FixtureCall;
+      task: FixtureTaskRecord;
+      cancel: string;
+    }>;
+    if (entry.pid !== undefined) pid = entry.pid;
+    if (entry.call) calls.push(entry.call);
+    if (entry.task) tasks.set(entry.task.taskId, entry.task);
+    if (entry.cancel !== undefined) cancels.push(entry.cancel);
+  }
+  return { pid, calls, tasks: [...tasks.values()], cancels };
 }
 
-/** An inspector reading the JSON state file a stdio fixture server writes. */
-export function fileInspector(stateFile: string): FixtureInspector {
-  const read = () => readStateFile(stateFile);
+/** An inspector reading the state log a stdio fixture server writes. */
+export function fileInspector(logFile: string): FixtureInspector {
+  const read = () => readStateFile(logFile);
   return {
     calls: async () => (await read()).calls,
     tasks: async () => (await read()).tasks,

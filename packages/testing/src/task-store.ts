@@ -37,14 +37,13 @@ export class RecordingTaskStore implements TaskStore {
   async createTask(taskParams: CreateTaskOptions, requestId: RequestId, request: Request): Promise<Task> {
     const task = await this.#inner.createTask(taskParams, requestId, request);
     const tool = String((request.params as { name?: unknown } | undefined)?.name ?? request.method);
-    this.#state.tasks.set(task.taskId, {
+    this.#state.saveTask({
       taskId: task.taskId,
       tool,
       status: task.status,
       cancelRequested: false,
       cancelObserved: false,
     });
-    this.#state.changed();
     return task;
   }
 
@@ -66,7 +65,7 @@ export class RecordingTaskStore implements TaskStore {
     const record = this.#state.task(taskId);
     if (record && status === 'cancelled') {
       record.cancelRequested = true;
-      this.#state.cancels.push(taskId);
+      this.#state.recordCancel(taskId);
       this.#running.get(taskId)?.abort(new Error('tasks/cancel'));
     }
     this.#record(taskId, status, statusMessage);
@@ -89,6 +88,6 @@ export class RecordingTaskStore implements TaskStore {
     record.status = status;
     if (statusMessage !== undefined) record.statusMessage = statusMessage;
     if (status === 'completed' || status === 'failed') record.completedAt = wallClockMs();
-    this.#state.changed();
+    this.#state.saveTask(record);
   }
 }

@@ -144,7 +144,7 @@ export interface StdioFixture extends AsyncDisposable {
  */
 export function stdioFixture(options: FixtureOptions = {}): StdioFixture {
   const directory = mkdtempSync(join(tmpdir(), 'toolwright-fixture-'));
-  const stateFile = join(directory, 'state.json');
+  const stateFile = join(directory, 'state.jsonl');
   const fromSource = import.meta.url.endsWith('.ts');
   const bin = fileURLToPath(
     new URL(fromSource ? './bin/fixture-server.ts' : './bin/fixture-server.mjs', import.meta.url),
