@@ -6,7 +6,7 @@ import { sideBySide, summarize } from './stats.ts';
 /** Scenario 2: per-call overhead of a plain tool, MCPToolset.callTool vs client.callTool. */
 export async function callOverhead(settings: Settings): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const batch = settings.quick ? 20 : 200;
+  const batch = settings.quick ? 20 : 500;
   for (const transport of TRANSPORTS) {
     await using pair = await connectPair(transport, {});
     const tools = await pair.toolset.getTools();
