@@ -248,7 +248,7 @@ describe('BackgroundTools', () => {
 
   it('adds a runInBackground argument to optional tools and honours it per call', async () => {
     const { defs, call, ctx, gate } = await setup();
-    expect((defs.maybe?.inputSchema.properties as Record<string, unknown>).runInBackground).toMatchObject({
+    expect((defs.maybe?.inputSchema.properties as Record<string, unknown> | undefined)?.runInBackground).toMatchObject({
       type: 'boolean',
     });
     expect(defs.search?.inputSchema.properties).not.toHaveProperty('runInBackground');
