@@ -4,7 +4,8 @@
 // child processes, one after the other:
 //   1. `start`: starts a long task, saves its reference (a few bytes of JSON) to a file, and exits;
 //   2. `resume`: reads the reference, resumes the task on a new connection, and prints the result.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,16 +41,16 @@ if (role === 'start' && url && file) {
   const directory = mkdtempSync(join(tmpdir(), 'toolwright-resume-'));
   const file = join(directory, 'task-reference.json');
   const self = fileURLToPath(import.meta.url);
-  const child = (step: string) => {
-    const run = spawnSync(process.execPath, [...process.execArgv, self, step, server.url.href, file], {
-      stdio: 'inherit',
-    });
-    if (run.status !== 0) throw new Error(`the '${step}' process failed (exit ${run.status})`);
+  // Spawned asynchronously: the server lives in this process and must keep answering meanwhile.
+  const child = async (step: string) => {
+    const run = spawn(process.execPath, [...process.execArgv, self, step, server.url.href, file], { stdio: 'inherit' });
+    const [code] = await once(run, 'exit');
+    if (code !== 0) throw new Error(`the '${step}' process failed (exit ${code})`);
   };
   console.log(`MCP server at ${server.url.href}; its slow_task takes ${quick ? 0.3 : 3} s.\n`);
   try {
-    child('start');
-    child('resume');
+    await child('start');
+    await child('resume');
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
