@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tsdown.base.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/bin/fixture-server.ts'],
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  fixedExtension: true,
-  dts: true,
-  clean: true,
-});
+export default packageConfig(['src/index.ts', 'src/bin/fixture-server.ts']);

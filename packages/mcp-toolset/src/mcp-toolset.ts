@@ -113,7 +113,6 @@ export class MCPToolset extends BaseToolset<unknown> {
   getTools(_ctx?: RunContext): Promise<readonly ToolDefinition[]> {
     this.#open('getTools');
     if (this.#resolved.cacheTools && this.#tools) return this.#tools;
-    const generation = this.#listGeneration;
     const listing = this.#listTools();
     if (this.#resolved.cacheTools) {
       this.#tools = listing;
@@ -121,10 +120,7 @@ export class MCPToolset extends BaseToolset<unknown> {
         if (this.#tools === listing) this.#tools = undefined;
       });
     }
-    return listing.then((tools) => {
-      if (generation !== this.#listGeneration && this.#tools === listing) this.#tools = undefined;
-      return tools;
-    });
+    return listing;
   }
 
   /**
@@ -372,6 +368,7 @@ export class MCPToolset extends BaseToolset<unknown> {
 
   async #listTools(): Promise<readonly ToolDefinition[]> {
     const { connection } = this.#open('getTools');
+    const generation = this.#listGeneration;
     const supportsTasks = connection.supportsToolTasks;
     const definitions: ToolDefinition[] = [];
     const taskSupport = new Map<string, TaskSupport>();
@@ -402,7 +399,8 @@ export class MCPToolset extends BaseToolset<unknown> {
         throw new ProtocolError(`The server of '${this.label}' repeated tools/list cursor '${cursor}'.`);
       if (cursor !== undefined) seen.add(cursor);
     } while (cursor !== undefined);
-    this.#taskSupport = taskSupport;
+    // A list that changed while this one was read is stale: keep it from the spec guard.
+    if (generation === this.#listGeneration) this.#taskSupport = taskSupport;
     return definitions;
   }
 

@@ -184,8 +184,8 @@ export class TaskHandle {
    */
   wait(options: WaitOptions = {}): Promise<TaskSnapshot> {
     const { signal, timeoutMs } = options;
+    if (this.#done) return this.#terminal; // finished (or failed) already: an abort now changes nothing
     if (signal?.aborted) return this.#cancelForAbort(signal);
-    if (this.#done) return this.#terminal;
     this.#watch();
     return new Promise<TaskSnapshot>((resolve, reject) => {
       let settled = false;

@@ -1,0 +1,79 @@
+// The demo: what an MCP task is, and an agent that keeps working while one runs.
+//
+//   npm run demo                (from the repository root)
+//   ... src/main.ts --quick     (a shorter task, for CI)
+import { aiSdkTools, runWithBackgroundWork } from '@toolwright/ai-sdk';
+import { applyCapabilities, BackgroundTools, SetToolMetadata } from '@toolwright/capabilities';
+import { createRunContext } from '@toolwright/core';
+import { MCPToolset } from '@toolwright/mcp-toolset';
+import { stdioFixture } from '@toolwright/testing';
+import { generateText, type ModelMessage, stepCountIs } from 'ai';
+import { scriptedModel } from './scripted-model.ts';
+import { terminal } from './terminal.ts';
+
+const quick = process.argv.includes('--quick');
+const steps = quick ? 3 : 8;
+const stepMs = quick ? 50 : 500;
+const out = terminal();
+
+// 1. An MCP server (a Toolwright fixture) as a child process over stdio. It suggests polling every
+//    1000 ms and sends status notifications.
+await using server = stdioFixture({ pollInterval: 1000 });
+const mcp = new MCPToolset({ command: server.command, args: server.args, stderr: 'ignore' }, { id: 'fixture' });
+
+// 2. Capabilities: every tool that must run as a task runs in the background.
+const background = new BackgroundTools();
+await using toolset = applyCapabilities(mcp, [
+  new SetToolMetadata({ tools: { taskSupport: 'required' }, metadata: { background: true } }),
+  background,
+]);
+await toolset.open();
+out.heading(`Connected to ${mcp.serverInfo.name} over stdio.`);
+
+console.log('Its tools, and how MCP lets them run (execution.taskSupport):');
+const ctx = createRunContext({ signal: AbortSignal.timeout(120_000) });
+const tools = await toolset.getTools(ctx);
+for (const tool of tools.slice(0, 8)) {
+  const support = String(tool.metadata.taskSupport ?? 'absent');
+  const route = tool.metadata.task
+    ? tool.metadata.background
+      ? 'a task, in the background'
+      : 'a task'
+    : 'a direct call';
+  console.log(`  ${tool.name.padEnd(18)} ${support.padEnd(10)} → ${route}`);
+}
+out.dim(
+  `  … ${tools.length} tools in all. A 'required' tool must run as a task; agent frameworks without task support fail on it.\n`,
+);
+
+// 3. Live status and progress, from the run's event sink.
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
+ctx.events.on('task-created', (event) =>
+  out.line(`${out.time(elapsed())} task ${event.taskId.slice(0, 8)}… created on the server (${event.status})`),
+);
+ctx.events.on('task-status', (event) =>
+  out.line(`${out.time(elapsed())} status ${event.status}${event.statusMessage ? `: ${event.statusMessage}` : ''}`),
+);
+ctx.events.on('progress', (event) => out.bar(event.progress, event.total ?? steps, event.message));
+
+// 4. The agent: the AI SDK's generateText with a scripted model (no API key needed).
+out.heading(`An agent asks for an analysis (${steps} steps of ${stepMs} ms) and keeps talking meanwhile.`);
+const messages: ModelMessage[] = [{ role: 'user', content: 'Analyse the tides, and tell me when it is done.' }];
+const aiTools = await aiSdkTools(toolset, ctx);
+const model = scriptedModel({ steps, stepMs });
+await runWithBackgroundWork({
+  ctx,
+  background,
+  messages,
+  generate: async (history) => {
+    const turn = await generateText({ model, tools: aiTools, messages: history, stopWhen: stepCountIs(4) });
+    out.line(`${out.time(elapsed())} ${out.model(turn.text)}`);
+    return turn;
+  },
+  onFollowUp: () => out.line(`${out.time(elapsed())} the background result arrived as a message for the model`),
+});
+out.heading(`Done after ${elapsed()}.`);
+out.dim(
+  'The tool call returned at once; the task ran on the server; its result reached the agent as soon as the\nserver said it was done (a status notification), not at the next 1000 ms poll. Aborting ctx.signal would\nhave cancelled the task on the server.',
+);
