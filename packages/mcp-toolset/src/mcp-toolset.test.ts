@@ -199,10 +199,43 @@ describe.each(transports)('MCPToolset over $name', ({ start }) => {
     expect((error as Error).message).toContain('disk full');
   });
 
-  it('maps a JSON-RPC error to ModelRetry, or ToolError with toolErrorBehavior error', async () => {
-    const retry = await connect();
-    const asRetry = await retry.call('add', { a: 'not a number', b: 1 }).catch((caught: unknown) => caught);
-    expect(ModelRetry.isInstance(asRetry) || ToolFailed.isInstance(asRetry)).toBe(true);
+  it.each([
+    ['retry', ModelRetry],
+    ['failed', ToolFailed],
+    ['error', ToolError],
+  ] as const)("maps an isError result with toolErrorBehavior '%s'", async (behavior, type) => {
+    const { call } = await connect({ toolErrorBehavior: behavior });
+    const error = await call('add', { a: 'not a number', b: 1 }).catch((caught: unknown) => caught);
+    expect(type.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('a and b must be numbers');
+  });
+
+  it('maps a JSON-RPC error to ModelRetry, or to ToolError with toolErrorBehavior error', async () => {
+    const retry = await connect({}, { misbehaving: true });
+    const asRetry = await retry.call('rpc_error_tool').catch((caught: unknown) => caught);
+    expect(ModelRetry.isInstance(asRetry)).toBe(true);
+    expect((asRetry as Error).message).toContain('the argument "when" must be a date');
+    const strict = await connect({ toolErrorBehavior: 'error' }, { misbehaving: true });
+    const asError = await strict.call('rpc_error_tool').catch((caught: unknown) => caught);
+    expect(ToolError.isInstance(asError)).toBe(true);
+    expect((asError as ToolError).toolName).toBe('rpc_error_tool');
+  });
+
+  it('reads every page of a long tool list', async () => {
+    const { tools } = await connect({}, { generatedTools: 25, pageSize: 10 });
+    expect(tools.filter((tool) => tool.name.startsWith('generated_'))).toHaveLength(25);
+    expect(new Set(tools.map((tool) => tool.name)).size).toBe(tools.length);
+  });
+
+  it("keeps annotations with the wire's camelCase keys, and __proto__ keys as plain data", async () => {
+    const { tool } = await connect({}, { misbehaving: true });
+    expect(tool('echo').metadata.annotations).toEqual({ readOnlyHint: true, openWorldHint: false, title: 'Echo' });
+    const proto = tool('proto_keys').metadata;
+    expect(Object.hasOwn(proto.meta as object, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(proto.meta)).toBe(Object.prototype);
+    expect(Object.hasOwn(proto.annotations as object, 'constructor')).toBe(true);
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(tool('proto_keys')))).toEqual(tool('proto_keys'));
   });
 
   it('names the closest tools for an unknown name', async () => {
@@ -279,10 +312,26 @@ describe('MCPToolset lifecycle and options', () => {
     await expect(toolset.open()).rejects.toThrow(/Could not connect to the MCP server/);
   });
 
+  it('uses a Client connected by the caller, and leaves it open on close', async () => {
+    await using fixture = await startInMemoryFixture();
+    const client = new Client({ name: 'app', version: '1' });
+    await client.connect(fixture.clientTransport);
+    const toolset = new MCPToolset(client, { id: 'shared' });
+    await toolset.open();
+    expect(await toolset.directCallTool('slow_task', { value: 'shared' })).toBe('done: shared');
+    await toolset.close();
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+  });
+
   it('offers server instructions only with includeInstructions', async () => {
     await using fixture = await startInMemoryFixture();
     await using toolset = new MCPToolset(fixture.clientTransport, { includeInstructions: false });
     await toolset.open();
     expect(toolset.instructions).toBeUndefined();
+    await using other = await startInMemoryFixture();
+    await using including = new MCPToolset(other.clientTransport, { includeInstructions: true });
+    await including.open();
+    expect(including.instructions).toBe('A Toolwright fixture server for tests.');
   });
 });

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import {
   ConnectionLostError,
   createRunContext,
@@ -8,7 +9,7 @@ import {
   TaskExpiredError,
   type ToolEvent,
 } from '@toolwright/core';
-import type { FixtureOptions } from '@toolwright/testing';
+import { type FixtureOptions, startInMemoryFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
@@ -222,6 +223,11 @@ describe.each(transports)('task engine over $name', ({ start }) => {
     expect(results).toEqual(values.map((value) => `done: ${value}`));
   });
 
+  it('does not let the per-request timeout kill a task that runs longer', async () => {
+    const { toolset } = await connect({ ...FAST, taskDelayMs: 600 }, { timeouts: { requestMs: 200 } });
+    expect(await toolset.directCallTool('slow_task', { value: 'long' })).toBe('done: long');
+  });
+
   it('refuses startTask for a tool that cannot run as a task', async () => {
     const { toolset } = await connect();
     await expect(toolset.startTask('forbidden_tool', {})).rejects.toThrow(
@@ -269,5 +275,52 @@ describe.each(transports.filter((transport) => transport.name === 'http'))('resu
         toolName: 'slow_task',
       }),
     ).rejects.toThrow(/belongs to server 'elsewhere'/);
+  });
+});
+
+describe('task engine resources', () => {
+  /** Tracks the timers created while it is enabled: the ones still alive are those nobody cleared. */
+  function trackTimers() {
+    const live = new Set<number>();
+    const hook = createHook({
+      init(id, type) {
+        if (type === 'Timeout') live.add(id);
+      },
+      destroy(id) {
+        live.delete(id);
+      },
+    });
+    hook.enable();
+    return { live: () => live.size, stop: () => hook.disable() };
+  }
+
+  it('leaves no timer behind, whatever way its tasks end', async () => {
+    const tracked = trackTimers();
+    try {
+      {
+        await using fixture = await startInMemoryFixture({ pollInterval: 20, ttl: null, taskDelayMs: 30 });
+        await using toolset = new MCPToolset(fixture.clientTransport, { id: 'fixture' });
+        await toolset.open();
+        await (await toolset.startTask('slow_task', { value: 'a' })).result({ timeoutMs: 60_000 });
+        const cancelled = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+        await Promise.all([cancelled.result().catch(() => undefined), cancelled.cancel()]);
+        await (await toolset.startTask('cancellable_task', { durationMs: 10_000 }))
+          .result({ timeoutMs: 50 })
+          .catch(() => undefined);
+        const left = await toolset.startTask('slow_task', { value: 'b', delayMs: 200 });
+        await left.result({ timeoutMs: 20, onTimeout: 'leave-running' }).catch(() => undefined);
+        await (await toolset.resumeTask(left.toJSON())).result();
+        await toolset
+          .directCallTool('cancellable_task', { durationMs: 10_000 }, { signal: AbortSignal.timeout(30) })
+          .catch(() => undefined);
+        const abandoned = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+        abandoned.on(() => undefined)();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(tracked.live()).toBe(0);
+    } finally {
+      tracked.stop();
+    }
   });
 });

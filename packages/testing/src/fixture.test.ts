@@ -272,6 +272,30 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
+  it('answers rpc_error_tool with a JSON-RPC error, and keeps never_finishes working until cancelled', async () => {
+    const { client, inspector } = await connect({ pollInterval: 20, misbehaving: true });
+    await expect(client.callTool({ name: 'rpc_error_tool', arguments: {} })).rejects.toMatchObject({ code: -32602 });
+    const { taskId } = (await call(client, 'never_finishes')).task;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await client.experimental.tasks.getTask(taskId)).status).toBe('working');
+    await client.experimental.tasks.cancelTask(taskId);
+    await expect.poll(async () => (await inspector.task(taskId))?.cancelObserved).toBe(true);
+  });
+
+  it('lists the tasks it holds, page by page', async () => {
+    const { client } = await connect({ pollInterval: 20 });
+    const created = await Promise.all(Array.from({ length: 12 }, () => call(client, 'cancellable_task')));
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.experimental.tasks.listTasks(cursor);
+      listed.push(...page.tasks.map((task) => task.taskId));
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    expect(listed.sort()).toEqual(created.map((entry) => entry.task.taskId).sort());
+    await Promise.all(created.map((entry) => client.experimental.tasks.cancelTask(entry.task.taskId)));
+  });
+
   it('sends stale and unknown status notifications after an out-of-order task completes', async () => {
     const { client } = await connect({ pollInterval: 20, misbehaving: true });
     const seen: string[] = [];

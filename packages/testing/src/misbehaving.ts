@@ -1,5 +1,5 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
 import { type FixtureTool, sleep } from './tools.ts';
 
 type Json = Record<string, unknown>;
@@ -112,6 +112,15 @@ export class Misbehaviour {
         finished: async (task, run) => {
           await run.notifyStatus({ ...task, taskId: 'no-such-task', status: 'completed' });
           await run.notifyStatus({ ...task, status: 'working', lastUpdatedAt: task.createdAt });
+        },
+      },
+      {
+        /** A plain tool that answers with a JSON-RPC error (-32602 Invalid params) instead of a result. */
+        definition: { name: 'rpc_error_tool', description: 'Answers with a JSON-RPC error.', inputSchema: schema() },
+        taskSupport: undefined,
+        misbehaving: true,
+        run: async () => {
+          throw new McpError(ErrorCode.InvalidParams, 'the argument "when" must be a date');
         },
       },
       {
