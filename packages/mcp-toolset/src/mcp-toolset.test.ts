@@ -238,6 +238,21 @@ describe.each(transports)('MCPToolset over $name', ({ start }) => {
     expect(JSON.parse(JSON.stringify(tool('proto_keys')))).toEqual(tool('proto_keys'));
   });
 
+  it("answers the server's sampling requests and receives its log messages", async () => {
+    const logs: unknown[] = [];
+    const { call } = await connect({
+      sampling: async (request) => ({
+        role: 'assistant',
+        content: { type: 'text', text: `echo of ${JSON.stringify(request.messages[0]?.content)}` },
+        model: 'test-model',
+      }),
+      onLog: (message) => logs.push(message.data),
+    });
+    expect(await call('sampling_tool', { prompt: 'hi there' })).toMatch(/^the model said: echo of .*hi there/);
+    expect(await call('log_tool', { message: 'look' })).toBe('logged');
+    await expect.poll(() => logs).toEqual(['look']);
+  });
+
   it('names the closest tools for an unknown name', async () => {
     const { toolset } = await connect();
     const error = await toolset.directCallTool('ecko', { text: 'x' }).catch((caught: unknown) => caught);

@@ -5,6 +5,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  CreateMessageResultSchema,
   ElicitResultSchema,
   ErrorCode,
   ListToolsRequestSchema,
@@ -101,6 +102,19 @@ export function createFixtureServer(
         if (taskId !== undefined && updater) await updater.updateTaskStatus(taskId, 'working');
         return answer;
       },
+      async sample(prompt) {
+        const answer = await extra.sendRequest(
+          {
+            method: 'sampling/createMessage',
+            params: { messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 100 },
+          },
+          CreateMessageResultSchema,
+        );
+        return answer.content.type === 'text' ? answer.content.text : `(${answer.content.type})`;
+      },
+      async log(level, data) {
+        await server.sendLoggingMessage({ level, data });
+      },
       cancelObserved() {
         const record = taskId === undefined ? undefined : state.task(taskId);
         if (record) {
@@ -190,7 +204,11 @@ export function createFixtureServer(
       const server = new Server(
         { name: resolved.name, version: resolved.version },
         {
-          capabilities: { tools: { listChanged: true }, ...(resolved.tasks ? { tasks: taskCapability } : {}) },
+          capabilities: {
+            tools: { listChanged: true },
+            logging: {},
+            ...(resolved.tasks ? { tasks: taskCapability } : {}),
+          },
           ...(resolved.tasks ? { taskStore: store, taskMessageQueue: queue } : {}),
           instructions: 'A Toolwright fixture server for tests.',
         },

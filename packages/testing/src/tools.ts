@@ -15,6 +15,10 @@ export interface ToolRun {
   statusMessage(message: string): Promise<void>;
   /** Asks the client through elicitation/create, tied to the task; the task is `input_required` meanwhile. */
   elicit(message: string, requestedSchema: Record<string, unknown>): Promise<ElicitResult>;
+  /** Asks the client's model through sampling/createMessage; returns the text of its answer. */
+  sample(prompt: string): Promise<string>;
+  /** Sends a log message (notifications/message) to the client. */
+  log(level: 'debug' | 'info' | 'warning' | 'error', data: string): Promise<void>;
   /** Records that the tool noticed its cancellation. */
   cancelObserved(): void;
   /** Sends a raw notifications/tasks/status with these params. */
@@ -197,6 +201,31 @@ export const TOOLS: readonly FixtureTool[] = [
       });
       const name = answer.action === 'accept' ? String(answer.content?.name ?? '') : `(${answer.action})`;
       return text(`Hello, ${name}`);
+    },
+  },
+  {
+    /** Asks the client's model (sampling) and returns its answer: exercises a client's sampling handler. */
+    definition: {
+      name: 'sampling_tool',
+      description: "Asks the client's model.",
+      inputSchema: objectSchema({ prompt: { type: 'string' } }),
+    },
+    taskSupport: undefined,
+    async run(args, run) {
+      return text(`the model said: ${await run.sample(String(args.prompt ?? 'Say hello.'))}`);
+    },
+  },
+  {
+    /** Sends a log message, then answers: exercises a client's log handler. */
+    definition: {
+      name: 'log_tool',
+      description: 'Logs its message.',
+      inputSchema: objectSchema({ message: { type: 'string' } }),
+    },
+    taskSupport: undefined,
+    async run(args, run) {
+      await run.log('info', String(args.message ?? 'hello'));
+      return text('logged');
     },
   },
   {
