@@ -11,7 +11,7 @@ import {
   UserError,
 } from '@toolwright/core';
 import type { FixtureOptions } from '@toolwright/testing';
-import { startInMemoryFixture } from '@toolwright/testing';
+import { startHttpFixture, startInMemoryFixture, stdioFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
@@ -339,6 +339,25 @@ describe('MCPToolset lifecycle and options', () => {
     await client.close();
   });
 
+  it('ends the stdio child on close', async () => {
+    await using fixture = stdioFixture();
+    const toolset = new MCPToolset({ command: fixture.command, args: fixture.args, stderr: 'ignore' });
+    await toolset.open();
+    const pid = await fixture.pid();
+    expect(pid !== undefined && isAlive(pid)).toBe(true);
+    await toolset.close();
+    await expect.poll(() => isAlive(pid as number)).toBe(false);
+  });
+
+  it('ends its HTTP session on close', async () => {
+    await using fixture = await startHttpFixture();
+    const toolset = new MCPToolset(fixture.url);
+    await toolset.open();
+    expect(fixture.sessionCount()).toBe(1);
+    await toolset.close();
+    expect(fixture.sessionCount()).toBe(0);
+  });
+
   it('offers server instructions only with includeInstructions', async () => {
     await using fixture = await startInMemoryFixture();
     await using toolset = new MCPToolset(fixture.clientTransport, { includeInstructions: false });
@@ -350,3 +369,12 @@ describe('MCPToolset lifecycle and options', () => {
     expect(including.instructions).toBe('A Toolwright fixture server for tests.');
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

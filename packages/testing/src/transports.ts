@@ -47,6 +47,8 @@ export interface HttpFixture extends AsyncDisposable {
   changeTools(): Promise<void>;
   /** The server "dies": every connection is destroyed and the port stops answering. */
   dropConnections(): void;
+  /** How many MCP sessions are open (a client that closes properly ends its session). */
+  sessionCount(): number;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
     fixture,
     changeTools: () => fixture.changeTools(),
     dropConnections,
+    sessionCount: () => sessions.size,
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -133,6 +136,8 @@ export interface StdioFixture extends AsyncDisposable {
   readonly inspector: FixtureInspector;
   /** Makes the running child add or remove `late_tool` and send notifications/tools/list_changed (by SIGUSR2). */
   changeTools(): Promise<void>;
+  /** The running child's process id, once it has started. */
+  pid(): Promise<number | undefined>;
   /** Removes the state file. (The child ends when its client closes stdin.) */
   close(): Promise<void>;
 }
@@ -167,6 +172,7 @@ export function stdioFixture(options: FixtureOptions = {}): StdioFixture {
     args,
     inspector: fileInspector(stateFile),
     changeTools,
+    pid: async () => (await readStateFile(stateFile)).pid,
     close,
     [Symbol.asyncDispose]: close,
   };
