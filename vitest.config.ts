@@ -1,20 +1,42 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { TestSummaryReporter } from './scripts/test-summary-reporter.ts';
 
 // Tests run from source: every workspace package resolves through its `@toolwright/source` export condition.
 const sourceCondition = '@toolwright/source';
 
+// Type tests are part of the suite; vitest's notice that they are experimental is noise on every run.
+process.env.VITEST_DISABLE_EXPERIMENTAL_LOG ??= 'true';
+
+/** Every workspace package folder (`packages/*`, `examples/*`), so a new package's tests run without editing this file. */
+function workspacePackages(): { name: string; dir: string }[] {
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  return ['packages', 'examples'].flatMap((parent) =>
+    readdirSync(join(root, parent), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(join(root, parent, entry.name, 'package.json')))
+      .map((entry) => ({
+        name: parent === 'examples' ? `example-${entry.name}` : entry.name,
+        dir: `${parent}/${entry.name}`,
+      })),
+  );
+}
+
 /** One vitest project per package, each inheriting the root options (`extends: true`). */
-function packageProject(name: string) {
+function packageProject({ name, dir }: { name: string; dir: string }) {
   return {
     extends: true as const,
     test: {
       name,
-      include: [`packages/${name}/src/**/*.test.ts`],
+      // Any `*.test.ts` of the package (src/, bin/, scripts/ …), never installed or built copies.
+      include: [`${dir}/**/*.test.ts`],
+      exclude: ['**/node_modules/**', '**/dist/**'],
       typecheck: {
         enabled: true,
-        include: [`packages/${name}/src/**/*.test-d.ts`],
-        tsconfig: `packages/${name}/tsconfig.json`,
+        include: [`${dir}/**/*.test-d.ts`],
+        tsconfig: `${dir}/tsconfig.json`,
       },
     },
   };
@@ -24,7 +46,13 @@ export default defineConfig({
   resolve: { conditions: [sourceCondition, ...defaultClientConditions] },
   ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
   test: {
-    projects: ['core', 'mcp-toolset', 'capabilities', 'testing', 'ai-sdk'].map(packageProject),
+    projects: [
+      ...workspacePackages().map(packageProject),
+      // The repository's own scripts (toolchain, test summary).
+      { extends: true as const, test: { name: 'scripts', include: ['scripts/**/*.test.ts'] } },
+    ],
+    // The default report, then one line that counts every test of every project: `N passed, N failed`.
+    reporters: ['default', new TestSummaryReporter()],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Fail on a forgotten `.only` in CI, and on any error left unhandled by a test.

