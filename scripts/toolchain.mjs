@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs a command with the workspace toolchain: Node 22+ and pnpm 11.
+// Runs a command with the workspace toolchain: Node 22.18+ and pnpm 11.
 //
 // Usage: node scripts/toolchain.mjs <command> [args...]
 //   e.g. node scripts/toolchain.mjs pnpm test:all             (from the repository root)
@@ -17,10 +17,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MIN_NODE_MAJOR = 22;
+// 22.18: the first Node 22 that runs TypeScript files without a flag (examples, bench and tests do).
+const MIN_NODE = [22, 18];
 const NODE_PACKAGE_VERSION = '24';
 const PNPM_VERSION = '11.28.10';
 
@@ -30,16 +32,26 @@ const isWindows = process.platform === 'win32';
 function run(command, args, env = process.env, cwd = root) {
   const result = spawnSync(command, args, { cwd, env, stdio: 'inherit', shell: isWindows });
   if (result.error) throw result.error;
+  // A command ended by a signal exits as shells report it: 128 + the signal's number (130 for Ctrl-C).
+  if (result.signal) return 128 + (constants.signals[result.signal] ?? 0);
   return result.status ?? 1;
 }
 
-function nodeMajor(version) {
-  return Number.parseInt(version.replace(/^v/, '').split('.')[0] ?? '0', 10);
+// Ctrl-C in a terminal reaches the command as well (same process group): the command decides what
+// it means (the demo cancels its task and exits), and this script waits for it instead of dying first.
+process.on('SIGINT', () => undefined);
+
+function isNewEnough(version) {
+  const [major = 0, minor = 0] = version
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => Number.parseInt(part, 10));
+  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
 }
 
 function ensureToolchain() {
   const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' };
-  const systemNodeIsNew = nodeMajor(process.version) >= MIN_NODE_MAJOR;
+  const systemNodeIsNew = isNewEnough(process.version);
   const nodePackage = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
   const wanted = systemNodeIsNew
     ? [`pnpm@${PNPM_VERSION}`]

@@ -2,6 +2,8 @@
 //
 //   npm run demo                (from the repository root)
 //   ... src/main.ts --quick     (a shorter task, for CI)
+//
+// Ctrl-C while the task runs cancels it on the server, says so, and exits (code 130).
 import { aiSdkTools, runWithBackgroundWork } from '@toolwright/ai-sdk';
 import { applyCapabilities, BackgroundTools, SetToolMetadata } from '@toolwright/capabilities';
 import { createRunContext } from '@toolwright/core';
@@ -19,7 +21,13 @@ const out = terminal();
 // 1. An MCP server (a Toolwright fixture) as a child process over stdio. It suggests polling every
 //    1000 ms and sends status notifications.
 await using server = stdioFixture({ pollInterval: 1000 });
-const mcp = new MCPToolset({ command: server.command, args: server.args, stderr: 'ignore' }, { id: 'fixture' });
+// Ctrl-C in a terminal reaches every process in the foreground, this server child too. The server
+// ignores it and lives on, so the client can cancel the task there; it ends when the toolset closes.
+const ignoreCtrlC = ['--import', 'data:text/javascript,process.on("SIGINT",()=>{})'];
+const mcp = new MCPToolset(
+  { command: server.command, args: [...ignoreCtrlC, ...server.args], stderr: 'ignore' },
+  { id: 'fixture' },
+);
 
 // 2. Capabilities: every tool that must run as a task runs in the background.
 const background = new BackgroundTools();
@@ -30,8 +38,24 @@ await using toolset = applyCapabilities(mcp, [
 await toolset.open();
 out.heading(`Connected to ${mcp.serverInfo.name} over stdio.`);
 
+// Ctrl-C aborts the run; aborting a run cancels its tasks on the server.
+const interrupt = new AbortController();
+let interruptedAt = 0;
+process.on('SIGINT', () => {
+  if (!interrupt.signal.aborted) {
+    interruptedAt = Date.now();
+    out.line(out.warning('Ctrl-C: cancelling the run and its task on the server…'));
+    interrupt.abort(new Error('interrupted by Ctrl-C'));
+    return;
+  }
+  // npm and pnpm pass the terminal's Ctrl-C on to the demo, so one key press can arrive twice.
+  if (Date.now() - interruptedAt < 1000) return;
+  out.line(out.warning('Ctrl-C again: quitting without waiting for the cancellation.'));
+  process.exit(130);
+});
+
 console.log('Its tools, and how MCP lets them run (execution.taskSupport):');
-const ctx = createRunContext({ signal: AbortSignal.timeout(120_000) });
+const ctx = createRunContext({ signal: AbortSignal.any([interrupt.signal, AbortSignal.timeout(120_000)]) });
 const tools = await toolset.getTools(ctx);
 for (const tool of tools.slice(0, 8)) {
   const support = String(tool.metadata.taskSupport ?? 'absent');
@@ -49,12 +73,17 @@ out.dim(
 // 3. Live status and progress, from the run's event sink.
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
-ctx.events.on('task-created', (event) =>
-  out.line(`${out.time(elapsed())} task ${event.taskId.slice(0, 8)}… created on the server (${event.status})`),
-);
-ctx.events.on('task-status', (event) =>
-  out.line(`${out.time(elapsed())} status ${event.status}${event.statusMessage ? `: ${event.statusMessage}` : ''}`),
-);
+const lastStatus = new Map<string, string>(); // task id → the last status the server reported
+ctx.events.on('task-created', (event) => {
+  lastStatus.set(event.taskId, event.status);
+  out.line(`${out.time(elapsed())} task ${event.taskId.slice(0, 8)}… created on the server (${event.status})`);
+});
+ctx.events.on('task-status', (event) => {
+  lastStatus.set(event.taskId, event.status);
+  out.line(
+    `${out.time(elapsed())} status ${out.status(event.status)}${event.statusMessage ? `: ${event.statusMessage}` : ''}`,
+  );
+});
 ctx.events.on('progress', (event) => out.bar(event.progress, event.total ?? steps, event.message));
 
 // 4. The agent: the AI SDK's generateText with a scripted model (no API key needed).
@@ -62,18 +91,40 @@ out.heading(`An agent asks for an analysis (${steps} steps of ${stepMs} ms) and 
 const messages: ModelMessage[] = [{ role: 'user', content: 'Analyse the tides, and tell me when it is done.' }];
 const aiTools = await aiSdkTools(toolset, ctx);
 const model = scriptedModel({ steps, stepMs });
-await runWithBackgroundWork({
-  ctx,
-  background,
-  messages,
-  generate: async (history) => {
-    const turn = await generateText({ model, tools: aiTools, messages: history, stopWhen: stepCountIs(4) });
-    out.line(`${out.time(elapsed())} ${out.model(turn.text)}`);
-    return turn;
-  },
-  onFollowUp: () => out.line(`${out.time(elapsed())} the background result arrived as a message for the model`),
-});
-out.heading(`Done after ${elapsed()}.`);
-out.dim(
-  'The tool call returned at once; the task ran on the server; its result reached the agent as soon as the\nserver said it was done (a status notification), not at the next 1000 ms poll. Aborting ctx.signal would\nhave cancelled the task on the server.',
-);
+try {
+  await runWithBackgroundWork({
+    ctx,
+    background,
+    messages,
+    generate: async (history) => {
+      const turn = await generateText({ model, tools: aiTools, messages: history, stopWhen: stepCountIs(4) });
+      out.line(`${out.time(elapsed())} ${out.model(turn.text)}`);
+      return turn;
+    },
+    onFollowUp: () => out.line(`${out.time(elapsed())} the background result arrived as a message for the model`),
+  });
+} catch (error) {
+  if (!interrupt.signal.aborted) throw error;
+  // The abort reached the background work, which sends tasks/cancel; wait until it has stopped.
+  await background.cancelAll(ctx);
+  const outcomes = new Map(ctx.followUps.take().map((followUp) => [followUp.id, followUp.message]));
+  out.heading(`Interrupted after ${elapsed()}.`);
+  if (lastStatus.size === 0) out.line('No task had been created yet; nothing to cancel on the server.');
+  for (const [taskId, status] of lastStatus) {
+    const task = `Task ${taskId.slice(0, 8)}…`;
+    if (status === 'cancelled') out.line(`${task} was cancelled on the server (its status: ${out.status(status)}).`);
+    else if (status === 'completed' || status === 'failed')
+      out.line(`${task} ended as ${out.status(status)} before the cancellation reached it.`);
+    else
+      out.line(
+        `${task}: the server did not confirm the cancellation (last status: ${status}). ${outcomes.get(taskId) ?? ''}`,
+      );
+  }
+  process.exitCode = 130;
+}
+if (!interrupt.signal.aborted) {
+  out.heading(`Done after ${elapsed()}.`);
+  out.dim(
+    'The tool call returned at once; the task ran on the server; its result reached the agent as soon as the\nserver said it was done (a status notification), not at the next 1000 ms poll. Aborting ctx.signal\n(Ctrl-C here) cancels the task on the server.',
+  );
+}
