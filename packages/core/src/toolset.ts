@@ -4,8 +4,14 @@ import type { RunContext } from './run-context.ts';
 import { selectTools, type ToolSelector } from './selectors.ts';
 import { type ToolDefinition, withToolName } from './tool-definition.ts';
 
-/** Arguments of a tool call, as the model produced them. */
-export type ToolArguments = Readonly<Record<string, unknown>>;
+/**
+ * Arguments of a tool call, as the model produced them: an object of named values. Any object type
+ * is accepted, interfaces included (an interface has no index signature, so a `Record<string, unknown>`
+ * would reject it); arrays and primitives are not. A value read from it is `any`: the tool's input
+ * schema, not this type, says what it is, so check it before use.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: only an index signature of `any` lets an interface through.
+export type ToolArguments = { readonly [name: string]: any } & { readonly [Symbol.iterator]?: never };
 
 /**
  * A source of tools. `getTools` lists them for a run; `callTool` runs one, given the definition the
