@@ -26,11 +26,14 @@ export type NextToolCall<Deps = unknown> = (call: ToolCall, ctx?: RunContext<Dep
  * - `instructions` contributes text for the model.
  */
 export interface Capability<Deps = unknown> {
+  /** Changes the tool list of a run: definitions and metadata may change, tools may go; none is added or renamed. */
   prepareTools?(
     ctx: RunContext<Deps>,
     tools: readonly ToolDefinition[],
   ): readonly ToolDefinition[] | Promise<readonly ToolDefinition[]>;
+  /** Runs around each tool call; calls `next` (or not, or later) and returns the call's result. */
   wrapToolCall?(ctx: RunContext<Deps>, call: ToolCall, next: NextToolCall<Deps>): Promise<unknown>;
+  /** Text for the model about what this capability does to the tools, if any. */
   instructions?(ctx: RunContext<Deps>): string | undefined | Promise<string | undefined>;
 }
 
@@ -48,6 +51,7 @@ export class CapableToolset<Deps = unknown> extends WrapperToolset<Deps> {
     this.capabilities = [...capabilities];
   }
 
+  /** The inner toolset's tools, passed through each capability's `prepareTools`, innermost first. */
   override async getTools(ctx: RunContext<Deps>): Promise<readonly ToolDefinition[]> {
     let tools = await this.inner.getTools(ctx);
     for (let index = this.capabilities.length - 1; index >= 0; index--) {
@@ -60,6 +64,7 @@ export class CapableToolset<Deps = unknown> extends WrapperToolset<Deps> {
     return tools;
   }
 
+  /** Calls the tool through each capability's `wrapToolCall`, outermost first, then the inner toolset. */
   override callTool(name: string, args: ToolArguments, ctx: RunContext<Deps>, tool: ToolDefinition): Promise<unknown> {
     const dispatch = (index: number, call: ToolCall, callCtx: RunContext<Deps>): Promise<unknown> => {
       const capability = this.capabilities[index];

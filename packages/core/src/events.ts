@@ -45,6 +45,7 @@ export type ToolEventListener<Type extends ToolEventType = ToolEventType> = (
 
 /** Where tools report progress and task status; anything may listen. */
 export interface EventSink {
+  /** Delivers `event` to whoever listens. */
   emit(event: ToolEvent): void;
 }
 

@@ -5,7 +5,9 @@ import { BaseToolset, type ToolArguments } from './toolset.ts';
 
 /** A tool implemented by a local function. */
 export interface FunctionTool<Deps = unknown> {
+  /** What the model sees of the tool. */
   readonly definition: ToolDefinition;
+  /** Runs the tool; what it returns (or a promise of it) is the tool's result. */
   execute(args: ToolArguments, ctx: RunContext<Deps>, tool: ToolDefinition): unknown;
 }
 

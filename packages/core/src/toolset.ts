@@ -23,9 +23,13 @@ export interface Toolset<Deps = unknown> extends AsyncDisposable {
   readonly id: string | undefined;
   /** How error messages name this toolset. */
   readonly label: string;
+  /** The tools offered to the run of `ctx`. */
   getTools(ctx: RunContext<Deps>): Promise<readonly ToolDefinition[]>;
+  /** Runs tool `name` with `args` for the run of `ctx`; `tool` is the definition the caller holds. */
   callTool(name: string, args: ToolArguments, ctx: RunContext<Deps>, tool: ToolDefinition): Promise<unknown>;
+  /** Opens the toolset (connects, starts processes); reference-counted, so each `open` needs a `close`. */
   open(): Promise<void>;
+  /** Closes what the matching `open` opened; the last `close` releases everything. */
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export abstract class AbstractToolset<Deps = unknown> implements Toolset<Deps> {
   abstract open(): Promise<void>;
   abstract close(): Promise<void>;
 
+  /** Closes the toolset at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
