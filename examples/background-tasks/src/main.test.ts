@@ -44,7 +44,8 @@ async function runDemo(options: {
   command?: string[];
 }): Promise<DemoRun> {
   const env = { ...process.env };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS']) delete env[name];
+  // Node also turns colours off on a terminal when CI is set (by an unknown CI service).
+  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS', 'CI']) delete env[name];
   Object.assign(env, options.env);
   const [command = '', ...args] = options.command ?? [...demo, ...(options.args ?? [])];
   const child = spawn(command, args, { cwd: exampleDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
