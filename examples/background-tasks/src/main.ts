@@ -97,7 +97,13 @@ try {
     background,
     messages,
     generate: async (history) => {
-      const turn = await generateText({ model, tools: aiTools, messages: history, stopWhen: stepCountIs(4) });
+      const turn = await generateText({
+        model,
+        tools: aiTools,
+        messages: history,
+        stopWhen: stepCountIs(4),
+        abortSignal: ctx.signal,
+      });
       out.line(`${out.time(elapsed())} ${out.model(turn.text)}`);
       return turn;
     },
