@@ -5,4 +5,6 @@ export {
   runWithBackgroundWork,
   type TurnResult,
 } from './background.ts';
-export { aiSdkTools, toModelValue } from './tools.ts';
+export { type BinaryOutput, readableFailure, toModelOutput, toModelValue } from './model-output.ts';
+export { isTaskStatusOutput, type TaskStatusOutput } from './task-status.ts';
+export { type AiSdkToolsOptions, aiSdkTools } from './tools.ts';
