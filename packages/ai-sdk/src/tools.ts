@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import {
   forToolCall,
   isPlainObject,
@@ -79,10 +80,14 @@ function startCall<Deps>({ toolset, ctx, tool, input, execution }: Execution<Dep
   });
   return {
     call,
-    /** Ends the call's link to the run; a call still running (its consumer left) is aborted first. */
+    /**
+     * Ends the call's link to the run; a call still running (its consumer left) is aborted first.
+     * Work that outlives its call (a background tool's) still listens to the call's signal: then
+     * the link stays, so aborting the run still reaches that work.
+     */
     end: () => {
       if (!settled) abort(new UserError(`The AI SDK stopped reading tool '${tool.name}' before it finished.`));
-      dispose();
+      if (getEventListeners(signal, 'abort').length === 0) dispose();
     },
   };
 }
