@@ -12,16 +12,21 @@ const inBackground = (background: BackgroundTools) => ({
     applyCapabilities(mcp, [new SetToolMetadata({ tools: 'slow_task', metadata: { background: true } }), background]),
 });
 
+/** A run whose model starts slow_task in the background, waits, then reports its result. */
+async function backgroundReport() {
+  const background = new BackgroundTools();
+  const { toolset, fixture } = await fixtureToolset(inBackground(background));
+  const model = scriptedModel(
+    callTool('slow_task', { value: 'the report', delayMs: 200 }),
+    say('Started it; waiting.'),
+    say('The report is in: done: the report.'),
+  );
+  return { background, toolset, fixture, ctx: createRunContext(), model };
+}
+
 describe('runWithBackgroundWork', () => {
   it('feed background results back to the model and keep the run going until they arrive', async () => {
-    const background = new BackgroundTools();
-    const { toolset, fixture } = await fixtureToolset(inBackground(background));
-    const ctx = createRunContext();
-    const model = scriptedModel(
-      callTool('slow_task', { value: 'the report', delayMs: 200 }),
-      say('Started it; waiting.'),
-      say('The report is in: done: the report.'),
-    );
+    const { background, toolset, fixture, ctx, model } = await backgroundReport();
     const tools = await aiSdkTools(toolset, ctx);
     const messages: ModelMessage[] = [{ role: 'user', content: 'Write the report in the background.' }];
     const followUps: ModelMessage[] = [];
@@ -61,14 +66,7 @@ describe('runWithBackgroundWork', () => {
 
 describe('backgroundFollowUps (no app loop)', () => {
   it('keep a generateText run going until the background result arrives, and give it to the model', async () => {
-    const background = new BackgroundTools();
-    const { toolset, fixture } = await fixtureToolset(inBackground(background));
-    const ctx = createRunContext();
-    const model = scriptedModel(
-      callTool('slow_task', { value: 'the report', delayMs: 200 }),
-      say('Started it; waiting.'),
-      say('The report is in: done: the report.'),
-    );
+    const { background, toolset, fixture, ctx, model } = await backgroundReport();
     const delivered: ModelMessage[] = [];
     const result = await generateText({
       model,
