@@ -91,6 +91,23 @@ describe('backgroundFollowUps (no app loop)', () => {
     expect(ctx.followUps.size).toBe(0);
   });
 
+  it('keep a streamText run going until the background result arrives, streaming the steering message', async () => {
+    const { background, toolset, ctx, model } = await backgroundReport();
+    const result = streamText({
+      model,
+      tools: await aiSdkTools(toolset, ctx),
+      prompt: 'Write the report in the background.',
+      stopWhen: isStepCount(10),
+      ...backgroundFollowUps({ ctx, background }),
+    });
+    const chunks: string[] = [];
+    for await (const chunk of result.toUIMessageStream()) chunks.push(JSON.stringify(chunk));
+    expect(await result.text).toBe('The report is in: done: the report.');
+    expect(model.doStreamCalls).toHaveLength(3);
+    expect(chunks.some((chunk) => chunk.includes('steering-message') && chunk.includes('done: the report'))).toBe(true);
+    expect(promptText(model, 2)).toContain('done: the report');
+  });
+
   it('hand a result that arrives during a tool step to the next step, without waiting (streamText)', async () => {
     const background = new BackgroundTools();
     const { toolset } = await fixtureToolset(inBackground(background));
