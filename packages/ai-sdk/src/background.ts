@@ -98,7 +98,8 @@ export interface BackgroundFollowUps {
  * of the next step (through the AI SDK's steering). When the model gives its final answer while
  * background work is pending, the step's end waits for the next result, and the run continues
  * with it instead of ending (the AI SDK continues a run that has a message waiting). Stop
- * conditions still apply: leave steps for the follow-ups. A follow-up the run could not deliver
+ * conditions still apply: leave steps for the follow-ups. The wait ends when a result arrives or
+ * when `ctx.signal` or `abortSignal` aborts (a run deadline bounds it). A follow-up the run could not deliver
  * (it ended first) goes back to `ctx.followUps`. Use a new one for each call.
  */
 export function backgroundFollowUps<Deps>(options: BackgroundFollowUpsOptions<Deps>): BackgroundFollowUps {

@@ -77,6 +77,8 @@ describe('task status as preliminary tool results', () => {
     expect(await result.text).toBe('All three done.');
     expect(promptText(model, 1)).toContain('finished 3 steps');
     expect(promptText(model, 1)).not.toContain('task-status');
+    for (const type of ['task-created', 'task-status', 'progress'] as const)
+      expect(ctx.events.listens(type)).toBe(false);
   });
 
   it('leave generateText with the final result only', async () => {
