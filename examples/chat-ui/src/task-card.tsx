@@ -15,10 +15,11 @@ function view(part: DynamicToolUIPart, last: TaskStatusOutput | undefined) {
         const { status = 'working', statusMessage, progress, total } = part.output;
         return { status, message: statusMessage ?? '', progress, total, result: undefined };
       }
-      // The final result replaces the last update: keep its message, and fill the bar.
+      // The final result replaces the updates (a render may skip the last ones): keep the
+      // message of the completed status if it was seen, and fill the bar.
       return {
         status: 'completed',
-        message: last?.statusMessage ?? '',
+        message: (last?.status === 'completed' && last.statusMessage) || 'done',
         progress: 1,
         total: 1,
         result: text(part.output),
