@@ -289,7 +289,11 @@ describe('aborting', () => {
       listeners--;
       remove(...args);
     }) as typeof remove;
-    const turns = Array.from({ length: 5 }, (_, index) => callTool('echo', { text: `${index}` }, `call-${index}`));
+    const turns = Array.from({ length: 6 }, (_, index) =>
+      index % 2 === 0
+        ? callTool('echo', { text: `${index}` }, `call-${index}`)
+        : callTool('progress_task', { steps: 2, stepMs: 5 }, `call-${index}`),
+    );
     const model = scriptedModel(...turns, say('done'));
     const result = await generateText({
       model,
