@@ -1,8 +1,15 @@
 export {
+  type BackgroundFollowUps,
+  type BackgroundFollowUpsOptions,
   type BackgroundWork,
+  backgroundFollowUps,
   followUpMessages,
   type RunWithBackgroundWorkOptions,
   runWithBackgroundWork,
+  type StepEnd,
   type TurnResult,
 } from './background.ts';
-export { aiSdkTools, toModelValue } from './tools.ts';
+export { toolsetInstructions, withToolsetInstructions } from './instructions.ts';
+export { type BinaryOutput, readableFailure, toModelOutput, toModelValue } from './model-output.ts';
+export { isTaskStatusOutput, type TaskStatusOutput } from './task-status.ts';
+export { type AiSdkToolsOptions, aiSdkTools } from './tools.ts';

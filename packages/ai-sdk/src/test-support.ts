@@ -1,0 +1,102 @@
+import type { Toolset } from '@toolwright/core';
+import { MCPToolset } from '@toolwright/mcp-toolset';
+import { startInMemoryFixture } from '@toolwright/testing';
+import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
+import { onTestFinished } from 'vitest';
+
+// Test support: scripted turns for the AI SDK's own mock model, usable with generateText and streamText.
+
+type MockOptions = NonNullable<ConstructorParameters<typeof MockLanguageModelV4>[0]>;
+/** What the mock model returns for one generate call. */
+type GenerateResult = Extract<NonNullable<MockOptions['doGenerate']>, { content: unknown }>;
+/** One part of a streamed model response. */
+type StreamPart =
+  Extract<NonNullable<MockOptions['doStream']>, { stream: unknown }>['stream'] extends ReadableStream<infer Part>
+    ? Part
+    : never;
+
+const usage = {
+  inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 1, text: 1, reasoning: 0 },
+};
+
+/** One scripted model turn: call tools, or answer with text. */
+export type Turn =
+  | { readonly kind: 'tools'; readonly calls: readonly { toolCallId: string; toolName: string; input: string }[] }
+  | { readonly kind: 'text'; readonly text: string };
+
+/** A turn that calls one tool. */
+export const callTool = (toolName: string, input: Record<string, unknown>, toolCallId = `call-${toolName}`): Turn => ({
+  kind: 'tools',
+  calls: [{ toolCallId, toolName, input: JSON.stringify(input) }],
+});
+
+/** A turn that answers with text. */
+export const say = (text: string): Turn => ({ kind: 'text', text });
+
+function generated(turn: Turn): GenerateResult {
+  return {
+    content:
+      turn.kind === 'text'
+        ? [{ type: 'text', text: turn.text }]
+        : turn.calls.map((call) => ({ type: 'tool-call' as const, ...call })),
+    finishReason: { unified: turn.kind === 'text' ? 'stop' : 'tool-calls', raw: undefined },
+    usage,
+    warnings: [],
+  };
+}
+
+function streamed(turn: Turn): StreamPart[] {
+  const body: StreamPart[] =
+    turn.kind === 'text'
+      ? [
+          { type: 'text-start', id: 'text' },
+          { type: 'text-delta', id: 'text', delta: turn.text },
+          { type: 'text-end', id: 'text' },
+        ]
+      : turn.calls.map((call) => ({ type: 'tool-call' as const, ...call }));
+  return [
+    { type: 'stream-start', warnings: [] },
+    ...body,
+    { type: 'finish', finishReason: { unified: turn.kind === 'text' ? 'stop' : 'tool-calls', raw: undefined }, usage },
+  ];
+}
+
+/** A mock model that plays `turns` in order, through doGenerate and doStream alike. */
+export function scriptedModel(...turns: Turn[]): MockLanguageModelV4 {
+  return new MockLanguageModelV4({
+    doGenerate: turns.map(generated),
+    doStream: turns.map((turn) => ({ stream: convertArrayToReadableStream(streamed(turn)) })),
+  });
+}
+
+/** Everything the model was shown in call `index` (generate or stream), as text to assert on. */
+export function promptText(model: MockLanguageModelV4, index: number): string {
+  return JSON.stringify((model.doGenerateCalls[index] ?? model.doStreamCalls[index])?.prompt);
+}
+
+/** The prompt of call `index` (generate or stream). */
+export function promptOf(model: MockLanguageModelV4, index: number) {
+  return (model.doGenerateCalls[index] ?? model.doStreamCalls[index])?.prompt ?? [];
+}
+
+/** An MCP toolset over a fresh in-memory fixture server, closed when the test finishes. */
+export async function fixtureToolset(
+  options: {
+    wrap?: (toolset: MCPToolset) => Toolset<undefined>;
+    toolErrorBehavior?: 'retry' | 'failed' | 'error';
+  } = {},
+) {
+  const fixture = await startInMemoryFixture({ pollInterval: 20 });
+  const mcp = new MCPToolset(fixture.clientTransport, {
+    id: 'fixture',
+    ...(options.toolErrorBehavior ? { toolErrorBehavior: options.toolErrorBehavior } : {}),
+  });
+  const toolset = options.wrap ? options.wrap(mcp) : mcp;
+  onTestFinished(async () => {
+    await toolset.close();
+    await fixture.close();
+  });
+  await toolset.open();
+  return { fixture, toolset };
+}
