@@ -22,7 +22,7 @@ export interface TasksExtensionTaskRecord {
   readonly pollIntervalMs: number;
   /** tasks/cancel arrived for it. */
   readonly cancelRequested: boolean;
-  /** The running tool saw the cancellation and stopped its work. */
+  /** The running tool saw the cancellation (or the ttl expiry) and stopped its work. */
   readonly cancelObserved: boolean;
   /** The server discarded it because its ttlMs elapsed. */
   readonly expired: boolean;

@@ -220,7 +220,12 @@ export class TaskStore {
       }
       this.#set(task, { status: 'completed', result, statusMessage: 'Completed' });
     } catch (error) {
-      if (!this.#tasks.has(task.taskId)) return; // expired: already discarded
+      if (!this.#tasks.has(task.taskId)) {
+        // Expired and discarded: the work noticed the abort and stopped.
+        task.cancelObserved = task.controller.signal.aborted;
+        this.#state.saveTask({ ...this.#record(task), expired: true });
+        return;
+      }
       if (task.controller.signal.aborted) {
         task.cancelObserved = true;
         this.#set(task, { status: 'cancelled', statusMessage: 'Cancelled by the client' });

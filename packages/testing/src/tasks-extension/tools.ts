@@ -344,7 +344,8 @@ const FIXTURE_TOOLS: TasksExtensionTool[] = [
       return required('failing_task', context, async (work) => {
         await work.sleep(10);
         if (args.kind === 'protocol-error') {
-          throw new TaskProtocolError(number(args, 'code', Number.NaN) || INTERNAL_ERROR, message);
+          const code = typeof args.code === 'number' && Number.isInteger(args.code) ? args.code : INTERNAL_ERROR;
+          throw new TaskProtocolError(code, message);
         }
         return text(message, true);
       });
@@ -370,7 +371,7 @@ const MISBEHAVING_TOOLS: TasksExtensionTool[] = [
   {
     name: 'bad_create_result',
     description:
-      'Answers a malformed CreateTaskResult: `kind` is missing-task-id, bad-status, ttl-not-number, nested-task or no-result-type.',
+      'Answers a malformed CreateTaskResult: `kind` is missing-task-id, bad-status, ttl-not-number, nested-task or labelled-complete (task fields under resultType "complete").',
     inputSchema: object({ kind: { type: 'string' } }, ['kind']),
     mode: 'required',
     call: async (args) => {
@@ -396,10 +397,9 @@ const MISBEHAVING_TOOLS: TasksExtensionTool[] = [
           const { resultType, ...task } = base;
           return { raw: { resultType, task } };
         }
-        default: {
-          const { resultType: _omitted, ...rest } = base;
-          return { raw: rest };
-        }
+        default:
+          // A result without resultType gets "complete" from the SDK on the wire: say so outright.
+          return { raw: { ...base, resultType: 'complete' } };
       }
     },
   },
