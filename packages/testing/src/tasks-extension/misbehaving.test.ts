@@ -1,12 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectedFixture, connectFixture, eventually, TRANSPORTS } from './test-clients.ts';
 
 describe.each(TRANSPORTS)('the misbehaving 2026 fixture over %s', (kind) => {
   let fixture: ConnectedFixture;
-  beforeEach(async () => {
+  // One fixture per transport (a stdio child costs half a second); every assertion is scoped to its own task.
+  beforeAll(async () => {
     fixture = await connectFixture(kind, { misbehaving: true, pollIntervalMs: 20 });
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await fixture.close();
   });
   const call = (name: string, args: Record<string, unknown> = {}) =>

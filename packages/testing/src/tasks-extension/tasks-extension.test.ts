@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   type ConnectedFixture,
@@ -16,10 +16,11 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
 
 describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => {
   let fixture: ConnectedFixture;
-  beforeEach(async () => {
+  // One fixture per transport (a stdio child costs half a second); every assertion is scoped to its own task.
+  beforeAll(async () => {
     fixture = await connectFixture(kind, { pollIntervalMs: 50 });
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await fixture.close();
   });
 
@@ -198,7 +199,7 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
       return task?.cancelObserved ? task : undefined;
     });
     expect(record).toMatchObject({ status: 'cancelled', cancelRequested: true, cancelObserved: true });
-    expect(await fixture.inspector.cancelsReceived()).toEqual([taskId]);
+    expect(await fixture.inspector.cancelsReceived()).toContain(taskId);
     // Cancelling a terminal task is acknowledged the same way (idempotent).
     expect((await fixture.raw('tasks/cancel', { taskId })).result).toMatchObject({ resultType: 'complete' });
     expect((await get(taskId)).status).toBe('cancelled');
@@ -251,7 +252,10 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
     const messages = tasks().map((task) => task.statusMessage);
     expect(messages).toContain('step 3 of 3');
     expect(last.pollIntervalMs).toBe(240);
-    expect(await fixture.inspector.listens()).toEqual([{ requested: [watched, 'no-such-task'], agreed: [watched] }]);
+    expect(await fixture.inspector.listens()).toContainEqual({
+      requested: [watched, 'no-such-task'],
+      agreed: [watched],
+    });
     expect((await get(other)).status).toBe('completed');
   });
 
@@ -335,5 +339,23 @@ describe('the 2026 fixture over HTTP enforces routing headers', () => {
     }
     const matching = await post({ 'mcp-name': taskId });
     expect(matching.status).toBe(200);
+  });
+});
+
+describe('the 2026 fixture over stdio', () => {
+  it('ends its child process, and the task running in it, when the client closes', async () => {
+    const fixture = await connectFixture('stdio');
+    await fixture.raw('tools/call', { name: 'cancellable_task', arguments: { durationMs: 60_000 } });
+    const pid = await eventually(() => fixture.pid());
+    expect(() => process.kill(pid, 0)).not.toThrow();
+    await fixture.close();
+    await eventually(() => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
   });
 });

@@ -33,6 +33,8 @@ export interface ConnectedFixture extends AsyncDisposable {
   readonly client: Client;
   readonly transport: Transport;
   readonly inspector: TasksExtensionInspector;
+  /** The stdio child's process id (stdio only, once it started). */
+  pid(): Promise<number | undefined>;
   /** The HTTP URL (HTTP only). */
   readonly url: URL | undefined;
   /** Every notification that arrived, in order. */
@@ -71,8 +73,10 @@ export async function connectFixture(
   let inspector: TasksExtensionInspector;
   let url: URL | undefined;
   let stop: () => Promise<void>;
+  let pid = async (): Promise<number | undefined> => undefined;
   if (kind === 'stdio') {
     const fixture = tasksExtensionStdioFixture(options);
+    pid = () => fixture.pid();
     transport = new StdioClientTransport({ command: fixture.command, args: fixture.args, stderr: 'inherit' });
     inspector = fixture.inspector;
     stop = () => fixture.close();
@@ -151,6 +155,7 @@ export async function connectFixture(
     client,
     transport,
     inspector,
+    pid,
     url,
     notifications,
     raw,
