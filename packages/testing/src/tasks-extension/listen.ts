@@ -21,12 +21,16 @@ export function listenTaskIds(message: unknown): string[] | undefined {
   return Array.isArray(taskIds) ? taskIds.filter((id): id is string => typeof id === 'string') : undefined;
 }
 
+/** Ends a task subscription: `graceful` answers the listen request (the server ends it), otherwise it just stops. */
+export type EndTaskListen = (graceful: boolean) => void;
+
 /**
  * Serves a `subscriptions/listen` that names task ids (the SDK's own listen ignores `taskIds` and pushes
  * nothing for tasks). Without the extension declared it answers -32021. Otherwise it acknowledges the ids
  * the server knows, pushes each one's current state at once (a task may have moved before the listen
  * arrived), then a `notifications/tasks` with the full task on every change, until the returned function
- * is called (the client closed the stream or cancelled the subscription).
+ * is called (the client closed the stream or cancelled the subscription, or the server shuts down). When
+ * it agreed to no id at all, it ends the subscription at once with the empty listen result.
  */
 export function openTaskListen(
   store: TaskStore,
@@ -34,7 +38,7 @@ export function openTaskListen(
   request: { readonly id: string | number; readonly params?: { readonly _meta?: unknown } },
   taskIds: readonly string[],
   send: (message: ListenMessage) => void,
-): () => void {
+): EndTaskListen {
   if (!declaresTasksExtension(declaredCapabilities(request.params?._meta))) {
     state.recordListen({ requested: [...taskIds], agreed: [] });
     send({
@@ -62,9 +66,17 @@ export function openTaskListen(
   const unsubscribe = store.subscribe((task) => {
     if (wanted.has(task.taskId)) push(task);
   });
+  let ended = false;
+  const end: EndTaskListen = (graceful) => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    if (graceful) send({ jsonrpc: '2.0', id: request.id, result: { resultType: 'complete', _meta: meta } });
+  };
   for (const taskId of agreed) {
     const found = store.lookup(taskId);
     if ('task' in found) push(found.task);
   }
-  return unsubscribe;
+  if (agreed.length === 0) end(true);
+  return end;
 }

@@ -7,7 +7,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import { listenTaskIds, openTaskListen } from './listen.ts';
+import { type EndTaskListen, listenTaskIds, openTaskListen } from './listen.ts';
 import {
   type ResolvedTasksExtensionFixtureOptions,
   resolveTasksExtensionOptions,
@@ -187,35 +187,35 @@ export function createTasksExtensionServer(
 
   function listenResponse(message: { id: string | number; params?: { _meta?: unknown } }, taskIds: string[]): Response {
     const encoder = new TextEncoder();
-    let stop = () => {};
+    let endListen: EndTaskListen = () => {};
     let rejected: Record<string, unknown> | undefined;
-    let end = () => {};
+    const end = () => endListen(true);
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        stop = openTaskListen(store, state, message, taskIds, (outgoing) => {
-          if ('error' in outgoing) rejected = outgoing;
-          else controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(outgoing)}\n\n`));
-        });
-        end = () => {
-          listens.delete(end);
-          stop();
-          try {
-            controller.close();
-          } catch {
-            // already closed by the client
+        let open = true;
+        endListen = openTaskListen(store, state, message, taskIds, (outgoing) => {
+          if (!open) return;
+          if ('error' in outgoing) {
+            rejected = outgoing;
+            open = false;
+            return;
           }
-        };
-        listens.add(end);
+          controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(outgoing)}\n\n`));
+          if ('result' in outgoing) {
+            // The listen request is answered: the subscription is over.
+            open = false;
+            listens.delete(end);
+            controller.close();
+          }
+        });
+        if (open) listens.add(end);
       },
       cancel() {
         listens.delete(end);
-        stop();
+        endListen(false);
       },
     });
-    if (rejected) {
-      end();
-      return Response.json(rejected, { status: 200 });
-    }
+    if (rejected) return Response.json(rejected, { status: 200 });
     return new Response(stream, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } });
   }
 

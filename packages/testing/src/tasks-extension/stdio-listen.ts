@@ -1,5 +1,5 @@
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
-import { type ListenMessage, listenTaskIds, openTaskListen } from './listen.ts';
+import { type EndTaskListen, type ListenMessage, listenTaskIds, openTaskListen } from './listen.ts';
 import type { TasksExtensionServer } from './server.ts';
 
 /**
@@ -13,7 +13,7 @@ export class TaskListenTransport implements Transport {
   onmessage?: Transport['onmessage'];
   readonly #inner: Transport;
   readonly #server: TasksExtensionServer;
-  readonly #listens = new Map<string | number, () => void>();
+  readonly #listens = new Map<string | number, EndTaskListen>();
 
   constructor(inner: Transport, server: TasksExtensionServer) {
     this.#inner = inner;
@@ -32,7 +32,7 @@ export class TaskListenTransport implements Transport {
       const cancelled = cancelledRequestId(message);
       const stop = cancelled === undefined ? undefined : this.#listens.get(cancelled);
       if (stop && cancelled !== undefined) {
-        stop();
+        stop(false);
         this.#listens.delete(cancelled);
         return;
       }
@@ -56,7 +56,7 @@ export class TaskListenTransport implements Transport {
   }
 
   #stopAll(): void {
-    for (const stop of this.#listens.values()) stop();
+    for (const stop of this.#listens.values()) stop(false);
     this.#listens.clear();
   }
 }

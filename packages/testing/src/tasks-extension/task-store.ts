@@ -17,6 +17,25 @@ export class TaskStoppedError extends Error {
   }
 }
 
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (no timer or listener left behind). */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** A JSON-RPC error raised by a tool's work: the task ends `failed` with it inlined. */
 export class TaskProtocolError extends Error {
   readonly code: number;
@@ -261,22 +280,7 @@ export class TaskStore {
         task.pollIntervalMs = ms;
         this.#set(task, {});
       },
-      sleep: (ms) =>
-        new Promise<void>((resolve, reject) => {
-          if (signal.aborted) {
-            reject(signal.reason);
-            return;
-          }
-          const timer = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-          }, ms);
-          const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal.reason);
-          };
-          signal.addEventListener('abort', onAbort, { once: true });
-        }),
+      sleep: (ms) => sleepUnlessAborted(ms, signal),
       ask: (requests) =>
         new Promise<Record<string, unknown>>((resolve, reject) => {
           if (signal.aborted) {

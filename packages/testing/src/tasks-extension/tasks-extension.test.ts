@@ -259,6 +259,12 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
     expect((await get(other)).status).toBe('completed');
   });
 
+  it('ends a task subscription at once when it names no task the server knows', async () => {
+    const ended = await fixture.raw('subscriptions/listen', { notifications: { taskIds: ['no-such-task'] } });
+    expect(ended.result?.resultType).toBe('complete');
+    expect(await fixture.inspector.listens()).toContainEqual({ requested: ['no-such-task'], agreed: [] });
+  });
+
   it('refuses a task subscription from a request without the extension (-32021)', async () => {
     const taskId = await createTask('instant_task');
     const refused = await fixture.raw('subscriptions/listen', { notifications: { taskIds: [taskId] } }, WITHOUT_TASKS);

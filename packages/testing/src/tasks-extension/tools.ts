@@ -1,5 +1,5 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
-import { TaskProtocolError, type TaskQuirks, type TaskWork } from './task-store.ts';
+import { sleepUnlessAborted, TaskProtocolError, type TaskQuirks, type TaskWork } from './task-store.ts';
 import { INTERNAL_ERROR, type InputRequest, missingTasksExtension } from './wire.ts';
 
 /** A tool result as the fixture builds it (a CallToolResult without `resultType`). */
@@ -72,22 +72,7 @@ function inlineWork(signal: AbortSignal): TaskWork {
     ask: async () => {
       throw new ProtocolError(INTERNAL_ERROR, 'this tool asks for input only when it runs as a task');
     },
-    sleep: (ms) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal.aborted) {
-          reject(signal.reason);
-          return;
-        }
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
-        const onAbort = () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
+    sleep: (ms) => sleepUnlessAborted(ms, signal),
   };
 }
 
