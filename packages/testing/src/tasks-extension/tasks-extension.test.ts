@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -345,6 +346,33 @@ describe('the 2026 fixture over HTTP enforces routing headers', () => {
     }
     const matching = await post({ 'mcp-name': taskId });
     expect(matching.status).toBe(200);
+  });
+
+  it('answers only requests for a loopback host and origin (no DNS rebinding)', async () => {
+    await using fixture = await connectFixture('http');
+    const url = fixture.url as URL;
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        request.on('error', reject);
+        request.end(
+          JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: envelope() } }),
+        );
+      });
+    expect(await status({ host: 'attacker.example' })).toBe(403);
+    expect(await status({ origin: 'https://attacker.example' })).toBe(403);
   });
 });
 

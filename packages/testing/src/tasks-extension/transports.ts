@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import {
+  hostHeaderValidationResponse,
+  localhostAllowedHostnames,
+  localhostAllowedOrigins,
+  originValidationResponse,
+} from '@modelcontextprotocol/server';
 import { type TasksExtensionFixtureOptions, tasksExtensionArgs } from './options.ts';
 import { createTasksExtensionServer, type TasksExtensionServer } from './server.ts';
 import { readTasksExtensionLog, type TasksExtensionInspector, tasksExtensionFileInspector } from './state.ts';
@@ -88,7 +94,13 @@ export async function startHttpTasksExtensionFixture(
     const aborted = new AbortController();
     outgoing.on('close', () => aborted.abort());
     toRequest(incoming, aborted.signal)
-      .then((request) => server.fetch(request))
+      // Loopback only: a request naming another host or origin (DNS rebinding) is refused with 403.
+      .then(
+        (request) =>
+          hostHeaderValidationResponse(request, localhostAllowedHostnames()) ??
+          originValidationResponse(request, localhostAllowedOrigins()) ??
+          server.fetch(request),
+      )
       .then((response) => writeResponse(response, outgoing))
       .catch((error: unknown) => {
         if (!outgoing.headersSent) outgoing.writeHead(500).end(String(error));
