@@ -17,6 +17,7 @@ import { type TasksExtensionInspector, TasksExtensionState } from './state.ts';
 import { TaskStore } from './task-store.ts';
 import { type TasksExtensionTool, type ToolAnswer, tasksExtensionTools } from './tools.ts';
 import {
+  type DetailedTask,
   declaredCapabilities,
   declaresTasksExtension,
   INVALID_PARAMS,
@@ -112,10 +113,13 @@ export function createTasksExtensionServer(
     return { resultType: 'task', ...seed };
   }
 
-  /** The capability check comes before the task lookup, as the spec orders them. */
-  function taskMethod(method: string, ctx: ServerContext, taskId: string): void {
+  /** The task a tasks/* request names. The capability check comes before the lookup, as the spec orders them. */
+  function taskFor(method: string, ctx: ServerContext, taskId: string): DetailedTask {
     if (!declaresTasksExtension(envelopeOf(ctx))) throw missingTasksExtension(method);
-    if ('missing' in store.lookup(taskId)) notFound(store, taskId);
+    const found = store.lookup(taskId);
+    if ('task' in found) return found.task;
+    const reason = found.missing === 'expired' ? 'Task has expired' : 'Task not found';
+    throw new ProtocolError(INVALID_PARAMS, `Failed to retrieve task: ${reason} (${taskId})`);
   }
 
   const factory = () => {
@@ -137,18 +141,15 @@ export function createTasksExtensionServer(
       );
     };
     server.setRequestHandler('tasks/get', { params: TaskIdParams }, async (params, ctx) => {
-      taskMethod('tasks/get', ctx, params.taskId);
-      const found = store.lookup(params.taskId);
-      if (!('task' in found)) return notFound(store, params.taskId);
-      return { resultType: 'complete', ...found.task };
+      return { resultType: 'complete', ...taskFor('tasks/get', ctx, params.taskId) };
     });
     server.setRequestHandler('tasks/update', { params: TaskIdParams }, async (params, ctx) => {
-      taskMethod('tasks/update', ctx, params.taskId);
+      taskFor('tasks/update', ctx, params.taskId);
       store.update(params.taskId, ctx.mcpReq.inputResponses ?? {}, ctx.mcpReq.droppedInputResponseKeys ?? []);
       return { resultType: 'complete' };
     });
     server.setRequestHandler('tasks/cancel', { params: TaskIdParams }, async (params, ctx) => {
-      taskMethod('tasks/cancel', ctx, params.taskId);
+      taskFor('tasks/cancel', ctx, params.taskId);
       store.cancel(params.taskId);
       return { resultType: 'complete' };
     });
@@ -233,12 +234,6 @@ export function createTasksExtensionServer(
       await handler.close();
     },
   };
-}
-
-function notFound(store: TaskStore, taskId: string): never {
-  const found = store.lookup(taskId);
-  const reason = 'missing' in found && found.missing === 'expired' ? 'Task has expired' : 'Task not found';
-  throw new ProtocolError(INVALID_PARAMS, `Failed to retrieve task: ${reason} (${taskId})`);
 }
 
 /** A tool as tools/list shows it (the SDK strips `execution` on the 2026 wire anyway: the server decides). */
