@@ -95,5 +95,5 @@ describe('the chat page', () => {
     expect(history.at(-1)).toMatchObject({ status: 'completed', progress: 100, result: 'finished 5 steps' });
 
     await page.screenshot({ path: screenshotPath, fullPage: true });
-  });
+  }, 90_000);
 });

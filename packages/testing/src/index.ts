@@ -7,6 +7,29 @@ export {
   toArgs,
 } from './options.ts';
 export { type FixtureCall, type FixtureInspector, type FixtureTaskRecord, fileInspector } from './state.ts';
+export {
+  type TasksExtensionFixtureOptions,
+  tasksExtensionArgs,
+} from './tasks-extension/options.ts';
+export { createTasksExtensionServer, type TasksExtensionServer } from './tasks-extension/server.ts';
+export type {
+  TasksExtensionCall,
+  TasksExtensionHttpRequest,
+  TasksExtensionInspector,
+  TasksExtensionListen,
+  TasksExtensionTaskRecord,
+  TasksExtensionUpdate,
+} from './tasks-extension/state.ts';
+export { type TaskMode, type TasksExtensionTool, tasksExtensionTools } from './tasks-extension/tools.ts';
+export {
+  type HttpTasksExtensionFixture,
+  type InMemoryTasksExtensionFixture,
+  type StdioTasksExtensionFixture,
+  startHttpTasksExtensionFixture,
+  startInMemoryTasksExtensionFixture,
+  tasksExtensionStdioFixture,
+} from './tasks-extension/transports.ts';
+export { TASKS_EXTENSION } from './tasks-extension/wire.ts';
 export { type FixtureTool, LATE_TOOL, TOOLS, type ToolRun } from './tools.ts';
 export {
   type HttpFixture,

@@ -1,0 +1,175 @@
+import { appendFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { TaskStatus } from './wire.ts';
+
+/** One tools/call the 2026 fixture received, and what it answered. */
+export interface TasksExtensionCall {
+  readonly tool: string;
+  readonly arguments: Record<string, unknown>;
+  /** The client capabilities the request declared in its `_meta` envelope (undefined: none). */
+  readonly declaredCapabilities: Record<string, unknown> | undefined;
+  /** `task` (a CreateTaskResult), `inline` (a CallToolResult), `input_required` (an MRTR round) or `rejected` (an error). */
+  readonly answer: 'task' | 'inline' | 'input_required' | 'rejected';
+  readonly taskId?: string;
+}
+
+/** One task the 2026 fixture holds (its latest state). */
+export interface TasksExtensionTaskRecord {
+  readonly taskId: string;
+  readonly tool: string;
+  readonly status: TaskStatus;
+  readonly statusMessage?: string;
+  readonly pollIntervalMs: number;
+  /** tasks/cancel arrived for it. */
+  readonly cancelRequested: boolean;
+  /** The running tool saw the cancellation (or the ttl expiry) and stopped its work. */
+  readonly cancelObserved: boolean;
+  /** The server discarded it because its ttlMs elapsed. */
+  readonly expired: boolean;
+}
+
+/** One key of one tasks/update: accepted (it was outstanding) or ignored (unknown, answered, or malformed). */
+export interface TasksExtensionUpdate {
+  readonly taskId: string;
+  readonly key: string;
+  readonly accepted: boolean;
+}
+
+/** One request over HTTP with its routing headers (SEP-2243). */
+export interface TasksExtensionHttpRequest {
+  readonly method: string | undefined;
+  readonly mcpMethod: string | undefined;
+  readonly mcpName: string | undefined;
+  readonly protocolVersion: string | undefined;
+}
+
+/** One subscriptions/listen for task ids and what the server agreed to. */
+export interface TasksExtensionListen {
+  readonly requested: string[];
+  readonly agreed: string[];
+}
+
+/** What a test may ask the 2026 fixture: what it received and what it holds. Async, so the stdio variant can read the child's log. */
+export interface TasksExtensionInspector {
+  calls(): Promise<TasksExtensionCall[]>;
+  tasks(): Promise<TasksExtensionTaskRecord[]>;
+  task(taskId: string): Promise<TasksExtensionTaskRecord | undefined>;
+  /** Task ids for which tasks/cancel arrived, in order. */
+  cancelsReceived(): Promise<string[]>;
+  /** Every key of every tasks/update, in order. */
+  updates(): Promise<TasksExtensionUpdate[]>;
+  /** Every HTTP request with its routing headers (empty over stdio and for requests that were not HTTP). */
+  httpRequests(): Promise<TasksExtensionHttpRequest[]>;
+  listens(): Promise<TasksExtensionListen[]>;
+}
+
+type Event =
+  | { readonly pid: number }
+  | { readonly call: TasksExtensionCall }
+  | { readonly task: TasksExtensionTaskRecord }
+  | { readonly cancel: string }
+  | { readonly update: TasksExtensionUpdate }
+  | { readonly http: TasksExtensionHttpRequest }
+  | { readonly listen: TasksExtensionListen };
+
+interface Folded {
+  pid: number | undefined;
+  calls: TasksExtensionCall[];
+  tasks: Map<string, TasksExtensionTaskRecord>;
+  cancels: string[];
+  updates: TasksExtensionUpdate[];
+  http: TasksExtensionHttpRequest[];
+  listens: TasksExtensionListen[];
+}
+
+function emptyFold(): Folded {
+  return { pid: undefined, calls: [], tasks: new Map(), cancels: [], updates: [], http: [], listens: [] };
+}
+
+function fold(into: Folded, event: Event): void {
+  if ('pid' in event) into.pid = event.pid;
+  else if ('call' in event) into.calls.push(event.call);
+  else if ('task' in event) into.tasks.set(event.task.taskId, event.task);
+  else if ('cancel' in event) into.cancels.push(event.cancel);
+  else if ('update' in event) into.updates.push(event.update);
+  else if ('http' in event) into.http.push(event.http);
+  else into.listens.push(event.listen);
+}
+
+function inspectorOf(read: () => Promise<Folded>): TasksExtensionInspector {
+  return {
+    calls: async () => structuredClone((await read()).calls),
+    tasks: async () => structuredClone([...(await read()).tasks.values()]),
+    task: async (taskId) => structuredClone((await read()).tasks.get(taskId)),
+    cancelsReceived: async () => [...(await read()).cancels],
+    updates: async () => structuredClone((await read()).updates),
+    httpRequests: async () => structuredClone((await read()).http),
+    listens: async () => structuredClone((await read()).listens),
+  };
+}
+
+/**
+ * The records of a 2026 fixture server, shared by all of its requests. With `logFile`, every record is
+ * also appended there synchronously as one JSON line, so whatever the server recorded before answering
+ * is on disk before the answer (the stdio inspector folds the lines).
+ */
+export class TasksExtensionState {
+  readonly #folded = emptyFold();
+  readonly #logFile: string | undefined;
+
+  constructor(logFile?: string) {
+    this.#logFile = logFile;
+    this.#record({ pid: process.pid });
+  }
+
+  recordCall(call: TasksExtensionCall): void {
+    this.#record({ call });
+  }
+  saveTask(task: TasksExtensionTaskRecord): void {
+    this.#record({ task });
+  }
+  recordCancel(taskId: string): void {
+    this.#record({ cancel: taskId });
+  }
+  recordUpdate(update: TasksExtensionUpdate): void {
+    this.#record({ update });
+  }
+  recordHttp(http: TasksExtensionHttpRequest): void {
+    this.#record({ http });
+  }
+  recordListen(listen: TasksExtensionListen): void {
+    this.#record({ listen });
+  }
+
+  #record(event: Event): void {
+    fold(this.#folded, event);
+    if (this.#logFile) appendFileSync(this.#logFile, `${JSON.stringify(event)}\n`);
+  }
+
+  /** An inspector reading this state in-process. */
+  inspector(): TasksExtensionInspector {
+    return inspectorOf(async () => this.#folded);
+  }
+}
+
+/** Reads the log a stdio 2026 fixture server appends to (empty before it started). */
+export async function readTasksExtensionLog(logFile: string): Promise<{ pid: number | undefined }> {
+  return { pid: (await foldLog(logFile)).pid };
+}
+
+async function foldLog(logFile: string): Promise<Folded> {
+  let text = '';
+  try {
+    text = await readFile(logFile, 'utf8');
+  } catch {
+    // not written yet: nothing happened yet
+  }
+  const folded = emptyFold();
+  for (const line of text.split('\n')) if (line) fold(folded, JSON.parse(line) as Event);
+  return folded;
+}
+
+/** An inspector reading the log a stdio 2026 fixture server writes. */
+export function tasksExtensionFileInspector(logFile: string): TasksExtensionInspector {
+  return inspectorOf(() => foldLog(logFile));
+}
