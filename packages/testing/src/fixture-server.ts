@@ -342,9 +342,16 @@ export function createFixtureServer(
         if (hanging) return;
         const messages = outgoing(connection, message);
         if (messages.length > 1 && hooks.sendTogether) return hooks.sendTogether(messages);
-        // Extra messages added to an answer travel with it (over HTTP, on its request's stream).
-        const related = 'id' in message && !('method' in message) ? { relatedRequestId: message.id } : {};
-        for (const each of messages) await send(each, each === message ? sendOptions : { ...sendOptions, ...related });
+        // Extra messages before an answer travel on its request's stream (over HTTP); after it, that stream is
+        // closed, so they go out unrelated (on the standalone stream).
+        const answerId = 'id' in message && !('method' in message) ? message.id : undefined;
+        let answered = false;
+        for (const each of messages) {
+          const isAnswer = 'id' in each && !('method' in each);
+          const related = answerId === undefined || answered ? {} : { relatedRequestId: answerId };
+          await send(each, isAnswer ? sendOptions : { ...sendOptions, ...related });
+          if (isAnswer) answered = true;
+        }
       };
       const start = transport.start.bind(transport);
       transport.start = async () => {

@@ -226,7 +226,7 @@ export class Misbehaviour {
         taskSupport: 'optional',
         misbehaving: true,
         run: async (args, run) => {
-          run.answerWith(MALFORMED[String(args.shape)] ?? MALFORMED.string);
+          run.answerWith(String(args.shape) in MALFORMED ? MALFORMED[String(args.shape)] : MALFORMED.string);
           return text('replaced');
         },
       },
@@ -469,6 +469,7 @@ export class Misbehaviour {
 
 /** What `malformed_result` answers with, by `shape`. */
 const MALFORMED: Record<string, unknown> = {
+  __proto__: null,
   string: 'not an object',
   array: [{ type: 'text', text: 'an array' }],
   number: 42,
