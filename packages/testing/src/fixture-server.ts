@@ -89,6 +89,7 @@ export function createFixtureServer(
   const closing = new AbortController();
   let hanging = false;
   let faults: TransportFaults = {};
+  let listings = 0;
   const generated = generatedTools(resolved.generatedTools);
   const fixed = [...TOOLS, ...(resolved.misbehaving ? misbehaviour.tools() : [])];
   let withLateTool = false;
@@ -227,6 +228,7 @@ export function createFixtureServer(
   function serve(connection: Connection): void {
     const { server } = connection;
     server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+      if (listings++ < resolved.listChangedDuringListing) await server.sendToolListChanged();
       if (resolved.listToolsDelayMs > 0) await sleep(resolved.listToolsDelayMs, closing.signal);
       const all = catalogue();
       const cursor = request.params?.cursor;
@@ -279,6 +281,11 @@ export function createFixtureServer(
     });
     if (!('id' in message)) return message;
     if (resolved.unansweredMethods.includes(message.method)) return undefined;
+    if (resolved.failingMethods.includes(message.method)) {
+      const error = { code: ErrorCode.InternalError, message: `Internal error: ${message.method} failed` };
+      reply({ jsonrpc: '2.0', id: message.id, error });
+      return undefined;
+    }
     if (message.method === 'tasks/list' && !(resolved.tasks && resolved.listTasks)) {
       reply({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.MethodNotFound, message: 'Method not found' } });
       return undefined;
@@ -307,6 +314,8 @@ export function createFixtureServer(
       connection.answers.delete(message.id);
       return [{ ...message, result } as JSONRPCMessage];
     }
+    if ('result' in message && method !== undefined && resolved.malformedMethods.includes(method))
+      return [{ ...message, result: `not an object: the answer to ${method}` } as unknown as JSONRPCMessage];
     return misbehaviour
       .rewrite(message, method)
       .filter(

@@ -66,6 +66,33 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     expect(received[0]?.id).not.toBe(received[1]?.id);
   });
 
+  it('sends list_changed during the first N listings', async () => {
+    const { client, wire } = await connect({ listChangedDuringListing: 1 });
+    const changes = () =>
+      wire.filter((message) => 'method' in message && message.method === 'notifications/tools/list_changed').length;
+    await client.listTools();
+    await expect.poll(changes).toBe(1);
+    if (name !== 'http') {
+      // On one stream, the notification arrives before the listing's answer.
+      const changedAt = wire.findIndex((message) => 'method' in message && message.method.endsWith('list_changed'));
+      const listedAt = wire.findIndex((message) => 'result' in message && 'tools' in (message.result as object));
+      expect(changedAt).toBeLessThan(listedAt);
+    }
+    await client.listTools();
+    await delay(100);
+    expect(changes()).toBe(1);
+  });
+
+  it('answers the failing methods with a JSON-RPC error at once', async () => {
+    const { client, inspector } = await connect({ failingMethods: ['tools/list', 'tasks/get'] });
+    const started = performance.now();
+    await expect(client.listTools()).rejects.toMatchObject({ code: -32603 });
+    const created = await createTask(client, 'slow_task', { delayMs: 1 });
+    await expect(client.experimental.tasks.getTask(created.task.taskId)).rejects.toMatchObject({ code: -32603 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(await inspector.received('tools/list')).toHaveLength(1);
+  });
+
   it('never ends tools/list or tasks/list with endless pages', async () => {
     const { client } = await connect({ endlessToolPages: true, endlessTaskPages: true, pageSize: 5 });
     const names: string[] = [];
@@ -260,6 +287,14 @@ describe.each(rawPeers)('raw answers over $name', ({ name, open }) => {
     expect(asTask.result).toEqual(expected);
   });
 
+  it('answers the malformed methods with a result that is a string', async () => {
+    const peer = await open({ malformedMethods: ['tools/list', 'tasks/get'] });
+    expect((await peer.request('tools/list')).result).toBe('not an object: the answer to tools/list');
+    const created = await peer.request('tools/call', { name: 'slow_task', arguments: {}, task: {} });
+    const { taskId } = (created.result as { task: { taskId: string } }).task;
+    expect((await peer.request('tasks/get', { taskId })).result).toBe('not an object: the answer to tasks/get');
+  });
+
   it('sends early_status_task its notification and the CreateTaskResult in one write', async () => {
     const peer = await open({ misbehaving: true, pollInterval: 60_000 });
     const answer = await peer.request('tools/call', { name: 'early_status_task', arguments: {}, task: {} });
@@ -352,7 +387,10 @@ describe('the stdio bin', () => {
       listToolsDelayMs: 7,
       endlessToolPages: true,
       endlessTaskPages: true,
+      listChangedDuringListing: 2,
       unansweredMethods: ['tasks/get', 'tools/list'],
+      failingMethods: ['tasks/cancel'],
+      malformedMethods: ['tasks/list'],
       record: false,
     };
     expect(fromArgs([...toArgs(options), '--state-file', 'x'])).toEqual({ options, stateFile: 'x', help: false });
