@@ -9,7 +9,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
-import { delay, runCleanups, streamTask, transports } from './test-clients.ts';
+import { delay, isAlive, runCleanups, streamTask, transports } from './test-clients.ts';
 import { startHttpFixture, stdioFixture } from './transports.ts';
 
 const RAW = z.unknown();
@@ -309,15 +309,6 @@ describe('fixture processes and ports', () => {
     expect(await refuses(other.url)).toBe(true);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function refuses(url: URL): Promise<boolean> {
   try {

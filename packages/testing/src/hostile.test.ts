@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import { ANOTHER_TASK_ID } from './misbehaving.ts';
 import { fromArgs, toArgs } from './options.ts';
-import { cleanups, delay, rawPeers, runCleanups, transports } from './test-clients.ts';
+import { cleanups, delay, isAlive, rawPeers, runCleanups, transports } from './test-clients.ts';
 import { startHttpFixture, stdioFixture } from './transports.ts';
 
 const _RAW = z.unknown();
@@ -397,12 +397,3 @@ describe('the stdio bin', () => {
     expect(fromArgs([])).toEqual({ options: {}, stateFile: undefined, help: false });
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -217,3 +217,13 @@ export const rawPeers = [
 
 /** Resolves after `ms`. */
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether a process with this id is running. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
