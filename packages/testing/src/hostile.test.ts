@@ -335,6 +335,23 @@ describe('hostile HTTP fixture', () => {
     ]);
   });
 
+  it('drops the GET stream alone with dropStreams, holding what is sent until the client reopens it', async () => {
+    const { fixture, client } = await httpClient({});
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changed++;
+    });
+    await fixture.changeTools();
+    await expect.poll(() => changed).toBe(1);
+    fixture.dropStreams();
+    await fixture.changeTools();
+    // POSTs still work at once; the notification arrives once the client's GET stream is back.
+    expect((await client.callTool({ name: 'echo', arguments: { text: 'post' } })).content).toEqual([
+      { type: 'text', text: 'post' },
+    ]);
+    await expect.poll(() => changed, { timeout: 10_000 }).toBe(2);
+  });
+
   it('answers no HTTP request once hung, and still closes at once', async () => {
     const { fixture } = await httpClient({ misbehaving: true });
     fixture.hang();

@@ -52,6 +52,11 @@ export interface HttpFixture extends AsyncDisposable {
   resetConnections(): void;
   /** The server stops answering: no message in or out, and new HTTP requests get no response at all. */
   hang(): void;
+  /**
+   * Destroys the socket of every open standalone GET SSE stream (POSTs are untouched). Messages the server
+   * sends meanwhile are held until the client opens a new one.
+   */
+  dropStreams(): void;
   /** How many MCP sessions are open (a client that closes properly ends its session). */
   sessionCount(): number;
   close(): Promise<void>;
@@ -97,6 +102,14 @@ class StandaloneStream {
     });
   }
 
+  /** Destroys the socket of the open stream, if any (the client may open a new one). */
+  drop(): void {
+    const response = this.#openedBy;
+    // Held from now on: the SDK may not have noticed yet that the stream is gone.
+    this.#openedBy = undefined;
+    response?.socket?.destroy();
+  }
+
   async #flush(): Promise<void> {
     for (const message of this.#held.splice(0)) await this.#send(message).catch(() => undefined);
   }
@@ -106,7 +119,7 @@ class StandaloneStream {
 export async function startHttpFixture(options: FixtureOptions = {}): Promise<HttpFixture> {
   const fixture = createFixtureServer(options);
   const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const streams = new WeakMap<Transport, StandaloneStream>();
+  const streams = new Map<Transport, StandaloneStream>();
   const sockets = new Set<Socket>();
   let hung = false;
   const http = createServer((request, response) => {
@@ -137,6 +150,7 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
         },
         onsessionclosed: (id) => {
           sessions.delete(id);
+          streams.delete(created);
         },
       });
       transport = created;
@@ -188,6 +202,9 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
     dropConnections,
     resetConnections,
     hang: () => fixture.hang(),
+    dropStreams: () => {
+      for (const stream of streams.values()) stream.drop();
+    },
     sessionCount: () => sessions.size,
     close,
     [Symbol.asyncDispose]: close,
