@@ -279,6 +279,8 @@ export function createFixtureServer(
       ...(typeof params.taskId === 'string' ? { taskId: params.taskId } : {}),
       at: wallClockMs(),
     });
+    // A hung server still shows what reached it (a tasks/cancel, say), but handles nothing.
+    if (hanging) return undefined;
     if (!('id' in message)) return message;
     if (resolved.unansweredMethods.includes(message.method)) return undefined;
     if (resolved.failingMethods.includes(message.method)) {
@@ -367,7 +369,6 @@ export function createFixtureServer(
         const deliver = transport.onmessage;
         const reply = (answer: JSONRPCMessage) => void send(answer).catch(() => undefined);
         transport.onmessage = (message, extra) => {
-          if (hanging) return;
           const passed = receive(connection, message, reply);
           if (passed) deliver?.(passed, extra);
         };

@@ -250,10 +250,12 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
   );
 
   it('stops answering with hangs_task, and a stdio child still ends with its stdin', async () => {
-    const { client, pid } = await connect({ misbehaving: true, pollInterval: 20 });
+    const { client, pid, inspector } = await connect({ misbehaving: true, pollInterval: 20 });
     await createTask(client, 'hangs_task', { afterMs: 10 });
     await delay(100);
     await expect(client.listTools(undefined, { timeout: 300 })).rejects.toMatchObject({ code: -32001 });
+    // Over HTTP a hung server does not even read the request; elsewhere it records what arrived.
+    expect(await inspector.received('tools/list')).toHaveLength(name === 'http' ? 0 : 1);
     if (pid !== undefined) {
       await client.close();
       await expect.poll(() => isAlive(pid), { timeout: 5_000 }).toBe(false);

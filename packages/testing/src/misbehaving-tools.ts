@@ -140,8 +140,9 @@ export function misbehavingTools(faults: TaskFaults): FixtureTool[] {
      */
     faultTask('drops_connection_task', 'Drops the connection mid-task.', (run) => run.dropConnections()),
     /**
-     * `afterMs` into the task the server stops answering anything: it ignores every message and sends
-     * none; over HTTP new requests get no response at all. The stdio child still exits when stdin closes.
+     * `afterMs` into the task the server stops answering anything: it ignores every message (the inspector
+     * still records what arrives) and sends none; over HTTP new requests get no response at all. The stdio
+     * child still exits when stdin closes.
      */
     faultTask('hangs_task', 'Stops answering mid-task.', (run) => run.hang()),
     {
