@@ -361,7 +361,7 @@ describe('hostile HTTP fixture', () => {
     await expect(response).rejects.toThrow();
     const started = performance.now();
     await fixture.close();
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 

@@ -124,28 +124,28 @@ export const USAGE = `Usage: toolwright-fixture-server [flags]
 
 A fixture MCP server (MCP 2025-11-25, tasks) over stdio.
 
-  --poll-interval MS            pollInterval suggested for tasks (default 1000)
-  --ttl MS|none                 ttl of tasks (default 60000)
-  --no-status-notifications     send no notifications/tasks/status
-  --task-delay-ms MS            how long slow_task takes by default (default 50)
-  --no-tasks                    no tasks capability: every tool runs inline
-  --no-list-tasks               no tasks/list (answered with -32601)
-  --generated-tools N           add N generated tools
-  --page-size N                 tools per tools/list page
-  --misbehaving                 also offer the misbehaving tools
-  --name NAME, --version V      the server's name and version
-  --list-changed-on-initialize  send tools/list_changed right after initialized
-  --list-changed-storm MS:MS    send tools/list_changed every INTERVAL for DURATION after initialized
-  --list-tools-delay-ms MS      answer tools/list after MS
-  --endless-tool-pages          tools/list never ends
-  --endless-task-pages          tasks/list never ends
-  --list-changed-during-listing N  send tools/list_changed during the first N tools/list
-  --unanswered METHOD           never answer METHOD (repeatable)
-  --failing METHOD              answer METHOD with a JSON-RPC error -32603 (repeatable)
-  --malformed METHOD            answer METHOD with a result that is a string (repeatable)
-  --no-record                   keep no per-message records
-  --state-file PATH             append the inspector's state log there
-  --help                        this text`;
+  --poll-interval MS                pollInterval suggested for tasks (default 1000)
+  --ttl MS|none                     ttl of tasks (default 60000)
+  --no-status-notifications         send no notifications/tasks/status
+  --task-delay-ms MS                how long slow_task takes by default (default 50)
+  --no-tasks                        no tasks capability: every tool runs inline
+  --no-list-tasks                   no tasks/list (answered with -32601)
+  --generated-tools N               add N generated tools
+  --page-size N                     tools per tools/list page
+  --misbehaving                     also offer the misbehaving tools
+  --name NAME, --version V          the server's name and version
+  --list-changed-on-initialize      send tools/list_changed right after initialized
+  --list-changed-storm I:D          send tools/list_changed every I ms for D ms after initialized
+  --list-tools-delay-ms MS          answer tools/list after MS
+  --endless-tool-pages              tools/list never ends
+  --endless-task-pages              tasks/list never ends
+  --list-changed-during-listing N   send tools/list_changed during the first N tools/list
+  --unanswered METHOD               never answer METHOD (repeatable)
+  --failing METHOD                  answer METHOD with a JSON-RPC error -32603 (repeatable)
+  --malformed METHOD                answer METHOD with a result that is a string (repeatable)
+  --no-record                       keep no per-message records
+  --state-file PATH                 append the inspector's state log there
+  --help                            this text`;
 
 /** What the stdio bin's flags ask for. */
 export interface ParsedArgs {
