@@ -45,6 +45,20 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
+/**
+ * A test's own wire faults, for what no option or tool covers (in-process fixtures only). Both see raw
+ * JSON-RPC: nothing they return is validated.
+ */
+export interface WireScript {
+  /**
+   * Sees each incoming message first (after the inspector recorded it): return a message to send back in
+   * the server's place, `null` to drop it unanswered, or undefined to let the server handle it.
+   */
+  readonly incoming?: (message: JSONRPCMessage) => JSONRPCMessage | null | undefined;
+  /** Sees each outgoing message last (after the fixture's own faults): return what to send instead, or undefined to send it. */
+  readonly outgoing?: (message: JSONRPCMessage) => JSONRPCMessage[] | undefined;
+}
+
 /** How a transport helper takes part in a connection. */
 export interface ConnectionHooks {
   /** Writes several messages in one write (stdio), for the faults that need them to arrive together. */
@@ -77,9 +91,10 @@ type StatusUpdater = Pick<NonNullable<Extra['taskStore']>, 'updateTaskStatus' | 
  */
 export function createFixtureServer(
   options: FixtureOptions = {},
-  internals: { readonly stateFile?: string } = {},
+  internals: { readonly stateFile?: string; readonly script?: WireScript } = {},
 ): FixtureServer {
   const resolved = resolveFixtureOptions(options);
+  const { script } = internals;
   const state = new FixtureState(internals.stateFile, resolved.record);
   const store = new RecordingTaskStore(state, resolved.endlessTaskPages);
   const queue = new InMemoryTaskMessageQueue();
@@ -281,6 +296,11 @@ export function createFixtureServer(
     });
     // A hung server still shows what reached it (a tasks/cancel, say), but handles nothing.
     if (hanging) return undefined;
+    const scripted = script?.incoming?.(message);
+    if (scripted !== undefined) {
+      if (scripted !== null) reply(scripted);
+      return undefined;
+    }
     if (!('id' in message)) return message;
     if (resolved.unansweredMethods.includes(message.method)) return undefined;
     if (resolved.failingMethods.includes(message.method)) {
@@ -322,7 +342,8 @@ export function createFixtureServer(
       .rewrite(message, method)
       .filter(
         (each) => resolved.statusNotifications || !('method' in each && each.method === 'notifications/tasks/status'),
-      );
+      )
+      .flatMap((each) => script?.outgoing?.(each) ?? [each]);
   }
 
   const fixture: FixtureServer = {

@@ -5,14 +5,16 @@ import {
   CallToolResultSchema,
   CreateTaskResultSchema,
   type JSONRPCMessage,
+  LoggingMessageNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
+import type { WireScript } from './fixture-server.ts';
 import { ANOTHER_TASK_ID } from './misbehaving.ts';
 import { fromArgs, toArgs } from './options.ts';
 import { cleanups, delay, isAlive, rawPeers, runCleanups, transports } from './test-clients.ts';
-import { startHttpFixture, stdioFixture } from './transports.ts';
+import { startHttpFixture, startInMemoryFixture, stdioFixture } from './transports.ts';
 
 const _RAW = z.unknown();
 const LOOSE = z.looseObject({});
@@ -310,6 +312,45 @@ describe.each(rawPeers)('raw answers over $name', ({ name, open }) => {
     }
     const order = peer.messages.map((message) => message.method ?? `answer ${message.id}`).slice(-2);
     expect(order).toEqual(['notifications/tasks/status', `answer ${answer.id}`]);
+  });
+});
+
+describe.each([
+  { name: 'in-memory', start: startInMemoryFixture },
+  { name: 'http', start: startHttpFixture },
+] as const)('a wire script over $name', ({ name, start }) => {
+  it('answers or drops incoming messages, and replaces outgoing ones', async () => {
+    const script: WireScript = {
+      incoming: (message) => {
+        if (!('id' in message) || !('method' in message)) return undefined;
+        if (message.method === 'ping') return null;
+        if (message.method === 'tools/list')
+          return {
+            jsonrpc: '2.0',
+            id: message.id,
+            result: { tools: [{ name: 'scripted', inputSchema: { type: 'object' } }] },
+          };
+        return undefined;
+      },
+      outgoing: (message) =>
+        'result' in message && 'content' in message.result
+          ? [{ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: 'scripted' } }, message]
+          : undefined,
+    };
+    const fixture = await start({}, script);
+    cleanups.push(() => fixture.close());
+    const client = new Client({ name: 'fixture-test', version: '1' });
+    const logged: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      logged.push(notification.params.data);
+    });
+    await client.connect('url' in fixture ? new StreamableHTTPClientTransport(fixture.url) : fixture.clientTransport);
+    cleanups.push(() => client.close());
+    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['scripted']);
+    await expect(client.ping({ timeout: 300 })).rejects.toMatchObject({ code: -32001 });
+    expect((await fixture.inspector.received('ping')).length).toBe(1);
+    await client.callTool({ name: 'echo', arguments: { text: name } });
+    await expect.poll(() => logged).toEqual(['scripted']);
   });
 });
 

@@ -9,7 +9,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { createFixtureServer, type FixtureServer } from './fixture-server.ts';
+import { createFixtureServer, type FixtureServer, type WireScript } from './fixture-server.ts';
 import { type FixtureOptions, toArgs } from './options.ts';
 import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
 
@@ -22,9 +22,12 @@ export interface InMemoryFixture extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Starts a fixture server on an in-memory transport pair (one connection). */
-export async function startInMemoryFixture(options: FixtureOptions = {}): Promise<InMemoryFixture> {
-  const fixture = createFixtureServer(options);
+/** Starts a fixture server on an in-memory transport pair (one connection), with an optional wire script. */
+export async function startInMemoryFixture(
+  options: FixtureOptions = {},
+  script?: WireScript,
+): Promise<InMemoryFixture> {
+  const fixture = createFixtureServer(options, script === undefined ? {} : { script });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   fixture.setDie(() => void serverTransport.close());
   await fixture.connect(serverTransport);
@@ -115,9 +118,9 @@ class StandaloneStream {
   }
 }
 
-/** Starts a fixture server on Streamable HTTP (stateful sessions; tasks are shared by all sessions). */
-export async function startHttpFixture(options: FixtureOptions = {}): Promise<HttpFixture> {
-  const fixture = createFixtureServer(options);
+/** Starts a fixture server on Streamable HTTP (stateful sessions; tasks are shared by all sessions), with an optional wire script. */
+export async function startHttpFixture(options: FixtureOptions = {}, script?: WireScript): Promise<HttpFixture> {
+  const fixture = createFixtureServer(options, script === undefined ? {} : { script });
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const streams = new Map<Transport, StandaloneStream>();
   const sockets = new Set<Socket>();
