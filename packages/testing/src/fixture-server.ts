@@ -301,7 +301,12 @@ export function createFixtureServer(
       if (scripted !== null) reply(scripted);
       return undefined;
     }
-    if (!('id' in message)) return message;
+    if (!('id' in message)) {
+      // A request the client gave up on gets no answer from the SDK: forget it here too.
+      if (message.method === 'notifications/cancelled' && params.requestId !== undefined)
+        connection.methods.delete(params.requestId as string | number);
+      return message;
+    }
     if (resolved.unansweredMethods.includes(message.method)) return undefined;
     if (resolved.failingMethods.includes(message.method)) {
       const error = { code: ErrorCode.InternalError, message: `Internal error: ${message.method} failed` };
@@ -331,10 +336,10 @@ export function createFixtureServer(
     const id = 'id' in message && !('method' in message) ? message.id : undefined;
     const method = id === undefined ? undefined : connection.methods.get(id);
     if (id !== undefined) connection.methods.delete(id);
-    if ('result' in message && connection.answers.has(message.id)) {
-      const result = connection.answers.get(message.id);
-      connection.answers.delete(message.id);
-      return [{ ...message, result } as JSONRPCMessage];
+    if (id !== undefined && connection.answers.has(id)) {
+      const result = connection.answers.get(id);
+      connection.answers.delete(id);
+      if ('result' in message) return [{ ...message, result } as JSONRPCMessage];
     }
     if ('result' in message && method !== undefined && resolved.malformedMethods.includes(method))
       return [{ ...message, result: `not an object: the answer to ${method}` } as unknown as JSONRPCMessage];
