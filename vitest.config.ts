@@ -24,7 +24,7 @@ export default defineConfig({
   resolve: { conditions: [sourceCondition, ...defaultClientConditions] },
   ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
   test: {
-    projects: ['core', 'mcp-toolset', 'capabilities', 'testing', 'ai-sdk'].map(packageProject),
+    projects: ['core', 'mcp-toolset', 'capabilities', 'testing', 'ai-sdk', 'bench'].map(packageProject),
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Fail on a forgotten `.only` in CI, and on any error left unhandled by a test.

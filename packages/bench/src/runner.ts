@@ -1,0 +1,123 @@
+/** Figures a round may report besides its own wall and CPU time (a median latency, a peak heap, …). */
+export type RoundMetrics = Readonly<Record<string, number>>;
+
+/** One side of a comparison: does `calls` units of work per round. */
+export interface Contestant {
+  readonly name: string;
+  /** Does `calls` units of work (calls, listings, selections, …); may report figures of its own. */
+  readonly run: (calls: number) => Promise<RoundMetrics | undefined>;
+}
+
+/** One measured round of one contestant. */
+export interface Round {
+  readonly calls: number;
+  readonly wallMs: number;
+  /** Process CPU (user + system) spent in the round. */
+  readonly cpuMs: number;
+  readonly metrics: RoundMetrics;
+}
+
+/** How a run is sized. */
+export interface RunnerSettings {
+  /** Tiny sizes, for a smoke test: figures are not judged. */
+  readonly quick: boolean;
+  /** Measured rounds per contestant: pairs for a comparison (A B, then B A, …). */
+  readonly pairs: number;
+  /** Unmeasured rounds per contestant after calibration. */
+  readonly warmupPairs: number;
+  /** Calls per round grow until every contestant's round lasts at least this long, so one GC pause cannot decide it. */
+  readonly minRoundMs: number;
+  /** Seed of the bootstrap, so an interval can be reproduced from the same rounds. */
+  readonly seed: number;
+}
+
+/** How one case is run: calls per round come in multiples of `granularity`, never more than `maxCallsPerRound`. */
+export interface CaseSizing {
+  readonly granularity?: number;
+  readonly maxCallsPerRound?: number;
+  /** Fixed calls per round, skipping calibration (a burst that is one unit of work by itself). */
+  readonly callsPerRound?: number;
+  /** Measured rounds, when a case cannot afford `settings.pairs` (each of its rounds lasts seconds). */
+  readonly rounds?: number;
+}
+
+/** The rounds of each contestant, in the order the contestants were given. */
+export interface Rounds {
+  readonly callsPerRound: number;
+  readonly rounds: readonly (readonly Round[])[];
+}
+
+/**
+ * Collects garbage, so that no round pays for the previous round's garbage. Throws when node
+ * was not started with `--expose-gc`, since the figures would then carry that noise.
+ */
+export function collectGarbage(): void {
+  if (typeof globalThis.gc !== 'function')
+    throw new Error('the benchmarks collect garbage between rounds: run node with --expose-gc');
+  globalThis.gc();
+}
+
+/** Runs one round after collecting garbage: wall time and process CPU around `calls` units of work. */
+export async function measureRound(contestant: Contestant, calls: number): Promise<Round> {
+  collectGarbage();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const metrics = (await contestant.run(calls)) ?? {};
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { calls, wallMs, cpuMs: (used.user + used.system) / 1000, metrics };
+}
+
+/**
+ * Grows the calls per round (doubling while a round is too short to time, then scaling to 20 %
+ * past the goal) until the fastest contestant's round lasts `minRoundMs`: more calls per round,
+ * not more rounds of tiny ones. The calibration rounds warm up both contestants.
+ */
+export async function calibrate(
+  contestants: readonly Contestant[],
+  minRoundMs: number,
+  sizing: CaseSizing = {},
+): Promise<number> {
+  const granularity = sizing.granularity ?? 1;
+  const maxCalls = sizing.maxCallsPerRound ?? Number.POSITIVE_INFINITY;
+  const roundUp = (calls: number) => Math.min(maxCalls, Math.ceil(calls / granularity) * granularity);
+  let calls = roundUp(granularity);
+  for (;;) {
+    let fastest = Number.POSITIVE_INFINITY;
+    for (const contestant of contestants) fastest = Math.min(fastest, (await measureRound(contestant, calls)).wallMs);
+    if (fastest >= minRoundMs || calls >= maxCalls) return calls;
+    const scaled = fastest >= minRoundMs / 8 ? Math.ceil((calls * minRoundMs * 1.2) / fastest) : calls * 2;
+    calls = roundUp(Math.max(scaled, calls + granularity));
+  }
+}
+
+/**
+ * Paired, alternating rounds: every contestant runs the same calls per round, in the given order
+ * on even rounds and reversed on odd ones (A B, B A, …), so drift and warm-up fall on all alike,
+ * with garbage collected before every round.
+ */
+export async function runAlternating(
+  contestants: readonly Contestant[],
+  settings: RunnerSettings,
+  sizing: CaseSizing = {},
+): Promise<Rounds> {
+  const callsPerRound = sizing.callsPerRound ?? (await calibrate(contestants, settings.minRoundMs, sizing));
+  const order = (index: number) => (index % 2 === 0 ? contestants : [...contestants].reverse());
+  for (let index = 0; index < settings.warmupPairs; index++)
+    for (const contestant of order(index)) await measureRound(contestant, callsPerRound);
+  const rounds = contestants.map(() => [] as Round[]);
+  const measured = sizing.rounds ?? settings.pairs;
+  for (let index = 0; index < measured; index++) {
+    for (const contestant of order(index)) {
+      const round = await measureRound(contestant, callsPerRound);
+      rounds[contestants.indexOf(contestant)]?.push(round);
+    }
+  }
+  return { callsPerRound, rounds };
+}
+
+/** Runs `run` `calls` times, one after another: the body of most contestants. */
+export async function repeat(calls: number, run: () => unknown): Promise<undefined> {
+  for (let index = 0; index < calls; index++) await run();
+  return undefined;
+}
