@@ -39,7 +39,10 @@ const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][]
 const info = machine();
 console.log(`Toolwright benchmarks${quick ? ' (quick: tiny sizes, a smoke test; nothing is judged)' : ''}`);
 console.log(`${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, Node ${info.node}, ${info.platform}`);
-console.log(`${settings.pairs} pairs per case, rounds of at least ${settings.minRoundMs} ms\n`);
+const reduced = !quick && (settings.pairs < 30 || settings.minRoundMs < 200);
+console.log(
+  `${settings.pairs} pairs per case, rounds of at least ${settings.minRoundMs} ms${reduced ? ' (reduced: the issue asks for 30 pairs of 200 ms rounds)' : ''}\n`,
+);
 const cases: CaseResult[] = [];
 for (const [number, run] of scenarios) {
   if (only !== undefined && only !== number) continue;

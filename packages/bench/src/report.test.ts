@@ -45,6 +45,15 @@ describe('pairedCase', () => {
   });
 });
 
+describe('roundsCase', () => {
+  it('refuses a round without its figure rather than report NaN', () => {
+    const rounds = [{ calls: 1, wallMs: 1, cpuMs: 1, metrics: {} }];
+    expect(() =>
+      roundsCase({ scenario: 's', case: 'c', unit: 'ms' }, rounds, (round) => round.metrics.x ?? Number.NaN, full),
+    ).toThrow(/finite figure/);
+  });
+});
+
 describe('resultsJson and table', () => {
   it('give per case the median, the interval, the target, the verdict, the pairs or rounds and calls per round', () => {
     const paired = pairedCase(
@@ -54,7 +63,18 @@ describe('resultsJson and table', () => {
       wall,
       full,
     );
-    const absolute = roundsCase({ scenario: 's', case: 'latency', unit: 'ms', target: 5 }, [1, 2, 3], 4, full);
+    const latencies = [1, 2, 3].map((latencyMs) => ({
+      calls: 4,
+      wallMs: 250 + latencyMs,
+      cpuMs: 1,
+      metrics: { latencyMs },
+    }));
+    const absolute = roundsCase(
+      { scenario: 's', case: 'latency', unit: 'ms', target: 5 },
+      latencies,
+      (round) => round.metrics.latencyMs ?? Number.NaN,
+      full,
+    );
     const json = JSON.parse(resultsJson(full, [paired, absolute], new Date('2026-01-02T03:04:05Z')));
     expect(json.date).toBe('2026-01-02T03:04:05.000Z');
     expect(json.settings).toEqual(full);
@@ -67,6 +87,7 @@ describe('resultsJson and table', () => {
       design: 'paired',
       pairs: 3,
       callsPerRound: 100,
+      shortestRoundMs: 100,
     });
     expect(json.cases[0].interval).toHaveLength(2);
     expect(json.cases[0].interval[0]).toBeCloseTo(1.1);
@@ -80,7 +101,7 @@ describe('resultsJson and table', () => {
       callsPerRound: 4,
     });
     const markdown = table([paired, absolute]);
-    expect(markdown).toContain('| s | c | 1.11× | 1.10–1.12 | ≤ 1.03× | missed | 3 pairs × 100 |');
+    expect(markdown).toContain('| s | c | 1.11× | 1.10–1.12 | ≤ 1.03× | missed | 3 pairs × 100, ≥ 100 ms |');
     expect(markdown).toContain('| s | latency | 2.00 ms | ');
   });
 });

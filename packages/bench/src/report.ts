@@ -26,6 +26,8 @@ export interface CaseResult {
   /** `paired`: the estimate is the median of per-pair ratios; `rounds`: the median of per-round figures. */
   readonly design: 'paired' | 'rounds';
   readonly callsPerRound: number;
+  /** The shortest measured round: at least the run's minimum unless the case caps its rounds. */
+  readonly shortestRoundMs: number;
   readonly sides?: Sides;
   readonly note?: string;
 }
@@ -46,10 +48,13 @@ function verdictOf(estimate: Estimate, target: Target | undefined, settings: Run
 /** A case whose figure is one value per round (a latency, a heap size, time per call), with or without a baseline. */
 export function roundsCase(
   spec: CaseSpec & { readonly unit: Exclude<Unit, '×'>; readonly sides?: Sides },
-  values: readonly number[],
-  callsPerRound: number,
+  rounds: readonly Round[],
+  value: (round: Round) => number,
   settings: RunnerSettings,
 ): CaseResult {
+  const values = rounds.map(value);
+  if (values.length === 0 || values.some((figure) => !Number.isFinite(figure)))
+    throw new Error(`${spec.case}: every round must give a finite figure (got ${values.join(', ') || 'none'})`);
   const estimate = bootstrapMedian(values, { seed: settings.seed });
   const target = spec.target === undefined ? undefined : { max: spec.target };
   const verdict = verdictOf(estimate, target, settings);
@@ -61,7 +66,8 @@ export function roundsCase(
     ...(target && { target }),
     ...(verdict && { verdict }),
     design: 'rounds',
-    callsPerRound,
+    callsPerRound: rounds[0]?.calls ?? 0,
+    shortestRoundMs: Math.min(...rounds.map((round) => round.wallMs)),
     ...(spec.sides && { sides: spec.sides }),
     ...(spec.note !== undefined && { note: spec.note }),
   };
@@ -85,7 +91,6 @@ export function pairedCase(
   const estimate = bootstrapMedian(ratios, { seed: settings.seed });
   const target = spec.target === undefined ? undefined : { max: spec.target };
   const verdict = verdictOf(estimate, target, settings);
-  const calls = ours[0]?.calls ?? 0;
   const perCall = (rounds: readonly Round[]) => median(rounds.map((round) => (measure(round) * 1000) / round.calls));
   return {
     scenario: spec.scenario,
@@ -95,7 +100,8 @@ export function pairedCase(
     ...(target && { target }),
     ...(verdict && { verdict }),
     design: 'paired',
-    callsPerRound: calls,
+    callsPerRound: ours[0]?.calls ?? 0,
+    shortestRoundMs: Math.min(...[...ours, ...baseline].map((round) => round.wallMs)),
     sides: { unit: 'µs', toolwright: perCall(ours), baseline: perCall(baseline), baselineName: spec.baselineName },
     ...(spec.note !== undefined && { note: spec.note }),
   };
@@ -136,14 +142,14 @@ function withUnit(value: number, unit: Unit): string {
 /** The cases as a Markdown table: median, 95 % interval, target and verdict, with the figures behind each ratio. */
 export function table(cases: readonly CaseResult[]): string {
   const rows = [
-    '| scenario | case | median | 95 % interval | target | verdict | rounds × calls | Toolwright vs baseline, per call |',
+    '| scenario | case | median | 95 % interval | target | verdict | rounds × calls, shortest round | Toolwright vs baseline, per call |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const result of cases) {
     const { estimate, unit } = result;
     // A target is the issue's round figure: shown as given, not rounded like a measurement.
     const target = result.target ? `≤ ${result.target.max}${unit === '×' ? '×' : ` ${unit}`}` : '—';
-    const rounds = `${estimate.samples}${result.design === 'paired' ? ' pairs' : ''} × ${result.callsPerRound}`;
+    const rounds = `${estimate.samples}${result.design === 'paired' ? ' pairs' : ''} × ${result.callsPerRound}, ≥ ${format(result.shortestRoundMs)} ms`;
     const sides = result.sides
       ? `${withUnit(result.sides.toolwright, result.sides.unit)} vs ${withUnit(result.sides.baseline, result.sides.unit)} (${result.sides.baselineName})`
       : '—';
@@ -172,6 +178,7 @@ export function resultsJson(settings: RunnerSettings, cases: readonly CaseResult
       design: result.design,
       [result.design === 'paired' ? 'pairs' : 'rounds']: result.estimate.samples,
       callsPerRound: result.callsPerRound,
+      shortestRoundMs: result.shortestRoundMs,
       ...(result.sides && { sides: result.sides }),
       ...(result.note !== undefined && { note: result.note }),
     })),

@@ -83,6 +83,26 @@ describe('runAlternating', () => {
     for (const rounds of result.rounds) for (const round of rounds) expect(round.calls).toBe(7);
   });
 
+  it('grows the rounds again when warmed-up code turns out faster than during calibration', async () => {
+    // 100 µs a call for the first three rounds (cold), 20 µs after (warm).
+    let roundsRun = 0;
+    const warmsUp: Contestant = {
+      name: 'warms up',
+      async run(calls) {
+        const microseconds = roundsRun++ < 3 ? 100 : 20;
+        const until = performance.now() + (calls * microseconds) / 1000;
+        while (performance.now() < until) {
+          // spin
+        }
+        return undefined;
+      },
+    };
+    const result = await runAlternating([warmsUp], { ...settings, warmupPairs: 1 }, { rounds: 2 });
+    // 5 ms at 20 µs a call: at least 250 calls, where calibration on cold code stopped near 60.
+    expect(result.callsPerRound).toBeGreaterThanOrEqual(250);
+    for (const round of result.rounds[0] ?? []) expect(round.wallMs).toBeGreaterThanOrEqual(5);
+  });
+
   it('calibrates when no size is given, and then measures rounds of at least that many calls', async () => {
     const result = await runAlternating([busy('A', 50), busy('B', 25)], { ...settings, warmupPairs: 0 }, { rounds: 2 });
     expect(result.callsPerRound).toBeGreaterThanOrEqual(200);

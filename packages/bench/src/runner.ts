@@ -78,17 +78,29 @@ export async function calibrate(
   minRoundMs: number,
   sizing: CaseSizing = {},
 ): Promise<number> {
-  const granularity = sizing.granularity ?? 1;
-  const maxCalls = sizing.maxCallsPerRound ?? Number.POSITIVE_INFINITY;
-  const roundUp = (calls: number) => Math.min(maxCalls, Math.ceil(calls / granularity) * granularity);
-  let calls = roundUp(granularity);
+  let calls = fit(sizing, sizing.granularity ?? 1);
   for (;;) {
     let fastest = Number.POSITIVE_INFINITY;
     for (const contestant of contestants) fastest = Math.min(fastest, (await measureRound(contestant, calls)).wallMs);
-    if (fastest >= minRoundMs || calls >= maxCalls) return calls;
-    const scaled = fastest >= minRoundMs / 8 ? Math.ceil((calls * minRoundMs * 1.2) / fastest) : calls * 2;
-    calls = roundUp(Math.max(scaled, calls + granularity));
+    if (fastest >= minRoundMs || calls >= maxCallsOf(sizing)) return calls;
+    calls = grow(calls, fastest, minRoundMs, sizing);
   }
+}
+
+function maxCallsOf(sizing: CaseSizing): number {
+  return sizing.maxCallsPerRound ?? Number.POSITIVE_INFINITY;
+}
+
+/** `calls` rounded up to the granularity, within the largest round allowed. */
+function fit(sizing: CaseSizing, calls: number): number {
+  const granularity = sizing.granularity ?? 1;
+  return Math.min(maxCallsOf(sizing), Math.ceil(calls / granularity) * granularity);
+}
+
+/** More calls for a round that lasted `fastestMs`: double while too short to time, else scale to 20 % past the goal. */
+function grow(calls: number, fastestMs: number, minRoundMs: number, sizing: CaseSizing): number {
+  const scaled = fastestMs >= minRoundMs / 8 ? Math.ceil((calls * minRoundMs * 1.2) / fastestMs) : calls * 2;
+  return fit(sizing, Math.max(scaled, calls + (sizing.granularity ?? 1)));
 }
 
 /**
@@ -101,10 +113,20 @@ export async function runAlternating(
   settings: RunnerSettings,
   sizing: CaseSizing = {},
 ): Promise<Rounds> {
-  const callsPerRound = sizing.callsPerRound ?? (await calibrate(contestants, settings.minRoundMs, sizing));
+  const calibrated = sizing.callsPerRound === undefined;
+  let callsPerRound = sizing.callsPerRound ?? (await calibrate(contestants, settings.minRoundMs, sizing));
   const order = (index: number) => (index % 2 === 0 ? contestants : [...contestants].reverse());
-  for (let index = 0; index < settings.warmupPairs; index++)
-    for (const contestant of order(index)) await measureRound(contestant, callsPerRound);
+  // Warmed-up code runs faster than during calibration: grow again (a few times at most) while a warm round is short.
+  for (let index = 0, regrown = 0; index < settings.warmupPairs; index++) {
+    let fastest = Number.POSITIVE_INFINITY;
+    for (const contestant of order(index))
+      fastest = Math.min(fastest, (await measureRound(contestant, callsPerRound)).wallMs);
+    if (calibrated && fastest < settings.minRoundMs && callsPerRound < maxCallsOf(sizing) && regrown < 3) {
+      callsPerRound = grow(callsPerRound, fastest, settings.minRoundMs, sizing);
+      regrown++;
+      index--;
+    }
+  }
   const rounds = contestants.map(() => [] as Round[]);
   const measured = sizing.rounds ?? settings.pairs;
   for (let index = 0; index < measured; index++) {

@@ -1,7 +1,7 @@
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import { startInMemoryFixture } from '@toolwright/testing';
 import { type CaseResult, roundsCase } from './report.ts';
-import { collectGarbage, type RoundMetrics, type RunnerSettings, runAlternating } from './runner.ts';
+import { collectGarbage, type Round, type RoundMetrics, type RunnerSettings, runAlternating } from './runner.ts';
 
 /**
  * Scenario 5: a burst of concurrent task calls on one in-memory connection: every call gets its
@@ -15,8 +15,8 @@ export async function concurrentTasks(settings: RunnerSettings): Promise<CaseRes
         { count: 500, rounds: 2 },
       ]
     : [
-        { count: 1_000, rounds: 15 },
-        { count: 10_000, rounds: 5 },
+        { count: 1_000, rounds: Math.min(settings.pairs, 15) },
+        { count: 10_000, rounds: Math.min(settings.pairs, 5) },
       ];
   const cases: CaseResult[] = [];
   for (const { count, rounds } of sizes) {
@@ -26,7 +26,7 @@ export async function concurrentTasks(settings: RunnerSettings): Promise<CaseRes
       rounds,
     });
     const measured = result.rounds[0] ?? [];
-    const metric = (name: string) => measured.map((round) => round.metrics[name] ?? Number.NaN);
+    const metric = (name: string) => (round: Round) => round.metrics[name] ?? Number.NaN;
     const scenario = `5. ${count} concurrent tasks, each ${taskMs} ms (in-memory, one connection)`;
     cases.push(
       roundsCase(
@@ -36,14 +36,14 @@ export async function concurrentTasks(settings: RunnerSettings): Promise<CaseRes
           unit: 'ms',
           ...(count === 1_000 && { target: taskMs + 200 }),
         },
+        measured,
         metric('wallMs'),
-        count,
         settings,
       ),
       roundsCase(
         { scenario, case: 'heap per in-flight task (client and server)', unit: 'KiB', target: 20 },
+        measured,
         metric('heapPerTaskKiB'),
-        count,
         settings,
       ),
     );

@@ -45,8 +45,8 @@ export async function listing(settings: RunnerSettings): Promise<CaseResult[]> {
   cases.push(
     roundsCase(
       { scenario, case: 'cached getTools, per call', unit: 'µs', target: 50 },
-      (cached.rounds[0] ?? []).map((round) => (round.wallMs * 1000) / round.calls),
-      cached.callsPerRound,
+      cached.rounds[0] ?? [],
+      (round) => (round.wallMs * 1000) / round.calls,
       settings,
     ),
   );

@@ -44,9 +44,9 @@ export async function selectors(settings: RunnerSettings): Promise<CaseResult[]>
     settings,
   );
   const scale = await runAlternating([{ name: 'hand-written', run: (calls) => repeat(calls, handWritten) }], settings);
-  const msPerCall = (rounds: readonly Round[] = []) => rounds.map((round) => round.wallMs / round.calls);
-  const handWrittenMs = median(msPerCall(scale.rounds[0]));
-  const [selector, merged] = [msPerCall(ours.rounds[0]), msPerCall(ours.rounds[1])];
+  const msPerCall = (round: Round) => round.wallMs / round.calls;
+  const [selector = [], merged = []] = ours.rounds;
+  const handWrittenMs = median((scale.rounds[0] ?? []).map(msPerCall));
   return [
     roundsCase(
       {
@@ -56,19 +56,19 @@ export async function selectors(settings: RunnerSettings): Promise<CaseResult[]>
         target: 10,
         sides: {
           unit: 'ms',
-          toolwright: median(selector),
+          toolwright: median(selector.map(msPerCall)),
           baseline: handWrittenMs,
           baselineName: 'hand-written filter',
         },
       },
       selector,
-      ours.callsPerRound,
+      msPerCall,
       settings,
     ),
     roundsCase(
       { scenario, case: 'select and merge metadata, per selection', unit: 'ms', target: 10 },
       merged,
-      ours.callsPerRound,
+      msPerCall,
       settings,
     ),
   ];

@@ -2,7 +2,7 @@ import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextproto
 import type { FixtureInspector } from '@toolwright/testing';
 import { connectPair, TRANSPORTS } from './connections.ts';
 import { type CaseResult, roundsCase } from './report.ts';
-import { type Contestant, type RunnerSettings, runAlternating } from './runner.ts';
+import { type Contestant, type Round, type RunnerSettings, runAlternating } from './runner.ts';
 import { median, wallClockMs } from './stats.ts';
 
 /**
@@ -64,11 +64,9 @@ export async function taskLatency(settings: RunnerSettings): Promise<CaseResult[
     // A baseline task lasts about a poll interval: a few one-task rounds show its scale, and no target rests on them.
     const baselines = await runAlternating([callToolStream, blockingResult], settings, {
       callsPerRound: 1,
-      rounds: settings.quick ? 2 : 7,
+      rounds: settings.quick ? 2 : Math.min(settings.pairs, 7),
     });
-    const latencies = (rounds: readonly { metrics: Readonly<Record<string, number>> }[] = []) =>
-      rounds.map((round) => round.metrics.latencyMs ?? Number.NaN);
-    const ourLatencies = latencies(ours.rounds[0]);
+    const latency = (round: Round) => round.metrics.latencyMs ?? Number.NaN;
     cases.push(
       roundsCase(
         {
@@ -77,20 +75,20 @@ export async function taskLatency(settings: RunnerSettings): Promise<CaseResult[
           unit: 'ms',
           target: transport === 'http' ? 10 : 5,
         },
-        ourLatencies,
-        ours.callsPerRound,
+        ours.rounds[0] ?? [],
+        latency,
         settings,
       ),
       roundsCase(
         { scenario, case: `${transport}, raw SDK callToolStream (baseline)`, unit: 'ms' },
-        latencies(baselines.rounds[0]),
-        1,
+        baselines.rounds[0] ?? [],
+        latency,
         settings,
       ),
       roundsCase(
         { scenario, case: `${transport}, raw SDK tools/call + blocking tasks/result (baseline)`, unit: 'ms' },
-        latencies(baselines.rounds[1]),
-        1,
+        baselines.rounds[1] ?? [],
+        latency,
         settings,
       ),
     );
