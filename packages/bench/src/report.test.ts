@@ -42,6 +42,7 @@ describe('pairedCase', () => {
 
   it('refuses rounds that do not pair up', () => {
     expect(() => pairedCase(spec, [round(1)], [round(1), round(2)], wall, full)).toThrow(/one to one/);
+    expect(() => pairedCase(spec, [round(1)], [{ ...round(1), calls: 50 }], wall, full)).toThrow(/share its size/);
   });
 });
 

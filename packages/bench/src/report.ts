@@ -25,6 +25,7 @@ export interface CaseResult {
   readonly verdict?: Verdict;
   /** `paired`: the estimate is the median of per-pair ratios; `rounds`: the median of per-round figures. */
   readonly design: 'paired' | 'rounds';
+  /** The largest calls per round (rounds grow when the code warms up or the machine quietens). */
   readonly callsPerRound: number;
   /** The shortest measured round: at least the run's minimum unless the case caps its rounds. */
   readonly shortestRoundMs: number;
@@ -66,7 +67,7 @@ export function roundsCase(
     ...(target && { target }),
     ...(verdict && { verdict }),
     design: 'rounds',
-    callsPerRound: rounds[0]?.calls ?? 0,
+    callsPerRound: Math.max(...rounds.map((round) => round.calls)),
     shortestRoundMs: Math.min(...rounds.map((round) => round.wallMs)),
     ...(spec.sides && { sides: spec.sides }),
     ...(spec.note !== undefined && { note: spec.note }),
@@ -87,7 +88,14 @@ export function pairedCase(
 ): CaseResult {
   if (ours.length !== baseline.length || ours.length === 0)
     throw new Error(`${spec.case}: paired rounds must match one to one (${ours.length} vs ${baseline.length})`);
-  const ratios = ours.map((round, index) => measure(round) / measure(baseline[index] as Round));
+  const ratios = ours.map((round, index) => {
+    const other = baseline[index] as Round;
+    if (other.calls !== round.calls)
+      throw new Error(
+        `${spec.case}: pair ${index} ran ${round.calls} calls against ${other.calls}; a pair must share its size`,
+      );
+    return measure(round) / measure(other);
+  });
   const estimate = bootstrapMedian(ratios, { seed: settings.seed });
   const target = spec.target === undefined ? undefined : { max: spec.target };
   const verdict = verdictOf(estimate, target, settings);
@@ -100,7 +108,7 @@ export function pairedCase(
     ...(target && { target }),
     ...(verdict && { verdict }),
     design: 'paired',
-    callsPerRound: ours[0]?.calls ?? 0,
+    callsPerRound: Math.max(...ours.map((round) => round.calls)),
     shortestRoundMs: Math.min(...[...ours, ...baseline].map((round) => round.wallMs)),
     sides: { unit: 'µs', toolwright: perCall(ours), baseline: perCall(baseline), baselineName: spec.baselineName },
     ...(spec.note !== undefined && { note: spec.note }),

@@ -43,6 +43,7 @@ export interface CaseSizing {
 
 /** The rounds of each contestant, in the order the contestants were given. */
 export interface Rounds {
+  /** Calls per round at the end (earlier pairs may have had fewer, if the rounds grew). */
   readonly callsPerRound: number;
   readonly rounds: readonly (readonly Round[])[];
 }
@@ -69,7 +70,7 @@ export async function measureRound(contestant: Contestant, calls: number): Promi
 }
 
 /**
- * Grows the calls per round (doubling while a round is too short to time, then scaling to 20 %
+ * Grows the calls per round (doubling while a round is too short to time, then scaling to 25 %
  * past the goal) until the fastest contestant's round lasts `minRoundMs`: more calls per round,
  * not more rounds of tiny ones. The calibration rounds warm up both contestants.
  */
@@ -97,16 +98,18 @@ function fit(sizing: CaseSizing, calls: number): number {
   return Math.min(maxCallsOf(sizing), Math.ceil(calls / granularity) * granularity);
 }
 
-/** More calls for a round that lasted `fastestMs`: double while too short to time, else scale to 20 % past the goal. */
+/** More calls for a round that lasted `fastestMs`: double while too short to time, else scale to 25 % past the goal. */
 function grow(calls: number, fastestMs: number, minRoundMs: number, sizing: CaseSizing): number {
-  const scaled = fastestMs >= minRoundMs / 8 ? Math.ceil((calls * minRoundMs * 1.2) / fastestMs) : calls * 2;
+  const scaled = fastestMs >= minRoundMs / 8 ? Math.ceil((calls * minRoundMs * 1.25) / fastestMs) : calls * 2;
   return fit(sizing, Math.max(scaled, calls + (sizing.granularity ?? 1)));
 }
 
 /**
  * Paired, alternating rounds: every contestant runs the same calls per round, in the given order
  * on even rounds and reversed on odd ones (A B, B A, …), so drift and warm-up fall on all alike,
- * with garbage collected before every round.
+ * with garbage collected before every round. Code that warms up, or a machine that quietens,
+ * can make a calibrated round shorter than the minimum: then the calls grow and that pair is run
+ * again (a few times per case at most), so the pairs kept last the minimum.
  */
 export async function runAlternating(
   contestants: readonly Contestant[],
@@ -115,28 +118,34 @@ export async function runAlternating(
 ): Promise<Rounds> {
   const calibrated = sizing.callsPerRound === undefined;
   let callsPerRound = sizing.callsPerRound ?? (await calibrate(contestants, settings.minRoundMs, sizing));
+  let regrowths = 0;
   const order = (index: number) => (index % 2 === 0 ? contestants : [...contestants].reverse());
-  // Warmed-up code runs faster than during calibration: grow again (a few times at most) while a warm round is short.
-  for (let index = 0, regrown = 0; index < settings.warmupPairs; index++) {
-    let fastest = Number.POSITIVE_INFINITY;
+  /** Runs one pair; false (and more calls per round) when it was too short to keep. */
+  const runPair = async (index: number, keep: (contestant: number, round: Round) => void) => {
+    const pair: [number, Round][] = [];
     for (const contestant of order(index))
-      fastest = Math.min(fastest, (await measureRound(contestant, callsPerRound)).wallMs);
-    if (calibrated && fastest < settings.minRoundMs && callsPerRound < maxCallsOf(sizing) && regrown < 3) {
+      pair.push([contestants.indexOf(contestant), await measureRound(contestant, callsPerRound)]);
+    const fastest = Math.min(...pair.map(([, round]) => round.wallMs));
+    const canGrow = calibrated && callsPerRound < maxCallsOf(sizing) && regrowths < MAX_REGROWTHS;
+    if (fastest < settings.minRoundMs && canGrow) {
       callsPerRound = grow(callsPerRound, fastest, settings.minRoundMs, sizing);
-      regrown++;
-      index--;
+      regrowths++;
+      return false;
     }
-  }
+    for (const [contestant, round] of pair) keep(contestant, round);
+    return true;
+  };
+  for (let index = 0; index < settings.warmupPairs; index++) await runPair(index, () => undefined);
   const rounds = contestants.map(() => [] as Round[]);
   const measured = sizing.rounds ?? settings.pairs;
   for (let index = 0; index < measured; index++) {
-    for (const contestant of order(index)) {
-      const round = await measureRound(contestant, callsPerRound);
-      rounds[contestants.indexOf(contestant)]?.push(round);
-    }
+    if (!(await runPair(index, (contestant, round) => rounds[contestant]?.push(round)))) index--;
   }
   return { callsPerRound, rounds };
 }
+
+/** How often a case may grow its rounds after calibration. */
+const MAX_REGROWTHS = 5;
 
 /** Runs `run` `calls` times, one after another: the body of most contestants. */
 export async function repeat(calls: number, run: () => unknown): Promise<undefined> {
