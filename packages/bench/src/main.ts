@@ -1,7 +1,7 @@
 // pnpm bench [--quick] [--no-write] [--only <scenario number>] [--pairs <n>] [--min-round-ms <ms>]
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
-import { type CaseResult, machine, table, writeResults } from './report.ts';
+import { type CaseResult, isReduced, machine, table, writeResults } from './report.ts';
 import type { RunnerSettings } from './runner.ts';
 import { callOverhead } from './scenario-call-overhead.ts';
 import { concurrentTasks } from './scenario-concurrent-tasks.ts';
@@ -39,7 +39,7 @@ const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][]
 const info = machine();
 console.log(`Toolwright benchmarks${quick ? ' (quick: tiny sizes, a smoke test; nothing is judged)' : ''}`);
 console.log(`${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB, Node ${info.node}, ${info.platform}`);
-const reduced = !quick && (settings.pairs < 30 || settings.minRoundMs < 200);
+const reduced = isReduced(settings);
 console.log(
   `${settings.pairs} pairs per case, rounds of at least ${settings.minRoundMs} ms${reduced ? ' (reduced: the issue asks for 30 pairs of 200 ms rounds)' : ''}\n`,
 );

@@ -79,6 +79,9 @@ describe('resultsJson and table', () => {
     const json = JSON.parse(resultsJson(full, [paired, absolute], new Date('2026-01-02T03:04:05Z')));
     expect(json.date).toBe('2026-01-02T03:04:05.000Z');
     expect(json.settings).toEqual(full);
+    expect(json.reduced).toBe(true);
+    expect(JSON.parse(resultsJson({ ...full, pairs: 30 }, [paired])).reduced).toBe(false);
+    expect(JSON.parse(resultsJson({ ...full, pairs: 30, minRoundMs: 150 }, [paired])).reduced).toBe(true);
     expect(json.cases[0]).toMatchObject({
       case: 'c',
       unit: '×',

@@ -169,12 +169,18 @@ export function table(cases: readonly CaseResult[]): string {
   return rows.join('\n');
 }
 
+/** Whether a full run was shrunk below the method (30 pairs of rounds of at least 200 ms). */
+export function isReduced(settings: RunnerSettings): boolean {
+  return !settings.quick && (settings.pairs < 30 || settings.minRoundMs < 200);
+}
+
 /** The run as machine-readable JSON: per case the median, the interval, the target and the verdict. */
 export function resultsJson(settings: RunnerSettings, cases: readonly CaseResult[], date = new Date()): string {
   const body = {
     date: date.toISOString(),
     machine: machine(),
     settings,
+    reduced: isReduced(settings),
     cases: cases.map((result) => ({
       scenario: result.scenario,
       case: result.case,
