@@ -23,9 +23,9 @@ export interface RunnerSettings {
   readonly quick: boolean;
   /** Measured rounds per contestant: pairs for a comparison (A B, then B A, …). */
   readonly pairs: number;
-  /** Unmeasured rounds per contestant after calibration. */
+  /** Unmeasured pairs after calibration. */
   readonly warmupPairs: number;
-  /** Calls per round grow until every contestant's round lasts at least this long, so one GC pause cannot decide it. */
+  /** Calls per round grow until the faster contestant's round lasts at least this long, so one GC pause cannot decide it. */
   readonly minRoundMs: number;
   /** Seed of the bootstrap, so an interval can be reproduced from the same rounds. */
   readonly seed: number;
