@@ -1,4 +1,5 @@
 // pnpm bench [--quick] [--no-write] [--only <scenario number>] [--pairs <n>] [--min-round-ms <ms>]
+// --quick and --only never write results/latest.json, so that it always holds one whole run.
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
 import { type CaseResult, isReduced, machine, table, writeResults } from './report.ts';
@@ -51,7 +52,9 @@ for (const [number, run] of scenarios) {
   console.error(`scenario ${number} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 console.log(table(cases));
-if (!argv.includes('--no-write')) {
+// A quick run's figures, or one scenario's, must not replace a whole run's.
+if (quick || only !== undefined) console.log('\nresults/latest.json is left as it is (a quick run, or one scenario).');
+else if (!argv.includes('--no-write')) {
   const path = fileURLToPath(new URL('../results/latest.json', import.meta.url));
   writeResults(path, settings, cases);
   console.log(`\nWrote ${path}`);
