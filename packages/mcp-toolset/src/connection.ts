@@ -13,13 +13,35 @@ import {
   TaskStatusNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { ConnectionLostError, isPlainObject, UserError } from '@toolwright/core';
+import {
+  CancelledError,
+  ConnectionLostError,
+  isPlainObject,
+  ProtocolError,
+  RequestTimeoutError,
+  UserError,
+} from '@toolwright/core';
 import { z } from 'zod/v4';
+import {
+  malformedResponse,
+  repairDeliveredResponses,
+  repairingFetch,
+  repairStdioResponses,
+} from './malformed-responses.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
-import { parseTask, type TaskSnapshot } from './wire.ts';
+import { isTerminalStatus, parseTask, type TaskSnapshot } from './wire.ts';
 
 /** Results are validated by this package (see wire.ts), so the SDK is asked to pass them through untouched. */
 const RAW_RESULT = z.unknown();
+
+/**
+ * Status notifications for a task nobody watches yet are kept this long, for at most this many
+ * tasks: a server may send one in the same write as the CreateTaskResult, before the handle exists.
+ */
+const EARLY_STATUS_MS = 30_000;
+const EARLY_STATUS_TASKS = 256;
+/** How long close() waits for the server to confirm the end of an HTTP session. */
+const TERMINATE_SESSION_MS = 2_000;
 
 /** A progress notification's payload. */
 export interface ProgressUpdate {
@@ -50,6 +72,8 @@ export class Connection {
   readonly #statusListeners = new Map<string, Set<(task: TaskSnapshot) => void>>();
   readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
+  /** The latest status of tasks nobody listens to yet, with when it arrived (see EARLY_STATUS_MS). */
+  readonly #earlyStatus = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
   #lost: ConnectionLostError | undefined;
   #closing = false;
   #nextToken = 0;
@@ -73,9 +97,10 @@ export class Connection {
           'The Client given to MCPToolset is not connected; connect it first, or pass its transport instead.',
         );
       }
-      const key = options.id ?? source.getServerVersion()?.name ?? 'mcp-server';
+      const key = options.id ?? `mcp:${source.getServerVersion()?.name ?? 'server'}`;
       const connection = new Connection(source, key, false, resolved.requestMs);
       connection.#install(options);
+      repairDeliveredResponses(source.transport);
       return connection;
     }
     const { transport, key } = createTransport(source);
@@ -96,6 +121,7 @@ export class Connection {
         { cause: error },
       );
     }
+    repairDeliveredResponses(client.transport);
     if (options.id === undefined && key === 'transport')
       connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
     return connection;
@@ -131,6 +157,16 @@ export class Connection {
     return `toolwright-${++this.#nextToken}`;
   }
 
+  /**
+   * Drops the SDK client's own record of a task's progress token. The SDK keeps one for every
+   * CreateTaskResult and forgets it only on paths this package does not use; the toolset routes
+   * progress itself, so without this the map grows by one entry per task.
+   */
+  forgetTaskProgress(taskId: string): void {
+    const client = this.client as unknown as { _cleanupTaskProgressHandler?: (taskId: string) => void };
+    client._cleanupTaskProgressHandler?.(taskId);
+  }
+
   /** Routes progress notifications carrying `token` to `listener` until the returned function is called. */
   onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void {
     this.#progressListeners.set(token, listener);
@@ -139,11 +175,22 @@ export class Connection {
     };
   }
 
-  /** Routes status notifications of `taskId` to `listener` until the returned function is called. */
+  /**
+   * Routes status notifications of `taskId` to `listener` until the returned function is called.
+   * A status that arrived before anybody listened (kept for a while) is delivered first, on a
+   * microtask, so the listener's owner has finished subscribing.
+   */
   onTaskStatus(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
     const listeners = this.#statusListeners.get(taskId) ?? new Set();
     this.#statusListeners.set(taskId, listeners);
     listeners.add(listener);
+    const early = this.#earlyStatus.get(taskId);
+    this.#earlyStatus.delete(taskId);
+    if (early && performance.now() - early.at <= EARLY_STATUS_MS) {
+      queueMicrotask(() => {
+        if (listeners.has(listener)) listener(early.task);
+      });
+    }
     return () => {
       listeners.delete(listener);
       if (listeners.size === 0) this.#statusListeners.delete(taskId);
@@ -165,7 +212,8 @@ export class Connection {
    */
   async request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
     if (this.#lost) throw this.#lost;
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) throw cancelled(method, options.signal);
+    const timeoutMs = options.timeoutMs ?? this.#requestMs;
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -179,11 +227,25 @@ export class Connection {
           Client['request']
         >[0],
         RAW_RESULT,
-        { signal: controller.signal, timeout: options.timeoutMs ?? this.#requestMs },
+        { signal: controller.signal, timeout: timeoutMs },
       );
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      throw this.#lost ?? (isConnectionFailure(error) ? this.#markLost(error) : error);
+      if (options.signal?.aborted) throw cancelled(method, options.signal);
+      if (this.#lost) throw this.#lost;
+      if (isConnectionFailure(error)) throw this.#markLost(error);
+      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+        throw new RequestTimeoutError(
+          `The MCP server ${this.serverKey} did not answer ${method} within ${timeoutMs} ms (timeouts.requestMs); it may be overloaded or stuck.`,
+          { method, timeoutMs, cause: error },
+        );
+      }
+      const malformed = malformedResponse(error);
+      if (malformed !== undefined) {
+        throw new ProtocolError(`The MCP server ${this.serverKey} sent a malformed ${method} response: ${malformed}.`, {
+          cause: error,
+        });
+      }
+      throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -199,7 +261,15 @@ export class Connection {
     if (!this.#ownsClient) return;
     const transport = this.client.transport;
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
-      await transport.terminateSession().catch(() => undefined);
+      // A server that stopped answering must not hold close(): client.close() below aborts the request.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        transport.terminateSession().catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, TERMINATE_SESSION_MS);
+        }),
+      ]);
+      clearTimeout(timer);
     }
     await this.client.close();
   }
@@ -217,6 +287,22 @@ export class Connection {
     return this.#lost;
   }
 
+  /**
+   * Keeps the status of a task nobody listens to yet: its handle may be about to subscribe. Bounded
+   * in count and age; a terminal status is never replaced by a later non-terminal one.
+   */
+  #keepEarlyStatus(task: TaskSnapshot): void {
+    const now = performance.now();
+    const kept = this.#earlyStatus.get(task.taskId);
+    if (kept && isTerminalStatus(kept.task.status) && now - kept.at <= EARLY_STATUS_MS) return;
+    this.#earlyStatus.delete(task.taskId);
+    this.#earlyStatus.set(task.taskId, { task, at: now });
+    for (const [taskId, entry] of this.#earlyStatus) {
+      if (this.#earlyStatus.size <= EARLY_STATUS_TASKS && now - entry.at <= EARLY_STATUS_MS) break;
+      this.#earlyStatus.delete(taskId);
+    }
+  }
+
   #install(options: MCPToolsetOptions): void {
     const client = this.client;
     const previousOnClose = client.onclose;
@@ -225,10 +311,13 @@ export class Connection {
       if (!this.#closing) this.#markLost(new Error('the transport closed'));
     };
     client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
-      const listeners = this.#statusListeners.get(notification.params.taskId);
-      if (!listeners) return; // a task nobody here waits for (or an unknown one): nothing to do
       const task = parseTask(notification.params, { what: 'task status notification' });
-      for (const listener of [...listeners]) listener(task);
+      const listeners = this.#statusListeners.get(task.taskId);
+      if (listeners) {
+        for (const listener of [...listeners]) listener(task);
+        return;
+      }
+      this.#keepEarlyStatus(task);
     });
     // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
     const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(
@@ -286,32 +375,38 @@ function createTransport(source: MCPServerSource): { transport: Transport; key: 
       url = new URL(source);
     } catch (error) {
       throw new UserError(
-        `MCPToolset: '${String(source)}' is not a URL; pass an http(s) URL, a { command } or a transport.`,
-        { cause: error },
+        'MCPToolset: the server source is not a URL; pass an http(s) URL, a { command } or a transport.',
+        {
+          cause: error,
+        },
       );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new UserError(`MCPToolset: '${url.href}' is not an http(s) URL; Streamable HTTP needs one.`);
+      throw new UserError(`MCPToolset: '${urlKey(url)}' is not an http(s) URL; Streamable HTTP needs one.`);
     }
-    return { transport: new StreamableHTTPClientTransport(url), key: url.href };
+    return { transport: new StreamableHTTPClientTransport(url, { fetch: repairingFetch() }), key: urlKey(url) };
   }
   if (isTransport(source)) return { transport: source, key: 'transport' };
   if (isStdioServer(source)) {
-    const args = [...(source.args ?? [])];
-    return {
-      transport: new StdioClientTransport({
-        command: source.command,
-        args,
-        env: { ...getDefaultEnvironment(), ...source.env },
-        ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
-        stderr: source.stderr ?? 'inherit',
-      }),
-      key: `stdio:${[source.command, ...args].join(' ')}`,
-    };
+    const transport = new StdioClientTransport({
+      command: source.command,
+      args: [...(source.args ?? [])],
+      env: { ...getDefaultEnvironment(), ...source.env },
+      ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
+      stderr: source.stderr ?? 'inherit',
+    });
+    repairStdioResponses(transport);
+    // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
+    return { transport, key: `stdio:${source.command}` };
   }
   throw new UserError(
     'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/** A URL as it may appear in references and messages: no credentials, query string or fragment. */
+function urlKey(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
 function isStdioServer(source: MCPServerSource): source is StdioServer {
@@ -336,6 +431,13 @@ function isConnectionFailure(error: unknown): boolean {
     (typeof code === 'string' &&
       ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_DESTROYED'].includes(code))
   );
+}
+
+/** The error for a request abandoned because its signal was aborted; the toolset names the tool. */
+function cancelled(method: string, signal: AbortSignal): CancelledError {
+  return new CancelledError(`The ${method} request was cancelled because its signal was aborted.`, {
+    cause: signal.reason,
+  });
 }
 
 /** The message of an error, or the value as text. */
