@@ -8,6 +8,7 @@ import {
   CreateMessageResultSchema,
   ElicitResultSchema,
   ErrorCode,
+  type JSONRPCMessage,
   ListToolsRequestSchema,
   McpError,
   type ServerNotification,
@@ -15,23 +16,55 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Misbehaviour } from './misbehaving.ts';
-import { type FixtureOptions, type ResolvedFixtureOptions, resolveFixtureOptions } from './options.ts';
+import {
+  type FixtureOptions,
+  type ListChangedStorm,
+  type ResolvedFixtureOptions,
+  resolveFixtureOptions,
+} from './options.ts';
 import { type FixtureInspector, FixtureState } from './state.ts';
 import { RecordingTaskStore } from './task-store.ts';
-import { type FixtureTool, generatedTools, LATE_TOOL, TOOLS, type ToolRun } from './tools.ts';
+import { type FixtureTool, generatedTools, LATE_TOOL, sleep, TOOLS, type ToolRun } from './tools.ts';
+import { wallClockMs } from './wall-clock.ts';
 
 /** A fixture MCP server: one server per connection (per HTTP session), all sharing tools, tasks and records. */
 export interface FixtureServer {
   readonly options: ResolvedFixtureOptions;
   readonly inspector: FixtureInspector;
   /** Serves one connection on `transport` (already created, not yet started). */
-  connect(transport: Transport): Promise<Server>;
+  connect(transport: Transport, hooks?: ConnectionHooks): Promise<Server>;
   /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed on every connection. */
   changeTools(): Promise<void>;
   /** What `dies_mid_task` does; set by the transport helper (default: close every connection). */
   setDie(die: () => void): void;
+  /** What the transport does besides the server for the faults of the misbehaving tools; set by the transport helper. */
+  setFaults(faults: TransportFaults): void;
+  /** Stops answering: every message in and out is dropped from now on (see `hangs_task`). */
+  hang(): void;
   /** Closes every connection and stops every task and timer. */
   close(): Promise<void>;
+}
+
+/** How a transport helper takes part in a connection. */
+export interface ConnectionHooks {
+  /** Writes several messages in one write (stdio), for the faults that need them to arrive together. */
+  readonly sendTogether?: (messages: JSONRPCMessage[]) => Promise<void>;
+}
+
+/** The transport's share of the misbehaving tools' faults. */
+export interface TransportFaults {
+  /** `drops_connection_task` (default: as `dies_mid_task`). */
+  readonly dropConnections?: () => void;
+  /** `hangs_task`, besides the server dropping every message (default: nothing more). */
+  readonly hang?: () => void;
+}
+
+/** One connection's share of the misbehaviour: the methods of requests not yet answered, and answers to replace. */
+interface Connection {
+  readonly server: Server;
+  readonly methods: Map<string | number, string>;
+  readonly answers: Map<string | number, unknown>;
+  readonly stops: Set<() => void>;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -47,11 +80,15 @@ export function createFixtureServer(
   internals: { readonly stateFile?: string } = {},
 ): FixtureServer {
   const resolved = resolveFixtureOptions(options);
-  const state = new FixtureState(internals.stateFile);
-  const store = new RecordingTaskStore(state);
+  const state = new FixtureState(internals.stateFile, resolved.record);
+  const store = new RecordingTaskStore(state, resolved.endlessTaskPages);
   const queue = new InMemoryTaskMessageQueue();
   const misbehaviour = new Misbehaviour();
   const sessions = new Set<Server>();
+  const connections = new Set<Connection>();
+  const closing = new AbortController();
+  let hanging = false;
+  let faults: TransportFaults = {};
   const generated = generatedTools(resolved.generatedTools);
   const fixed = [...TOOLS, ...(resolved.misbehaving ? misbehaviour.tools() : [])];
   let withLateTool = false;
@@ -65,14 +102,26 @@ export function createFixtureServer(
       ? { ...tool.definition, execution: { taskSupport: tool.taskSupport } }
       : tool.definition;
 
+  function storm(connection: Connection, { intervalMs, durationMs }: ListChangedStorm): void {
+    const timer = setInterval(() => void connection.server.sendToolListChanged().catch(() => undefined), intervalMs);
+    const stop = () => {
+      clearInterval(timer);
+      clearTimeout(end);
+      connection.stops.delete(stop);
+    };
+    const end = setTimeout(stop, durationMs);
+    connection.stops.add(stop);
+  }
+
   function toolRun(
-    server: Server,
+    connection: Connection,
     extra: Extra,
     asTask: boolean,
     taskId: string | undefined,
     signal: AbortSignal,
     updater: StatusUpdater | undefined,
   ): ToolRun {
+    const { server } = connection;
     const progressToken = extra._meta?.progressToken;
     return {
       options: resolved,
@@ -126,18 +175,28 @@ export function createFixtureServer(
         await server.notification({ method: 'notifications/tasks/status', params } as ServerNotification);
       },
       die: () => die(),
+      dropConnections: () => (faults.dropConnections ?? die)(),
+      hang: () => fixture.hang(),
+      async setStatus(status, message) {
+        if (taskId !== undefined && updater) await updater.updateTaskStatus(taskId, status, message);
+      },
+      answerWith(value) {
+        connection.answers.set(extra.requestId, value);
+      },
+      listChangedStorm: (options) => storm(connection, options),
     };
   }
 
-  async function startTask(server: Server, tool: FixtureTool, args: Record<string, unknown>, extra: Extra) {
+  async function startTask(connection: Connection, tool: FixtureTool, args: Record<string, unknown>, extra: Extra) {
     const requestStore = extra.taskStore;
     if (!requestStore) throw new McpError(ErrorCode.InternalError, 'the fixture has no task store');
     const task = await requestStore.createTask({ ttl: resolved.ttl, pollInterval: resolved.pollInterval });
     tool.created?.(task.taskId, args);
-    const updater: StatusUpdater = resolved.statusNotifications ? requestStore : store;
+    // An instant task's end is told by its CreateTaskResult alone.
+    const updater: StatusUpdater = resolved.statusNotifications && !tool.instant ? requestStore : store;
     const signal = store.signalFor(task.taskId);
-    const run = toolRun(server, extra, true, task.taskId, signal, updater);
-    void (async () => {
+    const run = toolRun(connection, extra, true, task.taskId, signal, updater);
+    const running = (async () => {
       try {
         const result = await tool.run(args, run);
         if (signal.aborted) return;
@@ -155,18 +214,34 @@ export function createFixtureServer(
         store.finished(task.taskId);
       }
     })();
+    if (tool.instant) {
+      await running;
+      return { task: (await store.getTask(task.taskId)) ?? task };
+    }
+    const delay = tool.createDelayMs?.(args) ?? 0;
+    // Not the request's signal: a server that is slow to answer answers even when the client gave up.
+    if (delay > 0) await sleep(delay, closing.signal);
     return { task };
   }
 
-  function serve(server: Server): void {
+  function serve(connection: Connection): void {
+    const { server } = connection;
     server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+      if (resolved.listToolsDelayMs > 0) await sleep(resolved.listToolsDelayMs, closing.signal);
       const all = catalogue();
       const cursor = request.params?.cursor;
       const start = cursor === undefined ? 0 : Number(cursor);
-      if (!Number.isInteger(start) || start < 0 || start > all.length)
+      if (!Number.isInteger(start) || start < 0 || (start > all.length && !resolved.endlessToolPages))
         throw new McpError(ErrorCode.InvalidParams, `Invalid cursor: ${cursor}`);
+      if (resolved.endlessToolPages && start >= all.length) {
+        // Past the real tools, an endless server invents a page of fresh tools and always has a next one.
+        const size = resolved.pageSize ?? 10;
+        const tools = generatedTools(size, 'endless', start - all.length).map(toWire);
+        return { tools, nextCursor: String(start + size) };
+      }
       const end = resolved.pageSize ? Math.min(start + resolved.pageSize, all.length) : all.length;
-      return { tools: all.slice(start, end).map(toWire), ...(end < all.length ? { nextCursor: String(end) } : {}) };
+      const more = end < all.length || resolved.endlessToolPages;
+      return { tools: all.slice(start, end).map(toWire), ...(more ? { nextCursor: String(end) } : {}) };
     });
     server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
       const { name, _meta } = request.params;
@@ -184,18 +259,65 @@ export function createFixtureServer(
         if (tool.taskSupport !== 'required' && tool.taskSupport !== 'optional') {
           throw new McpError(ErrorCode.MethodNotFound, `Tool '${name}' does not support task-augmented calls`);
         }
-        return startTask(server, tool, args, extra);
+        return startTask(connection, tool, args, extra);
       }
       if (resolved.tasks && tool.taskSupport === 'required')
         throw new McpError(ErrorCode.MethodNotFound, `Tool '${name}' must be called as a task`);
-      return tool.run(args, toolRun(server, extra, false, undefined, extra.signal, undefined));
+      return tool.run(args, toolRun(connection, extra, false, undefined, extra.signal, undefined));
     });
   }
 
-  return {
+  /** What arrives: recorded, then answered or dropped here, or handed to the SDK (possibly amended). */
+  function receive(connection: Connection, message: JSONRPCMessage, reply: (answer: JSONRPCMessage) => void) {
+    if (!('method' in message)) return message;
+    const params = (message.params ?? {}) as Record<string, unknown>;
+    state.recordReceived({
+      method: message.method,
+      ...('id' in message ? { id: message.id } : {}),
+      ...(typeof params.taskId === 'string' ? { taskId: params.taskId } : {}),
+      at: wallClockMs(),
+    });
+    if (!('id' in message)) return message;
+    if (resolved.unansweredMethods.includes(message.method)) return undefined;
+    if (message.method === 'tasks/list' && !(resolved.tasks && resolved.listTasks)) {
+      reply({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.MethodNotFound, message: 'Method not found' } });
+      return undefined;
+    }
+    const answer = misbehaviour.intercept(message);
+    if (answer) {
+      reply(answer);
+      return undefined;
+    }
+    connection.methods.set(message.id, message.method);
+    if (message.method === 'tools/call' && !resolved.tasks && 'task' in params) {
+      // A server without task support ignores the task param (the SDK would insist on a CreateTaskResult).
+      const { task: _ignored, ...rest } = params;
+      return { ...message, params: rest };
+    }
+    return message;
+  }
+
+  /** What leaves, after the SDK validated it: the faults written in, notifications held back as configured. */
+  function outgoing(connection: Connection, message: JSONRPCMessage): JSONRPCMessage[] {
+    const id = 'id' in message && !('method' in message) ? message.id : undefined;
+    const method = id === undefined ? undefined : connection.methods.get(id);
+    if (id !== undefined) connection.methods.delete(id);
+    if ('result' in message && connection.answers.has(message.id)) {
+      const result = connection.answers.get(message.id);
+      connection.answers.delete(message.id);
+      return [{ ...message, result } as JSONRPCMessage];
+    }
+    return misbehaviour
+      .rewrite(message, method)
+      .filter(
+        (each) => resolved.statusNotifications || !('method' in each && each.method === 'notifications/tasks/status'),
+      );
+  }
+
+  const fixture: FixtureServer = {
     options: resolved,
     inspector: state.inspector(),
-    async connect(transport) {
+    async connect(transport, hooks = {}) {
       const taskCapability = {
         ...(resolved.listTasks ? { list: {} } : {}),
         cancel: {},
@@ -213,12 +335,38 @@ export function createFixtureServer(
           instructions: 'A Toolwright fixture server for tests.',
         },
       );
-      serve(server);
+      const connection: Connection = { server, methods: new Map(), answers: new Map(), stops: new Set() };
+      serve(connection);
       const send = transport.send.bind(transport);
-      transport.send = (message, sendOptions) => send(misbehaviour.rewrite(message), sendOptions);
+      transport.send = async (message, sendOptions) => {
+        if (hanging) return;
+        const messages = outgoing(connection, message);
+        if (messages.length > 1 && hooks.sendTogether) return hooks.sendTogether(messages);
+        // Extra messages added to an answer travel with it (over HTTP, on its request's stream).
+        const related = 'id' in message && !('method' in message) ? { relatedRequestId: message.id } : {};
+        for (const each of messages) await send(each, each === message ? sendOptions : { ...sendOptions, ...related });
+      };
+      const start = transport.start.bind(transport);
+      transport.start = async () => {
+        const deliver = transport.onmessage;
+        const reply = (answer: JSONRPCMessage) => void send(answer).catch(() => undefined);
+        transport.onmessage = (message, extra) => {
+          if (hanging) return;
+          const passed = receive(connection, message, reply);
+          if (passed) deliver?.(passed, extra);
+        };
+        await start();
+      };
+      server.oninitialized = () => {
+        if (resolved.listChangedOnInitialize) void server.sendToolListChanged().catch(() => undefined);
+        if (resolved.listChangedStorm) storm(connection, resolved.listChangedStorm);
+      };
       sessions.add(server);
+      connections.add(connection);
       server.onclose = () => {
         sessions.delete(server);
+        connections.delete(connection);
+        for (const stop of [...connection.stops]) stop();
       };
       await server.connect(transport);
       return server;
@@ -230,12 +378,22 @@ export function createFixtureServer(
     setDie(next) {
       die = next;
     },
+    setFaults(next) {
+      faults = next;
+    },
+    hang() {
+      hanging = true;
+      faults.hang?.();
+    },
     async close() {
+      closing.abort(new Error('server closed'));
+      for (const connection of connections) for (const stop of [...connection.stops]) stop();
       store.close();
       await Promise.all([...sessions].map((session) => session.close().catch(() => undefined)));
       sessions.clear();
     },
   };
+  return fixture;
 }
 
 function firstText(result: CallToolResult): string {

@@ -1,10 +1,18 @@
+import { parseArgs } from 'node:util';
+
+/** A burst of notifications/tools/list_changed: one every `intervalMs` for `durationMs`. */
+export interface ListChangedStorm {
+  readonly intervalMs: number;
+  readonly durationMs: number;
+}
+
 /** Options of a fixture server. Every option has a flag of the stdio bin (see {@link toArgs}). */
 export interface FixtureOptions {
   /** The `pollInterval` the server suggests for its tasks, in ms (default 1000). */
   readonly pollInterval?: number;
   /** The ttl the server gives its tasks, in ms; `null` for unlimited (default 60 000). */
   readonly ttl?: number | null;
-  /** Send `notifications/tasks/status` on every status change (default true); false makes clients poll. */
+  /** Send `notifications/tasks/status` on every status change (default true); false sends none at all. */
   readonly statusNotifications?: boolean;
   /** How long `slow_task` takes when its call gives no `delayMs` (default 50). */
   readonly taskDelayMs?: number;
@@ -13,7 +21,7 @@ export interface FixtureOptions {
    * support: it advertises no `execution` field and runs every tool inline, ignoring a `task` param.
    */
   readonly tasks?: boolean;
-  /** Declare `tasks.list` (default true). */
+  /** Declare and answer `tasks/list` (default true); false answers it with -32601 Method not found. */
   readonly listTasks?: boolean;
   /** Add this many generated tools, `generated_00001`… (default 0). */
   readonly generatedTools?: number;
@@ -23,12 +31,33 @@ export interface FixtureOptions {
   readonly misbehaving?: boolean;
   readonly name?: string;
   readonly version?: string;
+  /** Send notifications/tools/list_changed as soon as the client sent notifications/initialized (default false). */
+  readonly listChangedOnInitialize?: boolean;
+  /** Start a list_changed storm as soon as the client sent notifications/initialized (default none). */
+  readonly listChangedStorm?: ListChangedStorm;
+  /** Answer each `tools/list` only after this many ms (default 0). */
+  readonly listToolsDelayMs?: number;
+  /** `tools/list` never ends: after the real tools, every page has a `nextCursor` and fresh `endless_<n>` tools. */
+  readonly endlessToolPages?: boolean;
+  /** `tasks/list` never ends: after the real tasks, every page has a `nextCursor` and ten fresh invented tasks. */
+  readonly endlessTaskPages?: boolean;
+  /** Requests of these methods are received (and recorded) but never answered, e.g. `['tasks/get']`. */
+  readonly unansweredMethods?: readonly string[];
+  /**
+   * Keep the inspector's per-message records (default true). False keeps no record of calls or received
+   * messages and forgets a task once it is terminal, so the fixture's memory stays flat over long runs.
+   */
+  readonly record?: boolean;
 }
 
 /** The options with their defaults. */
-export type ResolvedFixtureOptions = Required<Omit<FixtureOptions, 'pageSize' | 'ttl'>> & {
+export type ResolvedFixtureOptions = Required<
+  Omit<FixtureOptions, 'pageSize' | 'ttl' | 'listChangedStorm' | 'unansweredMethods'>
+> & {
   readonly pageSize: number | undefined;
   readonly ttl: number | null;
+  readonly listChangedStorm: ListChangedStorm | undefined;
+  readonly unansweredMethods: readonly string[];
 };
 
 /** Applies the defaults. */
@@ -45,6 +74,13 @@ export function resolveFixtureOptions(options: FixtureOptions = {}): ResolvedFix
     misbehaving: options.misbehaving ?? false,
     name: options.name ?? 'toolwright-fixture',
     version: options.version ?? '0.1.0',
+    listChangedOnInitialize: options.listChangedOnInitialize ?? false,
+    listChangedStorm: options.listChangedStorm,
+    listToolsDelayMs: options.listToolsDelayMs ?? 0,
+    endlessToolPages: options.endlessToolPages ?? false,
+    endlessTaskPages: options.endlessTaskPages ?? false,
+    unansweredMethods: options.unansweredMethods ?? [],
+    record: options.record ?? true,
   };
 }
 
@@ -62,71 +98,125 @@ export function toArgs(options: FixtureOptions = {}): string[] {
   if (options.misbehaving) args.push('--misbehaving');
   if (options.name !== undefined) args.push('--name', options.name);
   if (options.version !== undefined) args.push('--version', options.version);
+  if (options.listChangedOnInitialize) args.push('--list-changed-on-initialize');
+  if (options.listChangedStorm !== undefined)
+    args.push('--list-changed-storm', `${options.listChangedStorm.intervalMs}:${options.listChangedStorm.durationMs}`);
+  if (options.listToolsDelayMs !== undefined) args.push('--list-tools-delay-ms', String(options.listToolsDelayMs));
+  if (options.endlessToolPages) args.push('--endless-tool-pages');
+  if (options.endlessTaskPages) args.push('--endless-task-pages');
+  for (const method of options.unansweredMethods ?? []) args.push('--unanswered', method);
+  if (options.record === false) args.push('--no-record');
   return args;
 }
 
-/** Parses the stdio bin's flags (the inverse of {@link toArgs}), plus `--state-file`. */
-export function fromArgs(argv: readonly string[]): { options: FixtureOptions; stateFile: string | undefined } {
-  const options: Record<string, unknown> = {};
-  let stateFile: string | undefined;
-  for (let index = 0; index < argv.length; index++) {
-    const flag = argv[index];
-    const value = () => {
-      const next = argv[++index];
-      if (next === undefined) throw new Error(`toolwright-fixture-server: ${flag} needs a value`);
-      return next;
-    };
-    const number = () => {
-      const parsed = Number(value());
-      if (!Number.isFinite(parsed) || parsed < 0)
-        throw new Error(`toolwright-fixture-server: ${flag} needs a non-negative number`);
-      return parsed;
-    };
-    switch (flag) {
-      case '--poll-interval':
-        options.pollInterval = number();
-        break;
-      case '--ttl': {
-        const raw = value();
-        options.ttl = raw === 'none' ? null : Number(raw);
-        break;
-      }
-      case '--no-status-notifications':
-        options.statusNotifications = false;
-        break;
-      case '--task-delay-ms':
-        options.taskDelayMs = number();
-        break;
-      case '--no-tasks':
-        options.tasks = false;
-        break;
-      case '--no-list-tasks':
-        options.listTasks = false;
-        break;
-      case '--generated-tools':
-        options.generatedTools = number();
-        break;
-      case '--page-size':
-        options.pageSize = number();
-        break;
-      case '--misbehaving':
-        options.misbehaving = true;
-        break;
-      case '--name':
-        options.name = value();
-        break;
-      case '--version':
-        options.version = value();
-        break;
-      case '--state-file':
-        stateFile = value();
-        break;
-      default:
-        throw new Error(`toolwright-fixture-server: unknown flag ${flag}. Flags: ${FLAGS}`);
-    }
-  }
-  return { options: options as FixtureOptions, stateFile };
+/** The stdio bin's usage, printed by `--help` and with every flag error. */
+export const USAGE = `Usage: toolwright-fixture-server [flags]
+
+A fixture MCP server (MCP 2025-11-25, tasks) over stdio.
+
+  --poll-interval MS            pollInterval suggested for tasks (default 1000)
+  --ttl MS|none                 ttl of tasks (default 60000)
+  --no-status-notifications     send no notifications/tasks/status
+  --task-delay-ms MS            how long slow_task takes by default (default 50)
+  --no-tasks                    no tasks capability: every tool runs inline
+  --no-list-tasks               no tasks/list (answered with -32601)
+  --generated-tools N           add N generated tools
+  --page-size N                 tools per tools/list page
+  --misbehaving                 also offer the misbehaving tools
+  --name NAME, --version V      the server's name and version
+  --list-changed-on-initialize  send tools/list_changed right after initialized
+  --list-changed-storm MS:MS    send tools/list_changed every INTERVAL for DURATION after initialized
+  --list-tools-delay-ms MS      answer tools/list after MS
+  --endless-tool-pages          tools/list never ends
+  --endless-task-pages          tasks/list never ends
+  --unanswered METHOD           never answer METHOD (repeatable)
+  --no-record                   keep no per-message records
+  --state-file PATH             append the inspector's state log there
+  --help                        this text`;
+
+/** What the stdio bin's flags ask for. */
+export interface ParsedArgs {
+  readonly options: FixtureOptions;
+  readonly stateFile: string | undefined;
+  /** `--help` was given: print {@link USAGE} and exit. */
+  readonly help: boolean;
 }
 
-const FLAGS =
-  '--poll-interval MS, --ttl MS|none, --no-status-notifications, --task-delay-ms MS, --no-tasks, --no-list-tasks, --generated-tools N, --page-size N, --misbehaving, --name NAME, --version V, --state-file PATH';
+/** Parses the stdio bin's flags (the inverse of {@link toArgs}), plus `--state-file` and `--help`. */
+export function fromArgs(argv: readonly string[]): ParsedArgs {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new Error(`toolwright-fixture-server: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  const number = (flag: string, raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    const parsed = Number(raw);
+    if (raw === '' || !Number.isFinite(parsed) || parsed < 0)
+      throw new Error(`toolwright-fixture-server: --${flag} needs a non-negative number, not "${raw}"\n\n${USAGE}`);
+    return parsed;
+  };
+  const options: Record<string, unknown> = {
+    pollInterval: number('poll-interval', values['poll-interval']),
+    ttl: values.ttl === 'none' ? null : number('ttl', values.ttl),
+    statusNotifications: values['no-status-notifications'] ? false : undefined,
+    taskDelayMs: number('task-delay-ms', values['task-delay-ms']),
+    tasks: values['no-tasks'] ? false : undefined,
+    listTasks: values['no-list-tasks'] ? false : undefined,
+    generatedTools: number('generated-tools', values['generated-tools']),
+    pageSize: number('page-size', values['page-size']),
+    misbehaving: values.misbehaving ? true : undefined,
+    name: values.name,
+    version: values.version,
+    listChangedOnInitialize: values['list-changed-on-initialize'] ? true : undefined,
+    listChangedStorm: storm(values['list-changed-storm']),
+    listToolsDelayMs: number('list-tools-delay-ms', values['list-tools-delay-ms']),
+    endlessToolPages: values['endless-tool-pages'] ? true : undefined,
+    endlessTaskPages: values['endless-task-pages'] ? true : undefined,
+    unansweredMethods: values.unanswered,
+    record: values['no-record'] ? false : undefined,
+  };
+  for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
+  return { options: options as FixtureOptions, stateFile: values['state-file'], help: values.help === true };
+}
+
+function storm(raw: string | undefined): ListChangedStorm | undefined {
+  if (raw === undefined) return undefined;
+  const [intervalMs, durationMs] = raw.split(':').map(Number);
+  if (intervalMs === undefined || durationMs === undefined || !(intervalMs > 0) || !(durationMs >= 0))
+    throw new Error(
+      `toolwright-fixture-server: --list-changed-storm needs INTERVAL_MS:DURATION_MS, not "${raw}"\n\n${USAGE}`,
+    );
+  return { intervalMs, durationMs };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'poll-interval': { type: 'string' },
+      ttl: { type: 'string' },
+      'no-status-notifications': { type: 'boolean' },
+      'task-delay-ms': { type: 'string' },
+      'no-tasks': { type: 'boolean' },
+      'no-list-tasks': { type: 'boolean' },
+      'generated-tools': { type: 'string' },
+      'page-size': { type: 'string' },
+      misbehaving: { type: 'boolean' },
+      name: { type: 'string' },
+      version: { type: 'string' },
+      'list-changed-on-initialize': { type: 'boolean' },
+      'list-changed-storm': { type: 'string' },
+      'list-tools-delay-ms': { type: 'string' },
+      'endless-tool-pages': { type: 'boolean' },
+      'endless-task-pages': { type: 'boolean' },
+      unanswered: { type: 'string', multiple: true },
+      'no-record': { type: 'boolean' },
+      'state-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

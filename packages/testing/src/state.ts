@@ -10,6 +10,17 @@ export interface FixtureCall {
   readonly asTask: boolean;
 }
 
+/** One JSON-RPC request or notification the server received (before the SDK handled it). */
+export interface FixtureMessage {
+  readonly method: string;
+  /** The request id (absent for a notification). */
+  readonly id?: string | number;
+  /** `params.taskId`, when the message names a task (tasks/get, tasks/result, tasks/cancel). */
+  readonly taskId?: string;
+  /** When it arrived (ms since the epoch, sub-ms resolution). */
+  readonly at: number;
+}
+
 /** One task the server holds. */
 export interface FixtureTaskRecord {
   readonly taskId: string;
@@ -33,35 +44,53 @@ export interface FixtureInspector {
   task(taskId: string): Promise<FixtureTaskRecord | undefined>;
   /** Task ids for which tasks/cancel arrived, in order. */
   cancelsReceived(): Promise<string[]>;
+  /**
+   * Every request and notification received, in order, with its arrival time; only those of `method`
+   * when given. Counts and gaps between them show whether a client shares requests or loops hot.
+   */
+  received(method?: string): Promise<FixtureMessage[]>;
 }
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /** One line of the state log a stdio fixture server appends to. */
 type StateLine =
   | { readonly pid: number }
   | { readonly call: FixtureCall }
   | { readonly task: FixtureTaskRecord }
-  | { readonly cancel: string };
+  | { readonly cancel: string }
+  | { readonly received: FixtureMessage };
 
 /** The records a fixture server keeps; shared by all of its sessions. */
 export class FixtureState {
   readonly calls: FixtureCall[] = [];
   readonly tasks = new Map<string, FixtureTaskRecord>();
   readonly cancels: string[] = [];
+  readonly received: FixtureMessage[] = [];
   readonly #logFile: string | undefined;
+  readonly #record: boolean;
 
   /**
    * With `logFile`, every change is also appended there as a JSON line (the stdio inspector folds
    * them). Appending is synchronous, so whatever the server recorded before answering is on disk
    * before the answer, and each change costs one short line, however long the server runs.
    */
-  constructor(logFile?: string) {
+  constructor(logFile?: string, record = true) {
     this.#logFile = logFile;
+    this.#record = record;
     this.#log({ pid: process.pid });
   }
 
   recordCall(call: FixtureCall): void {
+    if (!this.#record) return;
     this.calls.push(call);
     this.#log({ call });
+  }
+
+  recordReceived(message: FixtureMessage): void {
+    if (!this.#record) return;
+    this.received.push(message);
+    this.#log({ received: message });
   }
 
   recordCancel(taskId: string): void {
@@ -75,7 +104,9 @@ export class FixtureState {
 
   /** Stores (or updates) a task record. */
   saveTask(record: FixtureTaskRecord): void {
-    this.tasks.set(record.taskId, record);
+    // Without records, a terminal task is forgotten: memory stays flat however many tasks run.
+    if (!this.#record && TERMINAL.has(record.status)) this.tasks.delete(record.taskId);
+    else this.tasks.set(record.taskId, record);
     this.#log({ task: record });
   }
 
@@ -90,6 +121,7 @@ export class FixtureState {
       tasks: async () => structuredClone([...this.tasks.values()]),
       task: async (taskId) => structuredClone(this.tasks.get(taskId)),
       cancelsReceived: async () => [...this.cancels],
+      received: async (method) => this.received.filter((message) => method === undefined || message.method === method),
     };
   }
 }
@@ -100,6 +132,7 @@ interface LoggedState {
   readonly calls: FixtureCall[];
   readonly tasks: FixtureTaskRecord[];
   readonly cancels: string[];
+  readonly received: FixtureMessage[];
 }
 
 /** Reads a stdio fixture server's state log (empty before the server started). */
@@ -114,6 +147,7 @@ export async function readStateFile(logFile: string): Promise<LoggedState> {
   const calls: FixtureCall[] = [];
   const tasks = new Map<string, FixtureTaskRecord>();
   const cancels: string[] = [];
+  const received: FixtureMessage[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
     const entry = JSON.parse(line) as Partial<{
@@ -121,13 +155,15 @@ export async function readStateFile(logFile: string): Promise<LoggedState> {
       call: FixtureCall;
       task: FixtureTaskRecord;
       cancel: string;
+      received: FixtureMessage;
     }>;
     if (entry.pid !== undefined) pid = entry.pid;
     if (entry.call) calls.push(entry.call);
     if (entry.task) tasks.set(entry.task.taskId, entry.task);
     if (entry.cancel !== undefined) cancels.push(entry.cancel);
+    if (entry.received) received.push(entry.received);
   }
-  return { pid, calls, tasks: [...tasks.values()], cancels };
+  return { pid, calls, tasks: [...tasks.values()], cancels, received };
 }
 
 /** An inspector reading the state log a stdio fixture server writes. */
@@ -138,5 +174,7 @@ export function fileInspector(logFile: string): FixtureInspector {
     tasks: async () => (await read()).tasks,
     task: async (taskId) => (await read()).tasks.find((task) => task.taskId === taskId),
     cancelsReceived: async () => (await read()).cancels,
+    received: async (method) =>
+      (await read()).received.filter((message) => method === undefined || message.method === method),
   };
 }

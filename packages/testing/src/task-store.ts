@@ -7,6 +7,8 @@ import type { Request, RequestId, Result, Task } from '@modelcontextprotocol/sdk
 import type { FixtureState } from './state.ts';
 import { wallClockMs } from './wall-clock.ts';
 
+const ENDLESS = 'endless:';
+
 /**
  * The SDK's in-memory task store, shared by every session of one fixture server (so a task can be
  * resumed from a new connection: the fixture has no authorization context to bind tasks to), and
@@ -17,9 +19,12 @@ export class RecordingTaskStore implements TaskStore {
   readonly #inner = new InMemoryTaskStore();
   readonly #state: FixtureState;
   readonly #running = new Map<string, AbortController>();
+  readonly #endlessPages: boolean;
 
-  constructor(state: FixtureState) {
+  /** With `endlessPages`, tasks/list never ends (see {@link listTasks}). */
+  constructor(state: FixtureState, endlessPages = false) {
     this.#state = state;
+    this.#endlessPages = endlessPages;
   }
 
   /** The signal a running task watches for cancellation. */
@@ -71,8 +76,27 @@ export class RecordingTaskStore implements TaskStore {
     this.#record(taskId, status, statusMessage);
   }
 
-  listTasks(cursor?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
-    return this.#inner.listTasks(cursor);
+  /**
+   * The SDK's listing; with endless pages, once the real tasks are listed every further page holds ten
+   * invented `working` tasks and a `nextCursor` (`endless:<n>`), forever.
+   */
+  async listTasks(cursor?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
+    if (!this.#endlessPages) return this.#inner.listTasks(cursor);
+    if (cursor?.startsWith(ENDLESS)) {
+      const page = Number(cursor.slice(ENDLESS.length));
+      const now = new Date().toISOString();
+      const tasks = Array.from({ length: 10 }, (_, index) => ({
+        taskId: `endless-task-${page * 10 + index}`,
+        status: 'working' as const,
+        ttl: null,
+        createdAt: now,
+        lastUpdatedAt: now,
+        pollInterval: 1_000,
+      }));
+      return { tasks, nextCursor: `${ENDLESS}${page + 1}` };
+    }
+    const real = await this.#inner.listTasks(cursor);
+    return { tasks: real.tasks, nextCursor: real.nextCursor ?? `${ENDLESS}0` };
   }
 
   /** Stops the store's ttl timers and every running task. */

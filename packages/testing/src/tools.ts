@@ -1,5 +1,5 @@
 import type { CallToolResult, ElicitResult, Task, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ResolvedFixtureOptions } from './options.ts';
+import type { ListChangedStorm, ResolvedFixtureOptions } from './options.ts';
 
 /** What a running tool can do besides computing its result. */
 export interface ToolRun {
@@ -25,6 +25,16 @@ export interface ToolRun {
   notifyStatus(params: Record<string, unknown>): Promise<void>;
   /** Makes the server die: the stdio child exits, the HTTP server drops every connection, the in-memory transport closes. */
   die(): void;
+  /** Drops the connection: over HTTP every open socket is destroyed (the server keeps listening); elsewhere as {@link die}. */
+  dropConnections(): void;
+  /** The server stops answering: it ignores every message and sends none; over HTTP requests get no response. */
+  hang(): void;
+  /** Sets the task's status (through the store, so a status notification follows unless they are off). */
+  setStatus(status: 'working' | 'input_required', message?: string): Promise<void>;
+  /** Replaces the `result` of this call's JSON-RPC answer with `value`, after the SDK validated the real one. */
+  answerWith(value: unknown): void;
+  /** Sends notifications/tools/list_changed on this connection every `intervalMs` for `durationMs`. */
+  listChangedStorm(storm: ListChangedStorm): void;
 }
 
 /** A tool of the fixture server. */
@@ -34,6 +44,10 @@ export interface FixtureTool {
   /** `execution.taskSupport`, or undefined for a tool with no `execution` field. */
   readonly taskSupport: 'required' | 'optional' | 'forbidden' | undefined;
   readonly misbehaving?: boolean;
+  /** Its task runs to the end while being created: the CreateTaskResult is its terminal state, no status notification. */
+  readonly instant?: boolean;
+  /** How long to hold back its CreateTaskResult (the task exists and runs meanwhile). */
+  readonly createDelayMs?: (args: Record<string, unknown>) => number;
   /** Called when its task is created, before the CreateTaskResult is sent. */
   readonly created?: (taskId: string, args: Record<string, unknown>) => void;
   run(args: Record<string, unknown>, run: ToolRun): Promise<CallToolResult>;
@@ -324,10 +338,11 @@ export const LATE_TOOL: FixtureTool = {
   },
 };
 
-/** `count` generated plain tools for listing tests and benchmarks. */
-export function generatedTools(count: number): FixtureTool[] {
-  return Array.from({ length: count }, (_, index) => {
-    const name = `generated_${String(index + 1).padStart(5, '0')}`;
+/** `count` generated plain tools for listing tests and benchmarks, `<prefix>_<number>` from `offset + 1`. */
+export function generatedTools(count: number, prefix = 'generated', offset = 0): FixtureTool[] {
+  return Array.from({ length: count }, (_, position) => {
+    const index = offset + position;
+    const name = `${prefix}_${String(index + 1).padStart(5, '0')}`;
     return {
       definition: {
         name,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createFixtureServer, type FixtureServer } from './fixture-server.ts';
 import { type FixtureOptions, toArgs } from './options.ts';
 import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
@@ -47,17 +48,70 @@ export interface HttpFixture extends AsyncDisposable {
   changeTools(): Promise<void>;
   /** The server "dies": every connection is destroyed and the port stops answering. */
   dropConnections(): void;
+  /** Destroys every open socket (SSE streams, pending POSTs) once; the server keeps listening and its sessions stay valid. */
+  resetConnections(): void;
+  /** The server stops answering: no message in or out, and new HTTP requests get no response at all. */
+  hang(): void;
   /** How many MCP sessions are open (a client that closes properly ends its session). */
   sessionCount(): number;
   close(): Promise<void>;
+}
+
+/** Notifications held for a session whose standalone GET stream is not open (oldest dropped beyond this). */
+const MAX_HELD_NOTIFICATIONS = 1_000;
+
+/**
+ * The standalone GET SSE stream of one session. The SDK drops a message for it while it is not open
+ * (a notification sent right after initialize, before the client's GET arrives), so such messages are
+ * held, up to {@link MAX_HELD_NOTIFICATIONS}, and sent once the stream opens.
+ */
+class StandaloneStream {
+  readonly #send: Transport['send'];
+  #held: JSONRPCMessage[] = [];
+  #openedBy: ServerResponse | undefined;
+
+  /** Wraps `transport.send`. */
+  constructor(transport: Transport) {
+    this.#send = transport.send.bind(transport);
+    transport.send = async (message, options) => {
+      const standalone = options?.relatedRequestId === undefined && 'method' in message;
+      if (!standalone || this.#openedBy) return this.#send(message, options);
+      this.#held.push(message);
+      if (this.#held.length > MAX_HELD_NOTIFICATIONS) this.#held.shift();
+    };
+  }
+
+  /** Watches a GET of this session: once it answers 200 the stream is open and the held messages go out. */
+  watch(response: ServerResponse): void {
+    const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.writeHead = ((...args: unknown[]) => {
+      const written = writeHead(...args);
+      if (response.statusCode === 200 && !this.#openedBy) {
+        this.#openedBy = response;
+        queueMicrotask(() => void this.#flush());
+      }
+      return written;
+    }) as ServerResponse['writeHead'];
+    response.once('close', () => {
+      if (this.#openedBy === response) this.#openedBy = undefined;
+    });
+  }
+
+  async #flush(): Promise<void> {
+    for (const message of this.#held.splice(0)) await this.#send(message).catch(() => undefined);
+  }
 }
 
 /** Starts a fixture server on Streamable HTTP (stateful sessions; tasks are shared by all sessions). */
 export async function startHttpFixture(options: FixtureOptions = {}): Promise<HttpFixture> {
   const fixture = createFixtureServer(options);
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const streams = new WeakMap<Transport, StandaloneStream>();
   const sockets = new Set<Socket>();
+  let hung = false;
   const http = createServer((request, response) => {
+    // A hung server reads the request and never answers; the socket is destroyed when the fixture closes.
+    if (hung) return;
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(500).end(String(error));
     });
@@ -86,8 +140,10 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
         },
       });
       transport = created;
+      streams.set(created, new StandaloneStream(created));
       await fixture.connect(created);
     }
+    if (request.method === 'GET') streams.get(transport)?.watch(response);
     await transport.handleRequest(request, response);
   }
   http.on('connection', (socket) => {
@@ -110,7 +166,16 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
     return stopped;
   };
   const dropConnections = () => void stop();
+  const resetConnections = () => {
+    for (const socket of sockets) socket.destroy();
+  };
   fixture.setDie(dropConnections);
+  fixture.setFaults({
+    dropConnections: resetConnections,
+    hang: () => {
+      hung = true;
+    },
+  });
   const close = async () => {
     await fixture.close();
     await stop();
@@ -121,6 +186,8 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
     fixture,
     changeTools: () => fixture.changeTools(),
     dropConnections,
+    resetConnections,
+    hang: () => fixture.hang(),
     sessionCount: () => sessions.size,
     close,
     [Symbol.asyncDispose]: close,
