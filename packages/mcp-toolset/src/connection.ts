@@ -40,6 +40,8 @@ const RAW_RESULT = z.unknown();
  */
 const EARLY_STATUS_MS = 30_000;
 const EARLY_STATUS_TASKS = 256;
+/** How long a probe of an HTTP server whose stream broke may take before the failure is left to the next request. */
+const PROBE_MS = 1_000;
 /** How long close() waits for the server to confirm the end of an HTTP session. */
 const TERMINATE_SESSION_MS = 2_000;
 
@@ -76,6 +78,9 @@ export class Connection {
   readonly #earlyStatus = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
   #lost: ConnectionLostError | undefined;
   #closing = false;
+  #probing = false;
+  /** Parts of the source that must never appear in a message: credentials, query strings, arguments. */
+  #secrets: readonly string[] = [];
   #nextToken = 0;
 
   private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
@@ -103,7 +108,7 @@ export class Connection {
       repairDeliveredResponses(source.transport);
       return connection;
     }
-    const { transport, key } = createTransport(source);
+    const { transport, key, secrets } = createTransport(source);
     const client = new Client(options.clientInfo ?? { name: 'toolwright', version: '0.1.0' }, {
       capabilities: {
         ...(options.elicitation ? { elicitation: {} } : {}),
@@ -111,14 +116,16 @@ export class Connection {
       },
     });
     const connection = new Connection(client, options.id ?? key, true, resolved.requestMs);
+    connection.#secrets = secrets;
     connection.#install(options);
     try {
       await client.connect(transport, { timeout: resolved.connectMs });
     } catch (error) {
       await client.close().catch(() => undefined);
+      const { message, cause } = connection.#redacted(error);
       throw new ConnectionLostError(
-        `Could not connect to the MCP server ${key}: ${errorMessage(error)}. Check that the server is running (or that the command exists) and speaks MCP.`,
-        { cause: error },
+        `Could not connect to the MCP server ${key}: ${message}. Check that the server is running (or that the command exists) and speaks MCP.`,
+        { cause },
       );
     }
     repairDeliveredResponses(client.transport);
@@ -274,17 +281,39 @@ export class Connection {
     await this.client.close();
   }
 
-  #markLost(cause: unknown): ConnectionLostError {
+  /** An error's message without the source's secrets; the cause is replaced by a clean copy when it held one. */
+  #redacted(error: unknown): { message: string; cause: unknown } {
+    const original = errorMessage(error);
+    let message = original;
+    for (const secret of this.#secrets) if (secret.length > 0) message = message.split(secret).join('[redacted]');
+    return { message, cause: message === original ? error : new Error(message) };
+  }
+
+  #markLost(error: unknown): ConnectionLostError {
     if (!this.#lost) {
-      this.#lost = new ConnectionLostError(
-        `The connection to the MCP server ${this.serverKey} was lost: ${errorMessage(cause)}.`,
-        { cause },
-      );
+      const { message, cause } = this.#redacted(error);
+      this.#lost = new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${message}.`, {
+        cause,
+      });
       const listeners = [...this.#closeListeners];
       this.#closeListeners.clear();
       for (const listener of listeners) listener(this.#lost);
     }
     return this.#lost;
+  }
+
+  /** Pings the server after a stream failure; a connection failure in answer means it is gone. */
+  #probe(): void {
+    if (this.#probing || this.#lost || this.#closing) return;
+    this.#probing = true;
+    this.client
+      .ping({ timeout: PROBE_MS })
+      .catch((error: unknown) => {
+        if (isConnectionFailure(error) && !this.#closing) this.#markLost(error);
+      })
+      .finally(() => {
+        this.#probing = false;
+      });
   }
 
   /**
@@ -309,6 +338,13 @@ export class Connection {
     client.onclose = () => {
       previousOnClose?.();
       if (!this.#closing) this.#markLost(new Error('the transport closed'));
+    };
+    // Over Streamable HTTP a broken stream is only an error report: the SDK reconnects on its own
+    // and says nothing if the server is gone. A ping tells which at once, instead of the next poll.
+    const previousOnError = client.onerror;
+    client.onerror = (error) => {
+      previousOnError?.(error);
+      if (client.transport instanceof StreamableHTTPClientTransport && isStreamFailure(error)) this.#probe();
     };
     client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
       const task = parseTask(notification.params, { what: 'task status notification' });
@@ -368,7 +404,7 @@ function isTransport(source: MCPServerSource): source is Transport {
   return typeof source === 'object' && source !== null && 'start' in source && 'send' in source && 'close' in source;
 }
 
-function createTransport(source: MCPServerSource): { transport: Transport; key: string } {
+function createTransport(source: MCPServerSource): { transport: Transport; key: string; secrets: string[] } {
   if (typeof source === 'string' || source instanceof URL) {
     let url: URL;
     try {
@@ -384,9 +420,16 @@ function createTransport(source: MCPServerSource): { transport: Transport; key: 
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new UserError(`MCPToolset: '${urlKey(url)}' is not an http(s) URL; Streamable HTTP needs one.`);
     }
-    return { transport: new StreamableHTTPClientTransport(url, { fetch: repairingFetch() }), key: urlKey(url) };
+    const secrets = [String(source), url.href, url.username, url.password, url.search, url.hash].filter(
+      (part) => part.length > 1 && part !== urlKey(url),
+    );
+    return {
+      transport: new StreamableHTTPClientTransport(url, { fetch: repairingFetch() }),
+      key: urlKey(url),
+      secrets,
+    };
   }
-  if (isTransport(source)) return { transport: source, key: 'transport' };
+  if (isTransport(source)) return { transport: source, key: 'transport', secrets: [] };
   if (isStdioServer(source)) {
     const transport = new StdioClientTransport({
       command: source.command,
@@ -397,7 +440,7 @@ function createTransport(source: MCPServerSource): { transport: Transport; key: 
     });
     repairStdioResponses(transport);
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
-    return { transport, key: `stdio:${source.command}` };
+    return { transport, key: `stdio:${source.command}`, secrets: (source.args ?? []).filter((arg) => arg.length > 3) };
   }
   throw new UserError(
     'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
@@ -417,6 +460,14 @@ function relatedTaskId(meta: unknown): string | undefined {
   if (!isPlainObject(meta)) return undefined;
   const related = meta[RELATED_TASK_META_KEY];
   return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
+}
+
+/** Transport error reports that may mean the server is gone (a stream broke, or could not be reopened). */
+function isStreamFailure(error: unknown): boolean {
+  return (
+    isConnectionFailure(error) ||
+    (error instanceof Error && /SSE stream disconnected|Failed to reconnect|Maximum reconnection/.test(error.message))
+  );
 }
 
 /** Errors that mean the server can no longer be reached, as opposed to an answer from it. */
