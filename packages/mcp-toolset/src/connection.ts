@@ -76,6 +76,8 @@ export class Connection {
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
   /** The latest status of tasks nobody listens to yet, with when it arrived (see EARLY_STATUS_MS). */
   readonly #earlyStatus = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
+  /** Tasks whose watchers all left (recent ones, bounded): their late statuses are not kept. */
+  readonly #finished = new Set<string>();
   #lost: ConnectionLostError | undefined;
   #closing = false;
   #probing = false;
@@ -191,6 +193,7 @@ export class Connection {
     const listeners = this.#statusListeners.get(taskId) ?? new Set();
     this.#statusListeners.set(taskId, listeners);
     listeners.add(listener);
+    this.#finished.delete(taskId);
     const early = this.#earlyStatus.get(taskId);
     this.#earlyStatus.delete(taskId);
     if (early && performance.now() - early.at <= EARLY_STATUS_MS) {
@@ -199,8 +202,11 @@ export class Connection {
       });
     }
     return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0) this.#statusListeners.delete(taskId);
+      if (!listeners.delete(listener) || listeners.size > 0) return;
+      this.#statusListeners.delete(taskId);
+      this.#finished.add(taskId);
+      if (this.#finished.size > EARLY_STATUS_TASKS)
+        this.#finished.delete(this.#finished.values().next().value as string);
     };
   }
 
@@ -353,7 +359,7 @@ export class Connection {
         for (const listener of [...listeners]) listener(task);
         return;
       }
-      this.#keepEarlyStatus(task);
+      if (!this.#finished.has(task.taskId)) this.#keepEarlyStatus(task);
     });
     // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
     const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(
