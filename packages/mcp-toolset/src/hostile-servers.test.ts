@@ -2,6 +2,7 @@
 // callers that make mistakes: every fault ends in a typed error within a stated bound.
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CancelledError,
   ConnectionLostError,
@@ -355,6 +356,48 @@ describe('liveness over Streamable HTTP', () => {
     await toolset.close();
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 20_000);
+});
+
+/**
+ * A real fixture behind a relay that dates every CreateTaskResult ten minutes ahead, as a server
+ * whose clock jumped would: later reports from the same server then look older than the first.
+ */
+function futureCreationRelay(inner: Transport): Transport {
+  const relay: Transport = {
+    start: () => inner.start(),
+    send: (message, options) => inner.send(message, options),
+    close: () => inner.close(),
+  };
+  inner.onmessage = (message, extra) => {
+    const result = (message as { result?: { task?: { lastUpdatedAt?: string } } }).result;
+    const task = result?.task;
+    const relayed =
+      task && typeof task.lastUpdatedAt === 'string'
+        ? {
+            ...message,
+            result: { ...result, task: { ...task, lastUpdatedAt: new Date(Date.now() + 600_000).toISOString() } },
+          }
+        : message;
+    relay.onmessage?.(relayed as typeof message, extra);
+  };
+  inner.onclose = () => relay.onclose?.();
+  inner.onerror = (error) => relay.onerror?.(error);
+  return relay;
+}
+
+describe('server clocks at creation', () => {
+  it.each([true, false])(
+    'does not freeze a task created with a lastUpdatedAt in the future (status notifications: %s)',
+    async (statusNotifications) => {
+      await using fixture = await startInMemoryFixture({ pollInterval: 20, statusNotifications });
+      await using toolset = new MCPToolset(futureCreationRelay(fixture.clientTransport), { id: 'clock' });
+      await toolset.open();
+      const handle = await toolset.startTask('slow_task', { value: 'later', delayMs: 50 });
+      expect(await handle.result()).toBe('done: later');
+      expect(handle.status).toBe('completed');
+    },
+    10_000,
+  );
 });
 
 describe('leaks', () => {
