@@ -5,9 +5,11 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as errors from './errors.ts';
 import {
+  CancelledError,
   ConnectionLostError,
   ModelRetry,
   ProtocolError,
+  RequestTimeoutError,
   TaskCancelledError,
   TaskDeadlineError,
   TaskError,
@@ -70,5 +72,56 @@ describe('errors', () => {
     expect(ToolwrightError.isInstance(foreign)).toBe(true);
     expect(copy.ModelRetry.isInstance(new ModelRetry('ours'))).toBe(true);
     expect(copy.ToolFailed.isInstance(new ModelRetry('ours'))).toBe(false);
+  });
+
+  it('does not let a subclass without a kind of its own match every Toolwright error', () => {
+    class AppError extends ToolwrightError {}
+    class AppTaskError extends TaskError {}
+    const mine = new AppError('app', 'x');
+    expect(AppError.isInstance(mine)).toBe(true);
+    expect(ToolwrightError.isInstance(mine)).toBe(true);
+    expect(AppError.isInstance(new ModelRetry('x'))).toBe(false);
+    expect(AppError.isInstance(new UserError('x'))).toBe(false);
+    expect(AppTaskError.isInstance(new TaskCancelledError('x'))).toBe(false);
+    expect(AppTaskError.isInstance(new AppTaskError('task_cancelled', 'x'))).toBe(true);
+    expect(mine.name).toBe('AppError');
+  });
+
+  it('works detached: const is = X.isInstance', () => {
+    const is: (value: unknown) => boolean = TaskCancelledError.isInstance;
+    const isModelRetry: (value: unknown) => boolean = ModelRetry.isInstance;
+    expect(is(new TaskCancelledError('x'))).toBe(true);
+    expect(is(new TaskExpiredError('x'))).toBe(false);
+    expect(isModelRetry(new ModelRetry('x'))).toBe(true);
+    expect(isModelRetry(new ToolFailed('x'))).toBe(false);
+    expect([new ModelRetry('a'), new UserError('b')].filter(UserError.isInstance)).toHaveLength(1);
+  });
+
+  it('counts ProtocolError and ConnectionLostError as TaskErrors only when they concern a task', () => {
+    expect(TaskError.isInstance(new ProtocolError('bad tools/list'))).toBe(false);
+    expect(TaskError.isInstance(new ConnectionLostError('server gone'))).toBe(false);
+    expect(TaskError.isInstance(new RequestTimeoutError('slow', { method: 'tools/list', timeoutMs: 5 }))).toBe(false);
+    const about = { toolName: 'research', taskId: 't1', reference: { type: 'mcp-task', taskId: 't1' } };
+    expect(TaskError.isInstance(new ProtocolError('bad status', about))).toBe(true);
+    expect(TaskError.isInstance(new ConnectionLostError('gone', about))).toBe(true);
+    expect(new ConnectionLostError('gone', about)).toMatchObject(about);
+    expect(ProtocolError.isInstance(new RequestTimeoutError('slow', { method: 'tasks/get', timeoutMs: 5 }))).toBe(true);
+    expect(new RequestTimeoutError('slow', { method: 'tasks/get', timeoutMs: 5 })).toMatchObject({
+      code: 'request_timeout',
+      method: 'tasks/get',
+      timeoutMs: 5,
+    });
+  });
+
+  it('make TaskFailedError a ToolError and a TaskError, and TaskCancelledError a CancelledError', () => {
+    const failed = new TaskFailedError('disk full', { toolName: 'backup', taskId: 't9' });
+    expect(ToolError.isInstance(failed)).toBe(true);
+    expect(TaskError.isInstance(failed)).toBe(true);
+    expect(failed).toMatchObject({ code: 'task_failed', toolName: 'backup', taskId: 't9' });
+    expect(TaskFailedError.isInstance(new ToolError('backup', 'x'))).toBe(false);
+    expect(CancelledError.isInstance(new TaskCancelledError('x'))).toBe(true);
+    expect(CancelledError.isInstance(new CancelledError('x', { toolName: 'echo' }))).toBe(true);
+    expect(TaskError.isInstance(new CancelledError('x'))).toBe(false);
+    expect(new CancelledError('x', { toolName: 'echo' })).toMatchObject({ code: 'cancelled', toolName: 'echo' });
   });
 });

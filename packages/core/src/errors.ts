@@ -12,6 +12,8 @@ export interface ToolwrightErrorOptions {
 /**
  * Base class of every error Toolwright throws. `code` is a stable string to branch on;
  * `isInstance` recognises errors from another copy of the package, where `instanceof` does not.
+ * A subclass that should be recognised across copies declares its own static `kind`; one that
+ * declares none is recognised by `instanceof` only (it never inherits its parent's identity).
  */
 export class ToolwrightError extends Error {
   /** Stable class identity used by `isInstance`; each subclass sets its own. */
@@ -23,28 +25,64 @@ export class ToolwrightError extends Error {
   constructor(code: string, message: string, options: ToolwrightErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.name = new.target.kind;
+    this.name = ownKind(new.target) ?? (new.target.name || 'ToolwrightError');
     const kinds: string[] = [];
-    for (
-      let type: unknown = new.target;
-      typeof type === 'function' && 'kind' in type;
-      type = Object.getPrototypeOf(type)
-    ) {
-      kinds.push(String(type.kind));
+    for (let type: unknown = new.target; typeof type === 'function'; type = Object.getPrototypeOf(type)) {
+      const kind = ownKind(type);
+      if (kind !== undefined) kinds.push(kind);
     }
     Object.defineProperty(this, BRAND, { value: kinds, enumerable: false });
   }
 
-  /** True when `value` is an error of this class (or a subclass), from any copy of the package. */
+  /**
+   * True when `value` is an error of this class (or a subclass), from any copy of the package.
+   * It may be detached (`const is = TaskError.isInstance; is(error)`).
+   */
   static isInstance<T extends abstract new (...args: never[]) => ToolwrightError>(
     this: T & { readonly kind: string },
     value: unknown,
   ): value is InstanceType<T> {
-    if (typeof value !== 'object' || value === null) return false;
-    const kinds = (value as { [BRAND]?: unknown })[BRAND];
-    return Array.isArray(kinds) && kinds.includes(this.kind);
+    return isInstanceOf(this, value);
   }
 }
+
+/** The class's own `kind`, not one inherited from a parent class. */
+function ownKind(type: unknown): string | undefined {
+  if (typeof type !== 'function' || !Object.hasOwn(type, 'kind')) return undefined;
+  const kind = (type as { kind?: unknown }).kind;
+  return typeof kind === 'string' ? kind : undefined;
+}
+
+function isInstanceOf(type: unknown, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const kind = ownKind(type);
+  // A subclass without a kind of its own has no identity that survives a second copy: instanceof decides.
+  if (kind === undefined) return typeof type === 'function' && value instanceof type;
+  const kinds = (value as { [BRAND]?: unknown })[BRAND];
+  return Array.isArray(kinds) && kinds.includes(kind);
+}
+
+/** Adds a class identity to an error beyond its own class chain (an error that concerns a task is a TaskError). */
+function addKind(error: ToolwrightError, kind: string): void {
+  const kinds = (error as unknown as { [BRAND]?: unknown })[BRAND];
+  if (Array.isArray(kinds) && !kinds.includes(kind)) kinds.push(kind);
+}
+
+// `isInstance` is read through a getter that binds it to the class it is read from, so a detached
+// `const is = X.isInstance` still knows X. Bound functions are cached per class.
+const bound = new WeakMap<object, (value: unknown) => boolean>();
+Object.defineProperty(ToolwrightError, 'isInstance', {
+  configurable: true,
+  get(this: unknown) {
+    const type = typeof this === 'function' ? this : ToolwrightError;
+    let check = bound.get(type);
+    if (!check) {
+      check = (value: unknown) => isInstanceOf(type, value);
+      bound.set(type, check);
+    }
+    return check;
+  },
+});
 
 /** The model should try again; `message` is written for the model and says what to change. */
 export class ModelRetry extends ToolwrightError {
@@ -75,8 +113,8 @@ export class UserError extends ToolwrightError {
 
 /** A tool reported an error and the application asked for errors to be thrown (not retried or returned). */
 export class ToolError extends ToolwrightError {
-  static override readonly kind = 'ToolError';
-  declare readonly code: 'tool_error';
+  static override readonly kind: string = 'ToolError';
+  declare readonly code: 'tool_error' | 'task_failed';
   /** The tool that failed. */
   readonly toolName: string;
   constructor(toolName: string, message: string, options?: ToolwrightErrorOptions) {
@@ -92,19 +130,24 @@ export type TaskErrorCode =
   | 'task_expired'
   | 'task_deadline_exceeded'
   | 'protocol_error'
+  | 'request_timeout'
   | 'connection_lost';
 
 /** What a task error knows about the task it concerns. */
 export interface TaskErrorDetails extends ToolwrightErrorOptions {
   /** The tool whose call the task runs. */
-  readonly toolName?: string;
+  readonly toolName?: string | undefined;
   /** The server's task id, when a task exists. */
-  readonly taskId?: string;
+  readonly taskId?: string | undefined;
   /** A serialisable reference from which the task can be resumed later (JSON). */
-  readonly reference?: JsonObject;
+  readonly reference?: JsonObject | undefined;
 }
 
-/** Base of the errors about a task or the connection carrying it. Carries the task reference when there is one. */
+/**
+ * Base of the errors about a task. Carries the task reference when there is one. `isInstance`
+ * also recognises a {@link ProtocolError} or {@link ConnectionLostError} that concerns a task
+ * (one with a `taskId`), and a {@link TaskFailedError}.
+ */
 export class TaskError extends ToolwrightError {
   static override readonly kind: string = 'TaskError';
   declare readonly code: TaskErrorCode;
@@ -121,21 +164,49 @@ export class TaskError extends ToolwrightError {
   }
 }
 
-/** The task ended in `failed` and the application asked for failures to be thrown. */
-export class TaskFailedError extends TaskError {
+/**
+ * A task ended in `failed` and the application asked for errors to be thrown
+ * (`toolErrorBehavior: 'error'`). It is a {@link ToolError} (for the tool) and, by `isInstance`, a
+ * {@link TaskError} (for the task): it carries the task id and reference.
+ */
+export class TaskFailedError extends ToolError {
   static override readonly kind = 'TaskFailedError';
   declare readonly code: 'task_failed';
-  constructor(message: string, details?: TaskErrorDetails) {
-    super('task_failed', message, details);
+  readonly taskId: string | undefined;
+  /** The task's reference, to fetch its details again later. */
+  readonly reference: JsonObject | undefined;
+  constructor(message: string, details: TaskErrorDetails = {}) {
+    super(details.toolName ?? '', message, details);
+    (this as { code: string }).code = 'task_failed';
+    this.taskId = details.taskId;
+    this.reference = details.reference;
+    addKind(this, TaskError.kind);
   }
 }
 
-/** The task was cancelled, by this client or by the server. */
+/**
+ * A call was abandoned because its run was aborted, before any task existed. Its family also
+ * holds {@link TaskCancelledError}: `CancelledError.isInstance` matches both, so one check covers
+ * every cancellation.
+ */
+export class CancelledError extends ToolwrightError {
+  static override readonly kind = 'CancelledError';
+  declare readonly code: 'cancelled';
+  /** The tool whose call was cancelled. */
+  readonly toolName: string | undefined;
+  constructor(message: string, details: { readonly toolName?: string | undefined; readonly cause?: unknown } = {}) {
+    super('cancelled', message, details);
+    this.toolName = details.toolName;
+  }
+}
+
+/** The task was cancelled, by this client or by the server. A {@link CancelledError} too, by `isInstance`. */
 export class TaskCancelledError extends TaskError {
   static override readonly kind = 'TaskCancelledError';
   declare readonly code: 'task_cancelled';
   constructor(message: string, details?: TaskErrorDetails) {
     super('task_cancelled', message, details);
+    addKind(this, CancelledError.kind);
   }
 }
 
@@ -160,17 +231,51 @@ export class TaskDeadlineError extends TaskError {
   }
 }
 
-/** The peer sent something the protocol does not allow; the message names what was wrong. */
-export class ProtocolError extends TaskError {
-  static override readonly kind = 'ProtocolError';
-  declare readonly code: 'protocol_error';
+/**
+ * An error about the connection or the protocol that may concern a task: it carries the task's
+ * details when it does, and only then is it a {@link TaskError} (by `isInstance`).
+ */
+abstract class MaybeTaskError extends ToolwrightError {
+  readonly toolName: string | undefined;
+  readonly taskId: string | undefined;
+  /** Pass this to the toolset's `resumeTask` to pick the task up again, when the error concerns a task. */
+  readonly reference: JsonObject | undefined;
+  constructor(code: TaskErrorCode, message: string, details: TaskErrorDetails = {}) {
+    super(code, message, details);
+    this.toolName = details.toolName;
+    this.taskId = details.taskId;
+    this.reference = details.reference;
+    if (details.taskId !== undefined) addKind(this, TaskError.kind);
+  }
+}
+
+/** The peer sent something the protocol does not allow (or no answer in time); the message names what was wrong. */
+export class ProtocolError extends MaybeTaskError {
+  static override readonly kind: string = 'ProtocolError';
+  declare readonly code: 'protocol_error' | 'request_timeout';
   constructor(message: string, details?: TaskErrorDetails) {
     super('protocol_error', message, details);
   }
 }
 
+/** A request got no answer within its timeout (`timeouts.requestMs`); the server may be overloaded or stuck. */
+export class RequestTimeoutError extends ProtocolError {
+  static override readonly kind = 'RequestTimeoutError';
+  declare readonly code: 'request_timeout';
+  /** The method of the request that timed out, e.g. `tools/call`. */
+  readonly method: string;
+  /** The timeout that passed, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(message: string, details: TaskErrorDetails & { readonly method: string; readonly timeoutMs: number }) {
+    super(message, details);
+    (this as { code: string }).code = 'request_timeout';
+    this.method = details.method;
+    this.timeoutMs = details.timeoutMs;
+  }
+}
+
 /** The connection to the server was lost; a task's reference lets it be resumed on a new connection. */
-export class ConnectionLostError extends TaskError {
+export class ConnectionLostError extends MaybeTaskError {
   static override readonly kind = 'ConnectionLostError';
   declare readonly code: 'connection_lost';
   constructor(message: string, details?: TaskErrorDetails) {

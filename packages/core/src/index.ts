@@ -1,8 +1,10 @@
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
+  CancelledError,
   ConnectionLostError,
   ModelRetry,
   ProtocolError,
+  RequestTimeoutError,
   TaskCancelledError,
   TaskDeadlineError,
   TaskError,

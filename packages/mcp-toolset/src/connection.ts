@@ -13,13 +13,37 @@ import {
   TaskStatusNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { ConnectionLostError, isPlainObject, UserError } from '@toolwright/core';
+import {
+  CancelledError,
+  ConnectionLostError,
+  isPlainObject,
+  ProtocolError,
+  RequestTimeoutError,
+  UserError,
+} from '@toolwright/core';
 import { z } from 'zod/v4';
+import {
+  malformedResponse,
+  repairDeliveredResponses,
+  repairingFetch,
+  repairStdioResponses,
+} from './malformed-responses.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
-import { parseTask, type TaskSnapshot } from './wire.ts';
+import { isTerminalStatus, parseTask, type TaskSnapshot } from './wire.ts';
 
 /** Results are validated by this package (see wire.ts), so the SDK is asked to pass them through untouched. */
 const RAW_RESULT = z.unknown();
+
+/**
+ * Status notifications for a task nobody watches yet are kept this long, for at most this many
+ * tasks: a server may send one in the same write as the CreateTaskResult, before the handle exists.
+ */
+const EARLY_STATUS_MS = 30_000;
+const EARLY_STATUS_TASKS = 256;
+/** How long a probe of an HTTP server whose stream broke may take before the failure is left to the next request. */
+const PROBE_MS = 1_000;
+/** How long close() waits for the server to confirm the end of an HTTP session. */
+const TERMINATE_SESSION_MS = 2_000;
 
 /** A progress notification's payload. */
 export interface ProgressUpdate {
@@ -50,8 +74,15 @@ export class Connection {
   readonly #statusListeners = new Map<string, Set<(task: TaskSnapshot) => void>>();
   readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
+  /** The latest status of tasks nobody listens to yet, with when it arrived (see EARLY_STATUS_MS). */
+  readonly #earlyStatus = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
+  /** Tasks whose watchers all left (recent ones, bounded): their late statuses are not kept. */
+  readonly #finished = new Set<string>();
   #lost: ConnectionLostError | undefined;
   #closing = false;
+  #probing = false;
+  /** Parts of the source that must never appear in a message: credentials, query strings, arguments. */
+  #secrets: readonly string[] = [];
   #nextToken = 0;
 
   private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
@@ -73,12 +104,13 @@ export class Connection {
           'The Client given to MCPToolset is not connected; connect it first, or pass its transport instead.',
         );
       }
-      const key = options.id ?? source.getServerVersion()?.name ?? 'mcp-server';
+      const key = options.id ?? `mcp:${source.getServerVersion()?.name ?? 'server'}`;
       const connection = new Connection(source, key, false, resolved.requestMs);
       connection.#install(options);
+      repairDeliveredResponses(source.transport);
       return connection;
     }
-    const { transport, key } = createTransport(source);
+    const { transport, key, secrets } = createTransport(source);
     const client = new Client(options.clientInfo ?? { name: 'toolwright', version: '0.1.0' }, {
       capabilities: {
         ...(options.elicitation ? { elicitation: {} } : {}),
@@ -86,16 +118,19 @@ export class Connection {
       },
     });
     const connection = new Connection(client, options.id ?? key, true, resolved.requestMs);
+    connection.#secrets = secrets;
     connection.#install(options);
     try {
       await client.connect(transport, { timeout: resolved.connectMs });
     } catch (error) {
       await client.close().catch(() => undefined);
+      const { message, cause } = connection.#redacted(error);
       throw new ConnectionLostError(
-        `Could not connect to the MCP server ${key}: ${errorMessage(error)}. Check that the server is running (or that the command exists) and speaks MCP.`,
-        { cause: error },
+        `Could not connect to the MCP server ${key}: ${message}. Check that the server is running (or that the command exists) and speaks MCP.`,
+        { cause },
       );
     }
+    repairDeliveredResponses(client.transport);
     if (options.id === undefined && key === 'transport')
       connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
     return connection;
@@ -131,6 +166,16 @@ export class Connection {
     return `toolwright-${++this.#nextToken}`;
   }
 
+  /**
+   * Drops the SDK client's own record of a task's progress token. The SDK keeps one for every
+   * CreateTaskResult and forgets it only on paths this package does not use; the toolset routes
+   * progress itself, so without this the map grows by one entry per task.
+   */
+  forgetTaskProgress(taskId: string): void {
+    const client = this.client as unknown as { _cleanupTaskProgressHandler?: (taskId: string) => void };
+    client._cleanupTaskProgressHandler?.(taskId);
+  }
+
   /** Routes progress notifications carrying `token` to `listener` until the returned function is called. */
   onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void {
     this.#progressListeners.set(token, listener);
@@ -139,14 +184,29 @@ export class Connection {
     };
   }
 
-  /** Routes status notifications of `taskId` to `listener` until the returned function is called. */
+  /**
+   * Routes status notifications of `taskId` to `listener` until the returned function is called.
+   * A status that arrived before anybody listened (kept for a while) is delivered first, on a
+   * microtask, so the listener's owner has finished subscribing.
+   */
   onTaskStatus(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
     const listeners = this.#statusListeners.get(taskId) ?? new Set();
     this.#statusListeners.set(taskId, listeners);
     listeners.add(listener);
+    this.#finished.delete(taskId);
+    const early = this.#earlyStatus.get(taskId);
+    this.#earlyStatus.delete(taskId);
+    if (early && performance.now() - early.at <= EARLY_STATUS_MS) {
+      queueMicrotask(() => {
+        if (listeners.has(listener)) listener(early.task);
+      });
+    }
     return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0) this.#statusListeners.delete(taskId);
+      if (!listeners.delete(listener) || listeners.size > 0) return;
+      this.#statusListeners.delete(taskId);
+      this.#finished.add(taskId);
+      if (this.#finished.size > EARLY_STATUS_TASKS)
+        this.#finished.delete(this.#finished.values().next().value as string);
     };
   }
 
@@ -165,7 +225,8 @@ export class Connection {
    */
   async request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
     if (this.#lost) throw this.#lost;
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) throw cancelled(method, options.signal);
+    const timeoutMs = options.timeoutMs ?? this.#requestMs;
     const controller = new AbortController();
     const onAbort = () => controller.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -179,11 +240,25 @@ export class Connection {
           Client['request']
         >[0],
         RAW_RESULT,
-        { signal: controller.signal, timeout: options.timeoutMs ?? this.#requestMs },
+        { signal: controller.signal, timeout: timeoutMs },
       );
     } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      throw this.#lost ?? (isConnectionFailure(error) ? this.#markLost(error) : error);
+      if (options.signal?.aborted) throw cancelled(method, options.signal);
+      if (this.#lost) throw this.#lost;
+      if (isConnectionFailure(error)) throw this.#markLost(error);
+      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+        throw new RequestTimeoutError(
+          `The MCP server ${this.serverKey} did not answer ${method} within ${timeoutMs} ms (timeouts.requestMs); it may be overloaded or stuck.`,
+          { method, timeoutMs, cause: error },
+        );
+      }
+      const malformed = malformedResponse(error);
+      if (malformed !== undefined) {
+        throw new ProtocolError(`The MCP server ${this.serverKey} sent a malformed ${method} response: ${malformed}.`, {
+          cause: error,
+        });
+      }
+      throw error;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -199,22 +274,68 @@ export class Connection {
     if (!this.#ownsClient) return;
     const transport = this.client.transport;
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {
-      await transport.terminateSession().catch(() => undefined);
+      // A server that stopped answering must not hold close(): client.close() below aborts the request.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        transport.terminateSession().catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, TERMINATE_SESSION_MS);
+        }),
+      ]);
+      clearTimeout(timer);
     }
     await this.client.close();
   }
 
-  #markLost(cause: unknown): ConnectionLostError {
+  /** An error's message without the source's secrets; the cause is replaced by a clean copy when it held one. */
+  #redacted(error: unknown): { message: string; cause: unknown } {
+    const original = errorMessage(error);
+    let message = original;
+    for (const secret of this.#secrets) if (secret.length > 0) message = message.split(secret).join('[redacted]');
+    return { message, cause: message === original ? error : new Error(message) };
+  }
+
+  #markLost(error: unknown): ConnectionLostError {
     if (!this.#lost) {
-      this.#lost = new ConnectionLostError(
-        `The connection to the MCP server ${this.serverKey} was lost: ${errorMessage(cause)}.`,
-        { cause },
-      );
+      const { message, cause } = this.#redacted(error);
+      this.#lost = new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${message}.`, {
+        cause,
+      });
       const listeners = [...this.#closeListeners];
       this.#closeListeners.clear();
       for (const listener of listeners) listener(this.#lost);
     }
     return this.#lost;
+  }
+
+  /** Pings the server after a stream failure; a connection failure in answer means it is gone. */
+  #probe(): void {
+    if (this.#probing || this.#lost || this.#closing) return;
+    this.#probing = true;
+    this.client
+      .ping({ timeout: PROBE_MS })
+      .catch((error: unknown) => {
+        if (isConnectionFailure(error) && !this.#closing) this.#markLost(error);
+      })
+      .finally(() => {
+        this.#probing = false;
+      });
+  }
+
+  /**
+   * Keeps the status of a task nobody listens to yet: its handle may be about to subscribe. Bounded
+   * in count and age; a terminal status is never replaced by a later non-terminal one.
+   */
+  #keepEarlyStatus(task: TaskSnapshot): void {
+    const now = performance.now();
+    const kept = this.#earlyStatus.get(task.taskId);
+    if (kept && isTerminalStatus(kept.task.status) && now - kept.at <= EARLY_STATUS_MS) return;
+    this.#earlyStatus.delete(task.taskId);
+    this.#earlyStatus.set(task.taskId, { task, at: now });
+    for (const [taskId, entry] of this.#earlyStatus) {
+      if (this.#earlyStatus.size <= EARLY_STATUS_TASKS && now - entry.at <= EARLY_STATUS_MS) break;
+      this.#earlyStatus.delete(taskId);
+    }
   }
 
   #install(options: MCPToolsetOptions): void {
@@ -224,11 +345,21 @@ export class Connection {
       previousOnClose?.();
       if (!this.#closing) this.#markLost(new Error('the transport closed'));
     };
+    // Over Streamable HTTP a broken stream is only an error report: the SDK reconnects on its own
+    // and says nothing if the server is gone. A ping tells which at once, instead of the next poll.
+    const previousOnError = client.onerror;
+    client.onerror = (error) => {
+      previousOnError?.(error);
+      if (client.transport instanceof StreamableHTTPClientTransport && isStreamFailure(error)) this.#probe();
+    };
     client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
-      const listeners = this.#statusListeners.get(notification.params.taskId);
-      if (!listeners) return; // a task nobody here waits for (or an unknown one): nothing to do
       const task = parseTask(notification.params, { what: 'task status notification' });
-      for (const listener of [...listeners]) listener(task);
+      const listeners = this.#statusListeners.get(task.taskId);
+      if (listeners) {
+        for (const listener of [...listeners]) listener(task);
+        return;
+      }
+      if (!this.#finished.has(task.taskId)) this.#keepEarlyStatus(task);
     });
     // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
     const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(
@@ -279,39 +410,52 @@ function isTransport(source: MCPServerSource): source is Transport {
   return typeof source === 'object' && source !== null && 'start' in source && 'send' in source && 'close' in source;
 }
 
-function createTransport(source: MCPServerSource): { transport: Transport; key: string } {
+function createTransport(source: MCPServerSource): { transport: Transport; key: string; secrets: string[] } {
   if (typeof source === 'string' || source instanceof URL) {
     let url: URL;
     try {
       url = new URL(source);
     } catch (error) {
       throw new UserError(
-        `MCPToolset: '${String(source)}' is not a URL; pass an http(s) URL, a { command } or a transport.`,
-        { cause: error },
+        'MCPToolset: the server source is not a URL; pass an http(s) URL, a { command } or a transport.',
+        {
+          cause: error,
+        },
       );
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new UserError(`MCPToolset: '${url.href}' is not an http(s) URL; Streamable HTTP needs one.`);
+      throw new UserError(`MCPToolset: '${urlKey(url)}' is not an http(s) URL; Streamable HTTP needs one.`);
     }
-    return { transport: new StreamableHTTPClientTransport(url), key: url.href };
-  }
-  if (isTransport(source)) return { transport: source, key: 'transport' };
-  if (isStdioServer(source)) {
-    const args = [...(source.args ?? [])];
+    const secrets = [String(source), url.href, url.username, url.password, url.search, url.hash].filter(
+      (part) => part.length > 1 && part !== urlKey(url),
+    );
     return {
-      transport: new StdioClientTransport({
-        command: source.command,
-        args,
-        env: { ...getDefaultEnvironment(), ...source.env },
-        ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
-        stderr: source.stderr ?? 'inherit',
-      }),
-      key: `stdio:${[source.command, ...args].join(' ')}`,
+      transport: new StreamableHTTPClientTransport(url, { fetch: repairingFetch() }),
+      key: urlKey(url),
+      secrets,
     };
+  }
+  if (isTransport(source)) return { transport: source, key: 'transport', secrets: [] };
+  if (isStdioServer(source)) {
+    const transport = new StdioClientTransport({
+      command: source.command,
+      args: [...(source.args ?? [])],
+      env: { ...getDefaultEnvironment(), ...source.env },
+      ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
+      stderr: source.stderr ?? 'inherit',
+    });
+    repairStdioResponses(transport);
+    // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
+    return { transport, key: `stdio:${source.command}`, secrets: (source.args ?? []).filter((arg) => arg.length > 3) };
   }
   throw new UserError(
     'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/** A URL as it may appear in references and messages: no credentials, query string or fragment. */
+function urlKey(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
 function isStdioServer(source: MCPServerSource): source is StdioServer {
@@ -322,6 +466,14 @@ function relatedTaskId(meta: unknown): string | undefined {
   if (!isPlainObject(meta)) return undefined;
   const related = meta[RELATED_TASK_META_KEY];
   return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
+}
+
+/** Transport error reports that may mean the server is gone (a stream broke, or could not be reopened). */
+function isStreamFailure(error: unknown): boolean {
+  return (
+    isConnectionFailure(error) ||
+    (error instanceof Error && /SSE stream disconnected|Failed to reconnect|Maximum reconnection/.test(error.message))
+  );
 }
 
 /** Errors that mean the server can no longer be reached, as opposed to an answer from it. */
@@ -336,6 +488,13 @@ function isConnectionFailure(error: unknown): boolean {
     (typeof code === 'string' &&
       ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_DESTROYED'].includes(code))
   );
+}
+
+/** The error for a request abandoned because its signal was aborted; the toolset names the tool. */
+function cancelled(method: string, signal: AbortSignal): CancelledError {
+  return new CancelledError(`The ${method} request was cancelled because its signal was aborted.`, {
+    cause: signal.reason,
+  });
 }
 
 /** The message of an error, or the value as text. */

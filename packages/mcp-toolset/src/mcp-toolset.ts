@@ -1,6 +1,8 @@
 import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   BaseToolset,
+  CancelledError,
   createRunContext,
   isPlainObject,
   type JsonObject,
@@ -17,7 +19,7 @@ import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, res
 import { ProgressRoute } from './progress-route.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
 import { type TaskSupport, useTaskFor } from './routing.ts';
-import { TaskHandle, type TaskReference } from './task-handle.ts';
+import { TaskHandle, type TaskReference, taskReference } from './task-handle.ts';
 import type { TaskProtocol } from './task-protocol.ts';
 import { Tasks20251125 } from './tasks-2025-11-25.ts';
 import { toToolDefinition } from './tool-mapping.ts';
@@ -38,7 +40,11 @@ export interface DirectCallOptions {
 /** Options of {@link MCPToolset.startTask}. */
 export interface StartTaskOptions {
   readonly meta?: JsonObject;
-  /** Aborting before the server answered abandons the request. */
+  /**
+   * Aborting cancels the task: while it is being created, the toolset still waits for the server's
+   * answer (within the request timeout) to learn the task id and send tasks/cancel, then rejects
+   * with a TaskCancelledError.
+   */
   readonly signal?: AbortSignal;
   /** The run the task belongs to: its events receive the task's creation, status and progress. */
   readonly ctx?: RunContext;
@@ -58,9 +64,12 @@ export class MCPToolset extends BaseToolset<unknown> {
   readonly #resolved: ResolvedOptions;
   #connection: Connection | undefined;
   #protocol: TaskProtocol | undefined;
-  #tools: Promise<readonly ToolDefinition[]> | undefined;
-  /** Each tool's declared task support, from the latest listing: the spec guard for every call. */
-  #taskSupport = new Map<string, TaskSupport>();
+  /** The latest complete listing and the list generation it was started in: the spec guard for every call. */
+  #listed: (Listing & { readonly generation: number }) | undefined;
+  /** The tools/list in flight, shared by every caller. */
+  #listing: Promise<Listing> | undefined;
+  #wasOpened = false;
+  /** Counts notifications/tools/list_changed: a listing started in an older generation is stale. */
   #listGeneration = 0;
 
   constructor(source: MCPServerSource, options: MCPToolsetOptions = {}) {
@@ -99,6 +108,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     });
     this.#connection = connection;
     this.#protocol = new Tasks20251125(connection);
+    this.#wasOpened = true;
   }
 
   protected override async onClose(): Promise<void> {
@@ -106,21 +116,32 @@ export class MCPToolset extends BaseToolset<unknown> {
     this.#connection = undefined;
     this.#protocol = undefined;
     this.#invalidateTools();
+    this.#listed = undefined;
     await connection?.close();
+  }
+
+  /**
+   * Closes the toolset if it is open. Unlike close(), disposing a toolset that never opened (or
+   * whose open() failed) does nothing, so `await using` lets the open error surface by itself.
+   */
+  override async [Symbol.asyncDispose](): Promise<void> {
+    if (this.isOpen) await this.close();
   }
 
   /** Every tool of the server (all pages of tools/list), cached until the server says the list changed. */
   getTools(_ctx?: RunContext): Promise<readonly ToolDefinition[]> {
-    this.#open('getTools');
-    if (this.#resolved.cacheTools && this.#tools) return this.#tools;
-    const listing = this.#listTools();
-    if (this.#resolved.cacheTools) {
-      this.#tools = listing;
-      listing.catch(() => {
-        if (this.#tools === listing) this.#tools = undefined;
-      });
+    // Before the first open this throws at once (a plain programming mistake); after close() it
+    // rejects, since a caller racing close() holds a promise and awaits it.
+    if (!this.#wasOpened) this.#open('getTools');
+    try {
+      this.#open('getTools');
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return listing;
+    const listed = this.#listed;
+    if (this.#resolved.cacheTools && listed && listed.generation === this.#listGeneration)
+      return Promise.resolve(listed.definitions);
+    return this.#list().then((listing) => listing.definitions);
   }
 
   /**
@@ -147,6 +168,11 @@ export class MCPToolset extends BaseToolset<unknown> {
   /** Starts a tool call as a task and returns its handle at once. The tool must allow tasks. */
   async startTask(name: string, args: ToolArguments, options: StartTaskOptions = {}): Promise<TaskHandle> {
     const { protocol } = this.#open('startTask');
+    assertJsonArguments(name, args);
+    if (options.ttlMs !== undefined && !(Number.isFinite(options.ttlMs) && options.ttlMs > 0))
+      throw new UserError(
+        `startTask('${name}'): ttlMs must be a positive number of milliseconds, got ${options.ttlMs}.`,
+      );
     const taskSupport = await this.#taskSupportOf(name);
     if (!useTaskFor(true, taskSupport, protocol.supportsToolTasks)) {
       const why = protocol.supportsToolTasks
@@ -173,7 +199,11 @@ export class MCPToolset extends BaseToolset<unknown> {
       route.close();
       throw this.#callError(name, error);
     }
-    if (created instanceof TaskHandle) return created;
+    if (created instanceof TaskHandle) {
+      // Aborted while the task was being created: it is cancelled now, and the caller learns it like any cancellation.
+      if (options.signal?.aborted) await created.wait({ signal: options.signal });
+      return created;
+    }
     throw new ProtocolError(
       `The server ran tool '${name}' inline although it was asked for a task; use callTool for it.`,
       { toolName: name },
@@ -183,16 +213,7 @@ export class MCPToolset extends BaseToolset<unknown> {
   /** A handle for a task started earlier (on this or another connection, in this or another process). */
   async resumeTask(reference: TaskReference, options: { readonly ctx?: RunContext } = {}): Promise<TaskHandle> {
     const { protocol } = this.#open('resumeTask');
-    if (
-      !isPlainObject(reference) ||
-      reference.type !== 'mcp-task' ||
-      typeof reference.taskId !== 'string' ||
-      typeof reference.toolName !== 'string'
-    ) {
-      throw new UserError(
-        `resumeTask needs a task reference from handle.toJSON() or error.reference; got ${JSON.stringify(reference)}.`,
-      );
-    }
+    reference = readReference(reference);
     if (reference.server !== protocol.serverKey || reference.protocol !== protocol.version) {
       throw new UserError(
         `Task ${reference.taskId} belongs to server '${reference.server}' (tasks ${reference.protocol}), but '${this.label}' connects to '${protocol.serverKey}' (tasks ${protocol.version}). Resume it with a toolset for that server, or give both toolsets the same id.`,
@@ -210,19 +231,45 @@ export class MCPToolset extends BaseToolset<unknown> {
     if (!protocol.supportsList)
       throw new UserError(`The MCP server of '${this.label}' does not offer tasks/list (no tasks.list capability).`);
     const tasks: TaskSnapshot[] = [];
+    await this.#paginate('tasks/list', async (cursor) => {
+      const page = await protocol.listTasks(cursor).catch((error: unknown) => {
+        throw listingError(this.label, 'tasks/list', error);
+      });
+      tasks.push(...page.tasks);
+      return { count: page.tasks.length, total: tasks.length, nextCursor: page.nextCursor };
+    });
+    return tasks;
+  }
+
+  /**
+   * Reads pages until the server gives no cursor, within the listing limits: a repeated cursor,
+   * too many pages or too many items stop it with a ProtocolError.
+   */
+  async #paginate(
+    method: string,
+    readPage: (
+      cursor: string | undefined,
+    ) => Promise<{ readonly total: number; readonly count: number; readonly nextCursor: string | undefined }>,
+  ): Promise<void> {
+    const { maxListPages, maxListItems } = this.#resolved;
     const seen = new Set<string>();
     let cursor: string | undefined;
-    do {
-      const page = await protocol.listTasks(cursor);
-      tasks.push(...page.tasks);
+    for (let pages = 1; ; pages++) {
+      const page = await readPage(cursor);
       cursor = page.nextCursor;
-      if (cursor !== undefined && seen.has(cursor))
-        throw new ProtocolError(
-          `The server repeated tasks/list cursor '${cursor}'; stopping to avoid an endless listing.`,
-        );
-      if (cursor !== undefined) seen.add(cursor);
-    } while (cursor !== undefined);
-    return tasks;
+      if (cursor === undefined) return;
+      const stop =
+        seen.has(cursor) || cursor.length > 4096
+          ? `repeated (or sent an oversized) ${method} cursor`
+          : pages >= maxListPages
+            ? `sent more than ${maxListPages} pages of ${method} (listing.maxPages)`
+            : page.total >= maxListItems
+              ? `sent ${page.total} ${method} items, the limit (listing.maxItems)`
+              : undefined;
+      if (stop !== undefined)
+        throw new ProtocolError(`The server of '${this.label}' ${stop}; stopped to avoid an endless listing.`);
+      seen.add(cursor);
+    }
   }
 
   async #call(
@@ -233,6 +280,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     meta: JsonObject | undefined,
   ): Promise<unknown> {
     const { protocol } = this.#open('callTool');
+    assertJsonArguments(name, args);
     const taskSupport = await this.#taskSupportOf(name);
     const useTask = useTaskFor(wish ?? this.#resolved.preferTasks, taskSupport, protocol.supportsToolTasks);
     if (useTask) {
@@ -267,6 +315,13 @@ export class MCPToolset extends BaseToolset<unknown> {
     }
   }
 
+  /**
+   * Sends a task-augmented tools/call. The request is not tied to the run's signal: a server may
+   * create the task before it sees a cancellation, and only its answer tells the task id to cancel.
+   * So an abort meanwhile waits for the answer (within the request timeout); the caller then
+   * cancels the task through the handle (see startTask and #call).
+   */
+
   async #createTask(
     protocol: TaskProtocol,
     name: string,
@@ -277,13 +332,15 @@ export class MCPToolset extends BaseToolset<unknown> {
     ttlMs: number | undefined,
   ): Promise<TaskHandle | CallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
+    if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
     const outcome = await protocol.callTool(
       { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl } },
-      { signal: ctx.signal, progressToken: route.token },
+      { progressToken: route.token },
     );
     if (outcome.kind === 'result') {
       // The server ran it inline after all (what a server without task support must do): no task to follow.
       route.close();
+      if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
       return outcome.result;
     }
     return this.#handle(protocol, name, outcome.task, ctx, route);
@@ -297,13 +354,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     route: ProgressRoute | undefined,
   ): TaskHandle {
     const emit = ctx ? this.#emitter(ctx) : undefined;
-    const reference = {
-      type: 'mcp-task',
-      protocol: protocol.version,
-      server: protocol.serverKey,
-      taskId: task.taskId,
-      toolName,
-    } as const;
+    const reference = taskReference(protocol, task.taskId, toolName);
     emit?.({
       type: 'task-created',
       toolName,
@@ -351,31 +402,68 @@ export class MCPToolset extends BaseToolset<unknown> {
   }
 
   #callError(name: string, error: unknown): unknown {
+    if (CancelledError.isInstance(error) && error.toolName === undefined)
+      return new CancelledError(`The call of tool '${name}' was cancelled because its run was aborted.`, {
+        toolName: name,
+        cause: error.cause,
+      });
     return callFailure(name, error, this.#resolved.toolErrorBehavior);
   }
 
+  /**
+   * A tool's declared task support, from the latest listing while it is current. A stale or
+   * missing listing, or a name it lacks, is listed (again) first: a tool the server offers is never
+   * refused because its list changed meanwhile.
+   */
   async #taskSupportOf(name: string): Promise<TaskSupport> {
-    if (!this.#taskSupport.has(name)) await this.#listTools();
-    const support = this.#taskSupport.get(name);
-    if (support === undefined && !this.#taskSupport.has(name)) {
-      const suggestions = closestNames(name, this.#taskSupport.keys());
-      throw new UserError(
-        `Tool '${name}' is not offered by MCP server '${this.label}'.${suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : ''} Call getTools() to see the tools it offers.`,
-      );
+    const listed = this.#listed;
+    let support = listed && listed.generation === this.#listGeneration ? listed.taskSupport.get(name) : undefined;
+    if (support === undefined) {
+      const listing = await this.#list();
+      support = listing.taskSupport.get(name);
+      if (support === undefined) {
+        const suggestions = closestNames(name, listing.taskSupport.keys());
+        throw new UserError(
+          `Tool '${shortName(name)}' is not offered by MCP server '${this.label}'.${suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${shortName(s)}'`).join(', ')}?` : ''} Call getTools() to see the tools it offers.`,
+        );
+      }
     }
-    return support ?? null;
+    return support === 'none' ? null : support;
   }
 
-  async #listTools(): Promise<readonly ToolDefinition[]> {
-    const { connection } = this.#open('getTools');
-    const generation = this.#listGeneration;
+  /** The tools/list in flight, or a new one: concurrent callers share it. */
+  #list(): Promise<Listing> {
+    this.#listing ??= this.#freshListing().finally(() => {
+      this.#listing = undefined;
+    });
+    return this.#listing;
+  }
+
+  /**
+   * Lists the tools, again while the server says its list changed during the listing (a few times
+   * at most: under a storm of list_changed the last complete listing is the best there is).
+   */
+  async #freshListing(): Promise<Listing> {
+    for (let attempt = 1; ; attempt++) {
+      const connection = this.#open('getTools').connection;
+      const generation = this.#listGeneration;
+      const listing = await this.#readListing(connection);
+      if (this.#connection !== connection) return listing;
+      this.#listed = { ...listing, generation };
+      if (generation === this.#listGeneration || attempt >= LISTING_ATTEMPTS) return listing;
+    }
+  }
+
+  async #readListing(connection: Connection): Promise<Listing> {
     const supportsTasks = connection.supportsToolTasks;
     const definitions: ToolDefinition[] = [];
-    const taskSupport = new Map<string, TaskSupport>();
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    do {
-      const raw = await connection.request('tools/list', cursor === undefined ? {} : { cursor });
+    const taskSupport = new Map<string, NonNullable<TaskSupport> | 'none'>();
+    await this.#paginate('tools/list', async (cursor) => {
+      const raw = await connection
+        .request('tools/list', cursor === undefined ? {} : { cursor })
+        .catch((error: unknown) => {
+          throw listingError(this.label, 'tools/list', error);
+        });
       if (!isPlainObject(raw) || !Array.isArray(raw.tools))
         throw new ProtocolError(
           `The server of '${this.label}' sent a malformed tools/list result: tools must be an array.`,
@@ -391,23 +479,20 @@ export class MCPToolset extends BaseToolset<unknown> {
           throw new ProtocolError(`The server of '${this.label}' lists tool '${definition.name}' twice.`, {
             toolName: definition.name,
           });
-        taskSupport.set(definition.name, support);
+        taskSupport.set(definition.name, support ?? 'none');
         definitions.push(definition);
       }
-      cursor = typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined;
-      if (cursor !== undefined && seen.has(cursor))
-        throw new ProtocolError(`The server of '${this.label}' repeated tools/list cursor '${cursor}'.`);
-      if (cursor !== undefined) seen.add(cursor);
-    } while (cursor !== undefined);
-    // A list that changed while this one was read is stale: keep it from the spec guard.
-    if (generation === this.#listGeneration) this.#taskSupport = taskSupport;
-    return definitions;
+      return {
+        count: raw.tools.length,
+        total: definitions.length,
+        nextCursor: typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined,
+      };
+    });
+    return { definitions, taskSupport };
   }
 
   #invalidateTools(): void {
     this.#listGeneration++;
-    this.#tools = undefined;
-    this.#taskSupport = new Map();
   }
 
   #open(what: string): { connection: Connection; protocol: TaskProtocol; client: Connection['client'] } {
@@ -418,6 +503,81 @@ export class MCPToolset extends BaseToolset<unknown> {
     }
     return { connection, protocol, client: connection.client };
   }
+}
+
+/** How many times a listing is read again when the list changed while it was read. */
+const LISTING_ATTEMPTS = 3;
+
+/** One complete tools/list: the definitions, and each tool's declared task support ('none' when absent). */
+interface Listing {
+  readonly definitions: readonly ToolDefinition[];
+  readonly taskSupport: ReadonlyMap<string, NonNullable<TaskSupport> | 'none'>;
+}
+
+/** A listing request's failure, typed: the toolset's own errors pass; a JSON-RPC error becomes a ProtocolError. */
+function listingError(label: string, method: string, error: unknown): unknown {
+  if (!(error instanceof McpError)) return error;
+  return new ProtocolError(`The server of '${label}' answered ${method} with an error: ${error.message}.`, {
+    cause: error,
+  });
+}
+
+/** The error for a call abandoned because its run was aborted before any task existed. */
+function cancelledCall(name: string, signal: AbortSignal): CancelledError {
+  return new CancelledError(`The call of tool '${name}' was cancelled because its run was aborted.`, {
+    toolName: name,
+    cause: signal.reason,
+  });
+}
+
+/** A name cut to a readable length for messages (a server may send names of any length). */
+function shortName(name: string): string {
+  return name.length > 120 ? `${name.slice(0, 120)}…` : name;
+}
+
+/** Rejects arguments that cannot travel as JSON (cycles, BigInt, …) with a UserError naming the tool. */
+function assertJsonArguments(name: string, args: ToolArguments): void {
+  try {
+    JSON.stringify(args);
+  } catch (error) {
+    throw new UserError(
+      `The arguments for tool '${shortName(name)}' cannot be sent as JSON (${(error as Error).message}); pass plain JSON values, without cycles or BigInt.`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * A task reference as JSON, read once: a value with cycles, BigInt or throwing getters, or one
+ * that lacks the fields of a reference, is a UserError that says what to pass instead.
+ */
+function readReference(value: unknown): TaskReference {
+  const hint = 'pass handle.toJSON() or error.reference (or JSON.parse of a saved one)';
+  let copy: unknown;
+  try {
+    copy = JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch (error) {
+    throw new UserError(
+      `resumeTask cannot read the task reference it was given (${(error as Error).message}); ${hint}.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (
+    !isPlainObject(copy) ||
+    copy.type !== 'mcp-task' ||
+    typeof copy.taskId !== 'string' ||
+    typeof copy.toolName !== 'string' ||
+    typeof copy.server !== 'string' ||
+    typeof copy.protocol !== 'string'
+  ) {
+    const text = JSON.stringify(copy);
+    throw new UserError(
+      `resumeTask needs a task reference; got ${text.length > 200 ? `${text.slice(0, 200)}…` : text}. ${hint[0]?.toUpperCase()}${hint.slice(1)}.`,
+    );
+  }
+  return copy as TaskReference;
 }
 
 /** A context for calls made outside a run: no tool call id, its own events. */

@@ -68,6 +68,14 @@ export interface TaskPolling {
   readonly defaultIntervalMs?: number;
 }
 
+/** Bounds on a paginated listing (tools/list, tasks/list): past either, it stops with a ProtocolError. */
+export interface ListingLimits {
+  /** The most pages one listing reads (default 1 000). */
+  readonly maxPages?: number;
+  /** The most items one listing collects (default 100 000). */
+  readonly maxItems?: number;
+}
+
 /** Options of an {@link MCPToolset}. */
 export interface MCPToolsetOptions {
   /** Names the toolset in errors and identifies its server in task references. */
@@ -81,6 +89,8 @@ export interface MCPToolsetOptions {
   readonly processToolCall?: ProcessToolCall;
   readonly timeouts?: MCPTimeouts;
   readonly taskPolling?: TaskPolling;
+  /** Bounds on tools/list and tasks/list, so a server that pages forever cannot hold a caller. */
+  readonly listing?: ListingLimits;
   /** The ttl to ask for when creating a task, in milliseconds (the server may choose another). */
   readonly taskTtlMs?: number;
   /** Answers the server's elicitation requests (also those of a task in `input_required`). */
@@ -118,7 +128,12 @@ export interface ResolvedOptions {
   readonly minPollMs: number;
   readonly maxPollMs: number;
   readonly defaultPollMs: number;
+  readonly maxListPages: number;
+  readonly maxListItems: number;
 }
+
+/** The longest delay a Node.js timer takes; a longer one fires at once, so longer settings are refused. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 const BEHAVIORS: readonly ToolErrorBehavior[] = ['retry', 'failed', 'error'];
 
@@ -129,8 +144,12 @@ const BEHAVIORS: readonly ToolErrorBehavior[] = ['retry', 'failed', 'error'];
 export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClient: boolean): ResolvedOptions {
   const problems: string[] = [];
   const positive = (name: string, value: number | undefined) => {
-    if (value !== undefined && !(Number.isFinite(value) && value > 0))
-      problems.push(`${name} must be a positive number of milliseconds, got ${value}`);
+    const problem = timerProblem(name, value);
+    if (problem) problems.push(problem);
+  };
+  const count = (name: string, value: number | undefined) => {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
+      problems.push(`${name} must be a positive whole number, got ${value}`);
   };
   if (options.toolErrorBehavior !== undefined && !BEHAVIORS.includes(options.toolErrorBehavior)) {
     problems.push(
@@ -142,7 +161,10 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
   positive('taskPolling.minIntervalMs', options.taskPolling?.minIntervalMs);
   positive('taskPolling.maxIntervalMs', options.taskPolling?.maxIntervalMs);
   positive('taskPolling.defaultIntervalMs', options.taskPolling?.defaultIntervalMs);
-  positive('taskTtlMs', options.taskTtlMs);
+  if (options.taskTtlMs !== undefined && !(Number.isFinite(options.taskTtlMs) && options.taskTtlMs > 0))
+    problems.push(`taskTtlMs must be a positive number of milliseconds, got ${options.taskTtlMs}`);
+  count('listing.maxPages', options.listing?.maxPages);
+  count('listing.maxItems', options.listing?.maxItems);
   const minPollMs = options.taskPolling?.minIntervalMs ?? 25;
   const maxPollMs = options.taskPolling?.maxIntervalMs ?? 30_000;
   if (minPollMs > maxPollMs)
@@ -171,5 +193,19 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
     minPollMs,
     maxPollMs,
     defaultPollMs: Math.min(Math.max(options.taskPolling?.defaultIntervalMs ?? 500, minPollMs), maxPollMs),
+    maxListPages: options.listing?.maxPages ?? 1_000,
+    maxListItems: options.listing?.maxItems ?? 100_000,
   };
+}
+
+/**
+ * Why `value` cannot be a timer's delay, or undefined when it can: it must be a positive number
+ * of milliseconds no larger than {@link MAX_TIMER_MS} (a larger one would fire at once).
+ */
+export function timerProblem(name: string, value: number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!(Number.isFinite(value) && value > 0)) return `${name} must be a positive number of milliseconds, got ${value}`;
+  if (value > MAX_TIMER_MS)
+    return `${name} is ${value} ms, above the longest timer (${MAX_TIMER_MS} ms, about 24.8 days); use a smaller value`;
+  return undefined;
 }

@@ -3,15 +3,18 @@ import {
   ConnectionLostError,
   type JsonObject,
   ProtocolError,
+  RequestTimeoutError,
   TaskCancelledError,
   TaskDeadlineError,
-  TaskError,
   type TaskErrorDetails,
   TaskExpiredError,
+  TaskFailedError,
   type ToolEvent,
+  ToolwrightError,
+  UserError,
 } from '@toolwright/core';
 import { errorMessage, type ProgressUpdate } from './connection.ts';
-import type { ToolErrorBehavior } from './options.ts';
+import { MAX_TIMER_MS, type ToolErrorBehavior } from './options.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
 import type { TaskProtocol } from './task-protocol.ts';
 import { type CallToolResult, isTerminalStatus, type TaskSnapshot } from './wire.ts';
@@ -25,6 +28,11 @@ export interface TaskReference extends JsonObject {
   readonly server: string;
   readonly taskId: string;
   readonly toolName: string;
+}
+
+/** The reference of task `taskId` of tool `toolName` on the protocol's server. */
+export function taskReference(protocol: TaskProtocol, taskId: string, toolName: string): TaskReference {
+  return { type: 'mcp-task', protocol: protocol.version, server: protocol.serverKey, taskId, toolName };
 }
 
 /** Something that happened to a task, for a handle's listeners. */
@@ -42,7 +50,10 @@ export type TaskHandleEvent =
 export interface WaitOptions {
   /** Aborting cancels the task on the server and rejects with a TaskCancelledError. */
   readonly signal?: AbortSignal | undefined;
-  /** A deadline for the task, from now. Passing it rejects with a TaskDeadlineError carrying the reference. */
+  /**
+   * A deadline for the task, from now. Passing it rejects with a TaskDeadlineError carrying the
+   * reference. Any length works, also beyond the longest single timer (about 24.8 days).
+   */
   readonly timeoutMs?: number | undefined;
   /** What the deadline does to the task: cancel it (default) or leave it running to be fetched later. */
   readonly onTimeout?: 'cancel' | 'leave-running' | undefined;
@@ -69,10 +80,12 @@ export interface TaskHandleInit {
   readonly toolCallId?: string | undefined;
 }
 
-/** The longest timeout a timer takes; a blocking tasks/result is ended by the handle, not by a timeout. */
-const NO_TIMEOUT_MS = 2_147_483_647;
+/** A blocking tasks/result is ended by the handle, not by a timeout: it gets the longest a timer takes. */
+const NO_TIMEOUT_MS = MAX_TIMER_MS;
 /** Consecutive failed polls (other than typed failures) before the handle gives up. */
 const MAX_POLL_FAILURES = 3;
+/** The least wait before a held-open tasks/result that ended early is sent again; it doubles each time. */
+const PUMP_RETRY_FLOOR_MS = 100;
 
 /**
  * One task on an MCP server. It learns of status changes from the server's notifications as soon
@@ -101,7 +114,13 @@ export class TaskHandle {
   #pollInFlight = false;
   #backoffMs: number;
   #pollFailures = 0;
+  /** Counts status notifications: a poll answered after one arrived may be older than it. */
+  #notified = 0;
+  /** The error the handle failed with (a lost connection, an expired task), for cancel() to report. */
+  #failure: unknown;
   #pump: AbortController | undefined;
+  #pumpRetries = 0;
+  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
   #pumped: CallToolResult | undefined;
   #rawResult: Promise<CallToolResult> | undefined;
 
@@ -121,7 +140,10 @@ export class TaskHandle {
     });
     this.#terminal.catch(() => undefined); // waiters get the rejection; an unwatched handle must not leave an unhandled one
     this.#unsubscribe.push(
-      this.#protocol.onTaskStatus(this.taskId, (task) => this.#update(task)),
+      this.#protocol.onTaskStatus(this.taskId, (task) => {
+        this.#notified++;
+        this.#update(task);
+      }),
       this.#protocol.onLost((error) =>
         this.#fail(
           new ConnectionLostError(
@@ -168,13 +190,7 @@ export class TaskHandle {
 
   /** The reference to resume this task later, from another connection or process. */
   toJSON(): TaskReference {
-    return {
-      type: 'mcp-task',
-      protocol: this.#protocol.version,
-      server: this.#protocol.serverKey,
-      taskId: this.taskId,
-      toolName: this.toolName,
-    };
+    return taskReference(this.#protocol, this.taskId, this.toolName);
   }
 
   /**
@@ -184,16 +200,23 @@ export class TaskHandle {
    */
   wait(options: WaitOptions = {}): Promise<TaskSnapshot> {
     const { signal, timeoutMs } = options;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && !Number.isNaN(timeoutMs))) {
+      return Promise.reject(
+        new UserError(
+          `wait/result for task ${this.taskId} of tool '${this.toolName}': timeoutMs must be a number of milliseconds (0 or more), got ${String(timeoutMs)}.`,
+        ),
+      );
+    }
     if (this.#done) return this.#terminal; // finished (or failed) already: an abort now changes nothing
     if (signal?.aborted) return this.#cancelForAbort(signal);
     this.#watch();
     return new Promise<TaskSnapshot>((resolve, reject) => {
       let settled = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopTimer: (() => void) | undefined;
       const leave = (): boolean => {
         if (settled) return false;
         settled = true;
-        if (timer !== undefined) clearTimeout(timer);
+        stopTimer?.();
         signal?.removeEventListener('abort', onAbort);
         this.#unwatch();
         return true;
@@ -202,8 +225,8 @@ export class TaskHandle {
         if (leave()) this.#cancelForAbort(signal as AbortSignal).then(resolve, reject);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
+      if (timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
+        stopTimer = longTimeout(() => {
           if (leave()) this.#deadlinePassed(timeoutMs, options.onTimeout ?? 'cancel').then(resolve, reject);
         }, timeoutMs);
       }
@@ -233,12 +256,12 @@ export class TaskHandle {
     } catch (error) {
       // For a failed task, tasks/result returns the JSON-RPC error the call itself would have.
       if (task.status === 'failed' && error instanceof McpError) {
-        throw toolFailure(this.toolName, task.statusMessage ?? error.message, this.#behavior, error);
+        throw this.#taskFailure(task.statusMessage ?? error.message, error);
       }
       throw callFailure(this.toolName, error, this.#behavior);
     }
     if (task.status === 'failed' || raw.isError) {
-      throw toolFailure(this.toolName, resultText(raw) || task.statusMessage || '', this.#behavior);
+      throw this.#taskFailure(resultText(raw) || task.statusMessage || '');
     }
     return mapToolResult(raw);
   }
@@ -260,6 +283,8 @@ export class TaskHandle {
    * TaskCancelledError. Resolves once the server confirmed. A task already finished is left as it is.
    */
   async cancel(): Promise<void> {
+    // After the connection was lost the server cannot be told: say so, rather than resolve while the task runs on.
+    if (this.#done && ConnectionLostError.isInstance(this.#failure)) throw this.#failure;
     if (this.#done) return;
     if (!this.#protocol.supportsCancel) {
       this.#fail(
@@ -340,7 +365,6 @@ export class TaskHandle {
   #update(task: TaskSnapshot): void {
     if (this.#done) return; // terminal states never change; late or stale notifications are ignored
     const previous = this.#snapshot;
-    if (isOlder(task, previous)) return;
     this.#snapshot = task;
     if (task.status !== previous.status || task.statusMessage !== previous.statusMessage) {
       this.#backoffMs = this.#polling.defaultMs;
@@ -381,6 +405,7 @@ export class TaskHandle {
   #fail(error: unknown): void {
     if (this.#done) return;
     this.#done = true;
+    this.#failure = error;
     this.#stop();
     this.#rejectTerminal(error);
   }
@@ -392,6 +417,8 @@ export class TaskHandle {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#pump?.abort();
     this.#pump = undefined;
+    clearTimeout(this.#pumpTimer);
+    this.#pumpTimer = undefined;
   }
 
   #watch(): void {
@@ -426,17 +453,21 @@ export class TaskHandle {
     this.#pollInFlight = true;
     this.#pollTimer = undefined;
     const before = this.#snapshot.status;
+    const notified = this.#notified;
     try {
-      this.#update(await this.#protocol.getTask(this.taskId));
+      const task = await this.#protocol.getTask(this.taskId);
+      // Order comes from arrival, never from the server's clock: a notification that arrived while
+      // this poll was under way is newer, unless the poll saw the end.
+      if (this.#notified === notified || isTerminalStatus(task.status)) this.#update(task);
       this.#pollFailures = 0;
       if (this.#snapshot.status === before && this.#snapshot.pollInterval === undefined) {
         this.#backoffMs = Math.min(this.#backoffMs * 1.5, this.#polling.maxMs);
       }
     } catch (error) {
-      if (TaskError.isInstance(error) || ++this.#pollFailures >= MAX_POLL_FAILURES) {
-        this.#fail(this.#withTask(error));
+      if (isFinalPollError(error) || ++this.#pollFailures >= MAX_POLL_FAILURES) {
+        this.#fail(this.#pollFailure(error));
       } else {
-        this.#backoffMs = Math.min(this.#backoffMs * 2, this.#polling.maxMs);
+        this.#backoffMs = Math.min(Math.max(this.#backoffMs, this.#polling.minMs) * 2, this.#polling.maxMs);
       }
     } finally {
       this.#pollInFlight = false;
@@ -449,22 +480,27 @@ export class TaskHandle {
    * (elicitation, sampling) on it. Its answer is the final result, kept for {@link rawResult}.
    */
   #startPump(): void {
-    if (this.#pump || this.#done) return;
+    if (this.#pump || this.#pumpTimer !== undefined || this.#done) return;
     const pump = new AbortController();
     this.#pump = pump;
-    this.#protocol.getResult(this.taskId, { signal: pump.signal, timeoutMs: NO_TIMEOUT_MS }).then(
-      (result) => {
-        if (pump.signal.aborted) return;
-        this.#pumped = result;
-        this.#pump = undefined;
-        this.#pollNow(); // tasks/result answers only once the task is terminal: learn its final status now
-      },
-      () => {
-        if (pump.signal.aborted) return;
-        this.#pump = undefined;
-        this.#pollNow();
-      },
-    );
+    const ended = (result: CallToolResult | undefined) => {
+      if (pump.signal.aborted) return;
+      if (result) this.#pumped = result;
+      this.#pump = undefined;
+      this.#pollNow(); // tasks/result answers only once the task is terminal: learn its final status now
+      // A server that answers (or fails) before the task is terminal must not be asked again at
+      // once: the next tasks/result waits, from a floor, doubling each time.
+      if (!this.#done) {
+        const delay = Math.min(PUMP_RETRY_FLOOR_MS * 2 ** this.#pumpRetries++, this.#polling.maxMs);
+        this.#pumpTimer = setTimeout(() => {
+          this.#pumpTimer = undefined;
+          if (this.#snapshot.status === 'input_required') this.#startPump();
+        }, delay);
+      }
+    };
+    this.#protocol
+      .getResult(this.taskId, { signal: pump.signal, timeoutMs: NO_TIMEOUT_MS })
+      .then(ended, () => ended(undefined));
   }
 
   async #cancelForAbort(signal: AbortSignal): Promise<never> {
@@ -498,9 +534,32 @@ export class TaskHandle {
     };
   }
 
+  /** A failed task, by the toolset's behaviour; with `'error'` a TaskFailedError (a ToolError that carries the reference). */
+  #taskFailure(serverMessage: string, cause?: unknown): unknown {
+    if (this.#behavior !== 'error') return toolFailure(this.toolName, serverMessage, this.#behavior, cause);
+    const message = serverMessage || 'it failed without a message';
+    return new TaskFailedError(
+      `Task ${this.taskId} of tool '${this.toolName}' failed: ${message}`,
+      this.#details(cause),
+    );
+  }
+
+  /** Why polling gave up, typed: the last error with this task's reference (a raw JSON-RPC error becomes a ProtocolError). */
+  #pollFailure(error: unknown): unknown {
+    if (error instanceof McpError) {
+      return new ProtocolError(
+        `Polling task ${this.taskId} of tool '${this.toolName}' failed ${MAX_POLL_FAILURES} times in a row; the server's last answer was: ${error.message}. The task may still run: resume it later with toolset.resumeTask(reference).`,
+        this.#details(error),
+      );
+    }
+    return this.#withTask(error);
+  }
+
   /** The same error with this task's name, id and reference, for errors raised below the handle. */
   #withTask(error: unknown): unknown {
-    if (!TaskError.isInstance(error) || error.reference !== undefined) return error;
+    if (!ToolwrightError.isInstance(error)) return error;
+    const known = error as { reference?: unknown };
+    if (known.reference !== undefined) return error;
     const details = this.#details(error.cause ?? error);
     if (TaskExpiredError.isInstance(error))
       return new TaskExpiredError(`${error.message} (tool '${this.toolName}')`, details);
@@ -509,14 +568,33 @@ export class TaskHandle {
         `${error.message} Resume task ${this.taskId} with toolset.resumeTask(reference).`,
         details,
       );
+    if (RequestTimeoutError.isInstance(error))
+      return new RequestTimeoutError(`${error.message} (task ${this.taskId} of tool '${this.toolName}')`, {
+        ...details,
+        method: error.method,
+        timeoutMs: error.timeoutMs,
+      });
     if (ProtocolError.isInstance(error)) return new ProtocolError(error.message, details);
     return error;
   }
 }
 
-/** True when `task` is an older report than `current` (out-of-order delivery). */
-function isOlder(task: TaskSnapshot, current: TaskSnapshot): boolean {
-  const next = Date.parse(task.lastUpdatedAt);
-  const now = Date.parse(current.lastUpdatedAt);
-  return Number.isFinite(next) && Number.isFinite(now) && next < now;
+/** Poll errors that end the wait at once: the toolset's typed errors (a JSON-RPC error may be passing). */
+function isFinalPollError(error: unknown): boolean {
+  return ToolwrightError.isInstance(error) && !RequestTimeoutError.isInstance(error);
+}
+
+/**
+ * Runs `callback` after `ms` milliseconds, however long: a delay beyond the longest single timer
+ * is waited in steps. Returns a function that cancels it.
+ */
+function longTimeout(callback: () => void, ms: number): () => void {
+  const due = performance.now() + ms;
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = () => {
+    const left = due - performance.now();
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(callback, Math.max(0, left));
+  };
+  arm();
+  return () => clearTimeout(timer);
 }

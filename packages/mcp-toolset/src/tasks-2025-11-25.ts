@@ -40,15 +40,23 @@ export class Tasks20251125 implements TaskProtocol {
     const context = { what: 'tools/call result', toolName: request.name };
     // A server without task support answers a task request with the plain result, as the spec says it must.
     const isPlainResult = isPlainObject(raw) && 'content' in raw && !('task' in raw);
-    if (request.task !== undefined && !isPlainResult)
-      return { kind: 'task', task: parseCreateTaskResult(raw, context) };
+    if (request.task !== undefined && !isPlainResult) {
+      const task = parseCreateTaskResult(raw, context);
+      this.#connection.forgetTaskProgress(task.taskId);
+      return { kind: 'task', task };
+    }
     return { kind: 'result', result: parseCallToolResult(raw, context) };
   }
 
   async getTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot> {
     const raw = await this.#request('tasks/get', taskId, options);
     const task = parseTask(raw, { what: 'tasks/get result', taskId });
-    return task.taskId === taskId ? task : { ...task, taskId };
+    if (task.taskId !== taskId)
+      throw new ProtocolError(
+        `The server answered tasks/get for task ${taskId} with another task (${describeId(task.taskId)}).`,
+        { taskId },
+      );
+    return task;
   }
 
   async getResult(taskId: string, options?: RequestOptions): Promise<CallToolResult> {
@@ -59,7 +67,16 @@ export class Tasks20251125 implements TaskProtocol {
   }
 
   async cancelTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot> {
-    return parseTask(await this.#request('tasks/cancel', taskId, options), { what: 'tasks/cancel result', taskId });
+    const task = parseTask(await this.#request('tasks/cancel', taskId, options), {
+      what: 'tasks/cancel result',
+      taskId,
+    });
+    if (task.taskId !== taskId)
+      throw new ProtocolError(
+        `The server answered tasks/cancel for task ${taskId} with another task (${describeId(task.taskId)}).`,
+        { taskId },
+      );
+    return task;
   }
 
   async listTasks(
@@ -104,4 +121,8 @@ export class Tasks20251125 implements TaskProtocol {
       throw error;
     }
   }
+}
+
+function describeId(taskId: string): string {
+  return taskId.length > 80 ? `${taskId.slice(0, 80)}…` : taskId;
 }

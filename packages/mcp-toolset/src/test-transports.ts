@@ -19,6 +19,8 @@ export interface RunningFixture extends AsyncDisposable {
   reconnect(): MCPServerSource;
   /** Makes the server change its tool list and send notifications/tools/list_changed. */
   changeTools(): Promise<void>;
+  /** Makes the server stop answering anything (HTTP only; undefined elsewhere). */
+  readonly hang: (() => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export const transports: readonly { readonly name: string; readonly start: Start
           throw new Error('an in-memory fixture has one connection');
         },
         changeTools: () => fixture.changeTools(),
+        hang: undefined,
         close: () => fixture.close(),
         [Symbol.asyncDispose]: () => fixture.close(),
       };
@@ -60,6 +63,7 @@ export const transports: readonly { readonly name: string; readonly start: Start
           throw new Error('a stdio fixture lives as long as its one connection');
         },
         changeTools: () => fixture.changeTools(),
+        hang: undefined,
         close: () => fixture.close(),
         [Symbol.asyncDispose]: () => fixture.close(),
       };
@@ -75,6 +79,7 @@ export const transports: readonly { readonly name: string; readonly start: Start
         reconnectable: true,
         reconnect: () => fixture.url,
         changeTools: () => fixture.changeTools(),
+        hang: () => fixture.hang(),
         close: () => fixture.close(),
         [Symbol.asyncDispose]: () => fixture.close(),
       };

@@ -1,0 +1,183 @@
+// SDK 1.x specific: the SDK's transports drop a JSON-RPC response they cannot parse (a result that
+// is a string, an array, a number) and report it only to `onerror`, without its id, so the request
+// waits for its timeout. Each transport the toolset builds is given a way to turn such a response
+// into an error response for the same id first, which the SDK delivers to the waiting request.
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { type JSONRPCMessage, JSONRPCMessageSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { isPlainObject } from '@toolwright/core';
+
+/** Marks an error response made here from a malformed one; its value says what was wrong. */
+const MALFORMED_MARK = 'toolwright/malformed-response';
+/** JSON-RPC "Internal error": the code the substitute error responses carry. */
+const INTERNAL_ERROR = -32603;
+
+/**
+ * A JSON-RPC response the SDK would drop, replaced by an error response for the same id that
+ * says what was wrong; any other value unchanged.
+ */
+export function repairResponse(value: unknown): unknown {
+  if (!isPlainObject(value) || value.jsonrpc !== '2.0' || 'method' in value) return value;
+  const { id } = value;
+  if (typeof id !== 'string' && typeof id !== 'number') return value;
+  let problem: string | undefined;
+  if ('result' in value) {
+    if (!isPlainObject(value.result)) problem = `the result is ${kindOf(value.result)}, not an object`;
+    else if (value.result._meta !== undefined && !isPlainObject(value.result._meta))
+      problem = `the result's _meta is ${kindOf(value.result._meta)}, not an object`;
+  } else if ('error' in value) {
+    const error = value.error;
+    if (!isPlainObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string')
+      problem = 'the error is not an object with a numeric code and a string message';
+  } else {
+    problem = 'it has neither a result nor an error';
+  }
+  if (problem === undefined) return value;
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: INTERNAL_ERROR, message: `malformed response: ${problem}`, data: { [MALFORMED_MARK]: problem } },
+  };
+}
+
+/** What was wrong with a response this module replaced, when `error` is the SDK's rejection for one. */
+export function malformedResponse(error: unknown): string | undefined {
+  if (!(error instanceof McpError) || !isPlainObject(error.data)) return undefined;
+  const problem = error.data[MALFORMED_MARK];
+  return typeof problem === 'string' ? problem : undefined;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function parseMessage(text: string): JSONRPCMessage {
+  return JSONRPCMessageSchema.parse(repairResponse(JSON.parse(text)));
+}
+
+/**
+ * A stdio read buffer (the SDK's ReadBuffer contract: append, readMessage, clear) that repairs
+ * malformed responses before the SDK parses them. Installed on a StdioClientTransport.
+ */
+class RepairingReadBuffer {
+  readonly #maxBytes: number;
+  #buffer: Buffer | undefined;
+
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes;
+  }
+
+  append(chunk: Buffer): void {
+    if ((this.#buffer?.length ?? 0) + chunk.length > this.#maxBytes) {
+      this.clear();
+      throw new Error(`ReadBuffer exceeded maximum size of ${this.#maxBytes} bytes`);
+    }
+    this.#buffer = this.#buffer ? Buffer.concat([this.#buffer, chunk]) : chunk;
+  }
+
+  readMessage(): JSONRPCMessage | null {
+    const buffer = this.#buffer;
+    if (!buffer) return null;
+    const index = buffer.indexOf('\n');
+    if (index === -1) return null;
+    const line = buffer.toString('utf8', 0, index).replace(/\r$/, '');
+    this.#buffer = buffer.subarray(index + 1);
+    return parseMessage(line);
+  }
+
+  clear(): void {
+    this.#buffer = undefined;
+  }
+}
+
+/** Makes a StdioClientTransport (before start) repair malformed responses. */
+export function repairStdioResponses(transport: Transport): void {
+  const holder = transport as unknown as { _readBuffer?: { _maxBufferSize?: unknown } };
+  if (holder._readBuffer === undefined) return;
+  const max = typeof holder._readBuffer._maxBufferSize === 'number' ? holder._readBuffer._maxBufferSize : 10 << 20;
+  (holder as { _readBuffer: unknown })._readBuffer = new RepairingReadBuffer(max);
+}
+
+/** Makes a connected transport that hands messages over unparsed (in-memory, custom) repair malformed responses. */
+export function repairDeliveredResponses(transport: Transport | undefined): void {
+  const deliver = transport?.onmessage;
+  if (!transport || !deliver) return;
+  transport.onmessage = (message, extra) => deliver(repairResponse(message) as JSONRPCMessage, extra);
+}
+
+/** A fetch for the Streamable HTTP transport that repairs malformed responses in JSON and SSE bodies. */
+export function repairingFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    const type = response.headers.get('content-type') ?? '';
+    if (!response.ok || response.body === null) return response;
+    if (type.includes('text/event-stream')) {
+      return new Response(response.body.pipeThrough(repairingEventStream()), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
+    if (type.includes('application/json')) {
+      const text = await response.text();
+      return new Response(repairJsonText(text), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
+    return response;
+  };
+}
+
+function repairJsonText(text: string): string {
+  return repairedJson(text) ?? text;
+}
+
+/** The text with its malformed responses repaired, or undefined when there was nothing to repair. */
+function repairedJson(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined; // not JSON: the SDK reports it as it would
+  }
+  const messages = Array.isArray(value) ? value : [value];
+  const repaired = messages.map(repairResponse);
+  if (repaired.every((message, index) => message === messages[index])) return undefined;
+  return JSON.stringify(Array.isArray(value) ? repaired : repaired[0]);
+}
+
+/** Rewrites the data of each server-sent event that carries a malformed response; everything else passes as it came. */
+function repairingEventStream(): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let pending = '';
+  const repairEvent = (event: string): string => {
+    const lines = event.split(/\r?\n/);
+    const data = lines
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5));
+    if (data.length === 0) return event;
+    const repaired = repairedJson(data.join('\n'));
+    if (repaired === undefined) return event;
+    return [...lines.filter((line) => !line.startsWith('data:')), `data: ${repaired}`].join('\n');
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      pending += decoder.decode(chunk, { stream: true });
+      let match = /\r?\n\r?\n/.exec(pending);
+      while (match) {
+        const event = pending.slice(0, match.index);
+        controller.enqueue(encoder.encode(`${repairEvent(event)}${match[0]}`));
+        pending = pending.slice(match.index + match[0].length);
+        match = /\r?\n\r?\n/.exec(pending);
+      }
+    },
+    flush(controller) {
+      pending += decoder.decode();
+      if (pending.length > 0) controller.enqueue(encoder.encode(pending));
+    },
+  });
+}
