@@ -13,9 +13,7 @@
 // EXPECTED_FAILURES lists the runs that fail today, keyed by scenario@version, each with the check ids
 // that fail and why. Such a run fails the script only if a check outside its list fails; a listed run
 // that passes fails the script too, so the entry is removed and the list only shrinks.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   countChecks,
@@ -23,6 +21,7 @@ import {
   pinProblem,
   readChecks,
   runSuite,
+  scratchDirectory,
   suiteVersion,
   tail,
 } from '../../testing/scripts/conformance-suite.mjs';
@@ -61,7 +60,7 @@ const EXPECTED_FAILURES = new Map([
         'client-elicitation-sep1034-boolean-default',
       ],
       reason:
-        "the accepted elicitation reaches the server without the schema's defaults: the toolset declares the elicitation capability as {} (no applyDefaults), so the SDK client does not fill omitted fields from requestedSchema defaults",
+        "the accepted elicitation reaches the server without the schema's defaults: the toolset's connection declares `elicitation: {}`, and SDK 1.x fills omitted fields from requestedSchema defaults only under `elicitation: { form: { applyDefaults: true } }` (with that capability all five checks pass)",
     },
   ],
   [
@@ -167,7 +166,7 @@ function selected(runs) {
   return runs.filter(({ scenario, version }) => wanted.includes(scenario) || wanted.includes(`${scenario}@${version}`));
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'toolwright-conformance-client-'));
+const scratch = scratchDirectory('toolwright-conformance-client-');
 let failed = false;
 const totals = { passed: 0, failed: 0, skipped: 0, warnings: 0, runsPassed: 0, expected: [], unexpectedPasses: [] };
 const started = Date.now();
@@ -196,7 +195,7 @@ try {
   runs = selected(runs);
   for (const { scenario, version } of runs) {
     const key = `${scenario}@${version}`;
-    const outputDir = join(scratch, key);
+    const outputDir = scratch.path(key);
     const { output } = await runSuite(
       [
         'client',
@@ -249,7 +248,7 @@ try {
     if (verdict === 'FAIL') console.log(tail(output));
   }
 } finally {
-  rmSync(scratch, { recursive: true, force: true });
+  scratch.remove();
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(

@@ -2,8 +2,9 @@
 // run of it with a time limit, and the checks.json it writes. Shared by the server-side tasks script
 // beside this file and the client-side runner of @toolwright/mcp-toolset.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -64,6 +65,12 @@ export function countChecks(checks) {
   const counts = { SUCCESS: 0, FAILURE: 0, SKIPPED: 0, WARNING: 0, INFO: 0 };
   for (const check of checks ?? []) counts[check.status] = (counts[check.status] ?? 0) + 1;
   return counts;
+}
+
+/** A fresh temporary directory for the suite's output: `path` of one run's directory, and `remove()`. */
+export function scratchDirectory(prefix) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  return { path: (name) => join(root, name), remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** The last `lines` lines of a run's output, for a failure's report. */

@@ -11,9 +11,6 @@
 // returns a single SKIPPED check for every server (its harness awaits a rewrite against
 // subscriptions/listen). It is reported as "not run by the suite", never as a pass, and the fixture's
 // own tests cover notifications/tasks. The allowance is tied to the pinned version and lapses with it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startHttpTasksExtensionFixture } from '../src/tasks-extension/transports.ts';
 import {
   countChecks,
@@ -21,6 +18,7 @@ import {
   pinProblem,
   readChecks,
   runSuite,
+  scratchDirectory,
   suiteVersion,
   tail,
 } from './conformance-suite.mjs';
@@ -42,7 +40,7 @@ const SUITE_PLACEHOLDERS = new Map([['tasks-status-notifications', 'tasks-status
 const SCENARIO_TIMEOUT_MS = 120_000;
 
 const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 200 });
-const scratch = mkdtempSync(join(tmpdir(), 'toolwright-conformance-'));
+const scratch = scratchDirectory('toolwright-conformance-');
 let failed = false;
 const totals = { passed: 0, failed: 0, skipped: 0, scenariosPassed: 0, notRunBySuite: [] };
 const started = Date.now();
@@ -52,7 +50,7 @@ try {
     failed = true;
   }
   for (const scenario of SCENARIOS) {
-    const outputDir = join(scratch, scenario);
+    const outputDir = scratch.path(scenario);
     const { code, output } = await runSuite(
       ['server', '--url', fixture.url.href, '--scenario', scenario, '--output-dir', outputDir],
       { timeoutMs: SCENARIO_TIMEOUT_MS },
@@ -87,7 +85,7 @@ try {
   }
 } finally {
   await fixture.close();
-  rmSync(scratch, { recursive: true, force: true });
+  scratch.remove();
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
