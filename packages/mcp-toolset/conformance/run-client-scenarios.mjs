@@ -159,6 +159,26 @@ function problemsOf(checks, output) {
   return problems;
 }
 
+/**
+ * PASS, EXPECTED FAIL (exactly the listed checks fail), UNEXPECTED PASS, or FAIL (an unlisted
+ * problem, or a listed check that passes now: the list must shrink with the truth).
+ */
+function verdictOf(key, problems) {
+  const expected = EXPECTED_FAILURES.get(key);
+  if (!expected) return { verdict: problems.length === 0 ? 'PASS' : 'FAIL', notes: problems.map((p) => p.text) };
+  if (problems.length === 0)
+    return { verdict: 'UNEXPECTED PASS', notes: [`remove '${key}' from EXPECTED_FAILURES: it passes now`] };
+  const unlisted = problems.filter((p) => p.check && !expected.checks.includes(p.check));
+  const failing = new Set(problems.map((p) => p.check));
+  const nowPassing = expected.checks.filter((id) => !failing.has(id));
+  if (unlisted.length === 0 && nowPassing.length === 0)
+    return { verdict: 'EXPECTED FAIL', notes: [`why: ${expected.reason}`] };
+  const notes = unlisted.map((p) => `not an expected failure: ${p.text}`);
+  if (nowPassing.length > 0)
+    notes.push(`listed in EXPECTED_FAILURES['${key}'] but passing now, remove: ${nowPassing.join(', ')}`);
+  return { verdict: 'FAIL', notes };
+}
+
 /** The runs asked for on the command line (scenario or scenario@version), or all of them. */
 function selected(runs) {
   const wanted = process.argv.slice(2);
@@ -218,31 +238,15 @@ try {
     totals.failed += counts.FAILURE;
     totals.skipped += counts.SKIPPED;
     totals.warnings += counts.WARNING;
-    const problems = problemsOf(checks, output);
-    const expected = EXPECTED_FAILURES.get(key);
-    // An expected failure stays expected only while every failing check is one it names.
-    const unexplained = expected ? problems.filter((p) => p.check && !expected.checks.includes(p.check)) : problems;
-    let verdict;
-    if (problems.length === 0 && expected) {
-      verdict = 'UNEXPECTED PASS';
-      totals.unexpectedPasses.push(key);
-      failed = true;
-    } else if (problems.length === 0) {
-      verdict = 'PASS';
-      totals.runsPassed += 1;
-    } else if (unexplained.length === 0) {
-      verdict = 'EXPECTED FAIL';
-      totals.expected.push(key);
-    } else {
-      verdict = 'FAIL';
-      failed = true;
-    }
+    const { verdict, notes } = verdictOf(key, problemsOf(checks, output));
+    if (verdict === 'PASS') totals.runsPassed += 1;
+    else if (verdict === 'EXPECTED FAIL') totals.expected.push(key);
+    else failed = true;
+    if (verdict === 'UNEXPECTED PASS') totals.unexpectedPasses.push(key);
     console.log(
       `${verdict.padEnd(20)} ${key}: ${counts.SUCCESS} passed, ${counts.FAILURE} failed, ${counts.SKIPPED} skipped (not run), ${counts.WARNING} warnings`,
     );
-    if (verdict === 'UNEXPECTED PASS') console.log(`    remove '${key}' from EXPECTED_FAILURES: it passes now`);
-    if (verdict === 'EXPECTED FAIL') console.log(`    why: ${expected.reason}`);
-    for (const problem of verdict === 'EXPECTED FAIL' ? [] : problems) console.log(`    ${problem.text}`);
+    for (const note of notes) console.log(`    ${note}`);
     for (const check of (checks ?? []).filter((c) => c.status === 'WARNING'))
       console.log(`    WARNING ${check.id}: ${check.errorMessage ?? check.name}`);
     if (verdict === 'FAIL') console.log(tail(output));
