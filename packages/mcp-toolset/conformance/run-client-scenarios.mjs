@@ -11,8 +11,9 @@
 // nothing). SKIPPED checks are counted as not run, WARNINGs are listed; neither fails a run.
 //
 // EXPECTED_FAILURES lists the runs that fail today, keyed by scenario@version, each with the check ids
-// that fail and why. Such a run fails the script only if a check outside its list fails; a listed run
-// that passes fails the script too, so the entry is removed and the list only shrinks.
+// that fail and why. Such a run passes the script only while exactly those checks fail: a check outside
+// the list failing, a listed check passing, or the whole run passing fails the script and says which
+// entry to trim, so the list follows the truth and only shrinks.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
