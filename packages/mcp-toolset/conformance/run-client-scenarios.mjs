@@ -51,20 +51,6 @@ const NO_2026 =
 /** scenario@version → the checks that fail today and why. Keep it as short as the truth allows. */
 const EXPECTED_FAILURES = new Map([
   [
-    'elicitation-sep1034-client-defaults@2025-11-25',
-    {
-      checks: [
-        'client-elicitation-sep1034-string-default',
-        'client-elicitation-sep1034-integer-default',
-        'client-elicitation-sep1034-number-default',
-        'client-elicitation-sep1034-enum-default',
-        'client-elicitation-sep1034-boolean-default',
-      ],
-      reason:
-        "the accepted elicitation reaches the server without the schema's defaults: the toolset's connection declares `elicitation: {}`, and SDK 1.x fills omitted fields from requestedSchema defaults only under `elicitation: { form: { applyDefaults: true } }` (with that capability all five checks pass)",
-    },
-  ],
-  [
     'tools_call@2026-07-28',
     { checks: ['tool-add-numbers'], reason: `${NO_2026} (Missing MCP-Protocol-Version header, -32020)` },
   ],

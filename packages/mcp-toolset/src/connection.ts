@@ -9,8 +9,6 @@ import {
   LoggingMessageNotificationSchema,
   McpError,
   ProgressNotificationSchema,
-  RELATED_TASK_META_KEY,
-  TaskStatusNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import {
@@ -29,17 +27,10 @@ import {
   repairStdioResponses,
 } from './malformed-responses.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
-import { isTerminalStatus, parseTask, type TaskSnapshot } from './wire.ts';
 
 /** Results are validated by this package (see wire.ts), so the SDK is asked to pass them through untouched. */
 const RAW_RESULT = z.unknown();
 
-/**
- * Status notifications for a task nobody watches yet are kept this long, for at most this many
- * tasks: a server may send one in the same write as the CreateTaskResult, before the handle exists.
- */
-const EARLY_STATUS_MS = 30_000;
-const EARLY_STATUS_TASKS = 256;
 /** How long a probe of an HTTP server whose stream broke may take before the failure is left to the next request. */
 const PROBE_MS = 1_000;
 /** How long close() waits for the server to confirm the end of an HTTP session. */
@@ -62,8 +53,8 @@ export interface RequestOptions {
 }
 
 /**
- * One live connection to an MCP server: the SDK client, the routing of notifications to the
- * tasks and calls waiting for them, and requests that turn transport failures into
+ * One live connection to an MCP server: the SDK client, the routing of progress to the calls
+ * waiting for it, and requests that turn transport failures into
  * {@link ConnectionLostError}s.
  */
 export class Connection {
@@ -71,19 +62,19 @@ export class Connection {
   #serverKey: string;
   readonly #ownsClient: boolean;
   readonly #requestMs: number;
-  readonly #statusListeners = new Map<string, Set<(task: TaskSnapshot) => void>>();
   readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
-  /** The latest status of tasks nobody listens to yet, with when it arrived (see EARLY_STATUS_MS). */
-  readonly #earlyStatus = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
-  /** Tasks whose watchers all left (recent ones, bounded): their late statuses are not kept. */
-  readonly #finished = new Set<string>();
   #lost: ConnectionLostError | undefined;
   #closing = false;
   #probing = false;
   /** Parts of the source that must never appear in a message: credentials, query strings, arguments. */
   #secrets: readonly string[] = [];
   #nextToken = 0;
+  /**
+   * Which task a server request (elicitation, sampling) belongs to, read from its `_meta`: set by the
+   * task generation in use, since each marks it its own way.
+   */
+  relatedTaskOf: (meta: unknown) => string | undefined = () => undefined;
 
   private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
     this.client = client;
@@ -113,7 +104,8 @@ export class Connection {
     const { transport, key, secrets } = createTransport(source);
     const client = new Client(options.clientInfo ?? { name: 'toolwright', version: '0.1.0' }, {
       capabilities: {
-        ...(options.elicitation ? { elicitation: {} } : {}),
+        // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.
+        ...(options.elicitation ? { elicitation: { form: { applyDefaults: true } } } : {}),
         ...(options.sampling ? { sampling: {} } : {}),
       },
     });
@@ -146,34 +138,9 @@ export class Connection {
     return this.#lost;
   }
 
-  /** Whether the server accepts task-augmented tools/call (capability `tasks.requests.tools.call`). */
-  get supportsToolTasks(): boolean {
-    return this.client.getServerCapabilities()?.tasks?.requests?.tools?.call !== undefined;
-  }
-
-  /** Whether the server offers tasks/list. */
-  get supportsTaskList(): boolean {
-    return this.client.getServerCapabilities()?.tasks?.list !== undefined;
-  }
-
-  /** Whether the server offers tasks/cancel. */
-  get supportsTaskCancel(): boolean {
-    return this.client.getServerCapabilities()?.tasks?.cancel !== undefined;
-  }
-
   /** A fresh progress token for {@link RequestOptions.progressToken}. */
   newProgressToken(): string {
     return `toolwright-${++this.#nextToken}`;
-  }
-
-  /**
-   * Drops the SDK client's own record of a task's progress token. The SDK keeps one for every
-   * CreateTaskResult and forgets it only on paths this package does not use; the toolset routes
-   * progress itself, so without this the map grows by one entry per task.
-   */
-  forgetTaskProgress(taskId: string): void {
-    const client = this.client as unknown as { _cleanupTaskProgressHandler?: (taskId: string) => void };
-    client._cleanupTaskProgressHandler?.(taskId);
   }
 
   /** Routes progress notifications carrying `token` to `listener` until the returned function is called. */
@@ -181,32 +148,6 @@ export class Connection {
     this.#progressListeners.set(token, listener);
     return () => {
       this.#progressListeners.delete(token);
-    };
-  }
-
-  /**
-   * Routes status notifications of `taskId` to `listener` until the returned function is called.
-   * A status that arrived before anybody listened (kept for a while) is delivered first, on a
-   * microtask, so the listener's owner has finished subscribing.
-   */
-  onTaskStatus(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    const listeners = this.#statusListeners.get(taskId) ?? new Set();
-    this.#statusListeners.set(taskId, listeners);
-    listeners.add(listener);
-    this.#finished.delete(taskId);
-    const early = this.#earlyStatus.get(taskId);
-    this.#earlyStatus.delete(taskId);
-    if (early && performance.now() - early.at <= EARLY_STATUS_MS) {
-      queueMicrotask(() => {
-        if (listeners.has(listener)) listener(early.task);
-      });
-    }
-    return () => {
-      if (!listeners.delete(listener) || listeners.size > 0) return;
-      this.#statusListeners.delete(taskId);
-      this.#finished.add(taskId);
-      if (this.#finished.size > EARLY_STATUS_TASKS)
-        this.#finished.delete(this.#finished.values().next().value as string);
     };
   }
 
@@ -269,7 +210,6 @@ export class Connection {
     this.#closing = true;
     // Whoever still waits (a task handle, a request) fails now, with a reference to resume from.
     this.#markLost(new Error('the toolset was closed'));
-    this.#statusListeners.clear();
     this.#progressListeners.clear();
     if (!this.#ownsClient) return;
     const transport = this.client.transport;
@@ -322,22 +262,6 @@ export class Connection {
       });
   }
 
-  /**
-   * Keeps the status of a task nobody listens to yet: its handle may be about to subscribe. Bounded
-   * in count and age; a terminal status is never replaced by a later non-terminal one.
-   */
-  #keepEarlyStatus(task: TaskSnapshot): void {
-    const now = performance.now();
-    const kept = this.#earlyStatus.get(task.taskId);
-    if (kept && isTerminalStatus(kept.task.status) && now - kept.at <= EARLY_STATUS_MS) return;
-    this.#earlyStatus.delete(task.taskId);
-    this.#earlyStatus.set(task.taskId, { task, at: now });
-    for (const [taskId, entry] of this.#earlyStatus) {
-      if (this.#earlyStatus.size <= EARLY_STATUS_TASKS && now - entry.at <= EARLY_STATUS_MS) break;
-      this.#earlyStatus.delete(taskId);
-    }
-  }
-
   #install(options: MCPToolsetOptions): void {
     const client = this.client;
     const previousOnClose = client.onclose;
@@ -352,15 +276,6 @@ export class Connection {
       previousOnError?.(error);
       if (client.transport instanceof StreamableHTTPClientTransport && isStreamFailure(error)) this.#probe();
     };
-    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
-      const task = parseTask(notification.params, { what: 'task status notification' });
-      const listeners = this.#statusListeners.get(task.taskId);
-      if (listeners) {
-        for (const listener of [...listeners]) listener(task);
-        return;
-      }
-      if (!this.#finished.has(task.taskId)) this.#keepEarlyStatus(task);
-    });
     // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
     const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(
       client,
@@ -378,13 +293,13 @@ export class Connection {
     if (options.elicitation) {
       const elicitation = options.elicitation;
       client.setRequestHandler(ElicitRequestSchema, (request, extra) =>
-        elicitation(request.params, { taskId: relatedTaskId(request.params._meta), signal: extra.signal }),
+        elicitation(request.params, { taskId: this.relatedTaskOf(request.params._meta), signal: extra.signal }),
       );
     }
     if (options.sampling) {
       const sampling = options.sampling;
       client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
-        sampling(request.params, { taskId: relatedTaskId(request.params._meta), signal: extra.signal }),
+        sampling(request.params, { taskId: this.relatedTaskOf(request.params._meta), signal: extra.signal }),
       );
     }
   }
@@ -460,12 +375,6 @@ function urlKey(url: URL): string {
 
 function isStdioServer(source: MCPServerSource): source is StdioServer {
   return isPlainObject(source) && typeof source.command === 'string';
-}
-
-function relatedTaskId(meta: unknown): string | undefined {
-  if (!isPlainObject(meta)) return undefined;
-  const related = meta[RELATED_TASK_META_KEY];
-  return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
 }
 
 /** Transport error reports that may mean the server is gone (a stream broke, or could not be reopened). */

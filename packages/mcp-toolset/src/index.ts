@@ -12,7 +12,8 @@ export type {
   ToolErrorBehavior,
 } from './options.ts';
 export type { EmbeddedResource, ResourceLink } from './result-mapping.ts';
-export type { TaskSupport } from './routing.ts';
+export type { TaskSupport } from './task-generation.ts';
 export { TaskHandle, type TaskHandleEvent, type TaskReference, type WaitOptions } from './task-handle.ts';
+export type { TaskSnapshot, TaskStatus } from './task-model.ts';
 export type { MCPToolMetadata } from './tool-mapping.ts';
-export type { CallToolResult, ContentPart, TaskSnapshot, TaskStatus } from './wire.ts';
+export type { CallToolResult, ContentPart } from './wire.ts';

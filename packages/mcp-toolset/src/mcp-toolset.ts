@@ -18,12 +18,12 @@ import { Connection, type ProgressUpdate } from './connection.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { ProgressRoute } from './progress-route.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
-import { type TaskSupport, useTaskFor } from './routing.ts';
+import type { TaskGeneration, TaskSupport } from './task-generation.ts';
 import { TaskHandle, type TaskReference, taskReference } from './task-handle.ts';
-import type { TaskProtocol } from './task-protocol.ts';
+import type { TaskSnapshot } from './task-model.ts';
 import { Tasks20251125 } from './tasks-2025-11-25.ts';
 import { toToolDefinition } from './tool-mapping.ts';
-import type { CallToolResult, TaskSnapshot } from './wire.ts';
+import type { CallToolResult } from './wire.ts';
 
 /** Options of {@link MCPToolset.directCallTool}. */
 export interface DirectCallOptions {
@@ -63,7 +63,7 @@ export class MCPToolset extends BaseToolset<unknown> {
   readonly #options: MCPToolsetOptions;
   readonly #resolved: ResolvedOptions;
   #connection: Connection | undefined;
-  #protocol: TaskProtocol | undefined;
+  #generation: TaskGeneration | undefined;
   /** The latest complete listing and the list generation it was started in: the spec guard for every call. */
   #listed: (Listing & { readonly generation: number }) | undefined;
   /** The tools/list in flight, shared by every caller. */
@@ -107,14 +107,14 @@ export class MCPToolset extends BaseToolset<unknown> {
       this.#options.onToolsListChanged?.();
     });
     this.#connection = connection;
-    this.#protocol = new Tasks20251125(connection);
+    this.#generation = new Tasks20251125(connection, this.#resolved.maxPollMs);
     this.#wasOpened = true;
   }
 
   protected override async onClose(): Promise<void> {
     const connection = this.#connection;
     this.#connection = undefined;
-    this.#protocol = undefined;
+    this.#generation = undefined;
     this.#invalidateTools();
     this.#listed = undefined;
     await connection?.close();
@@ -174,10 +174,8 @@ export class MCPToolset extends BaseToolset<unknown> {
         `startTask('${name}'): ttlMs must be a positive number of milliseconds, got ${options.ttlMs}.`,
       );
     const taskSupport = await this.#taskSupportOf(name);
-    if (!useTaskFor(true, taskSupport, protocol.supportsToolTasks)) {
-      const why = protocol.supportsToolTasks
-        ? `its taskSupport is ${taskSupport === null ? 'absent' : `'${taskSupport}'`}`
-        : 'the server does not support task-augmented tool calls';
+    const why = protocol.whyNoTask(taskSupport);
+    if (why !== undefined) {
       throw new UserError(
         `Tool '${name}' of '${this.label}' cannot run as a task: ${why}. Call it with callTool or directCallTool instead.`,
       );
@@ -282,7 +280,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     const { protocol } = this.#open('callTool');
     assertJsonArguments(name, args);
     const taskSupport = await this.#taskSupportOf(name);
-    const useTask = useTaskFor(wish ?? this.#resolved.preferTasks, taskSupport, protocol.supportsToolTasks);
+    const useTask = protocol.useTask(wish ?? this.#resolved.preferTasks, taskSupport);
     if (useTask) {
       const route = new ProgressRoute(protocol);
       let created: TaskHandle | CallToolResult;
@@ -323,7 +321,7 @@ export class MCPToolset extends BaseToolset<unknown> {
    */
 
   async #createTask(
-    protocol: TaskProtocol,
+    protocol: TaskGeneration,
     name: string,
     args: ToolArguments,
     meta: JsonObject | undefined,
@@ -347,7 +345,7 @@ export class MCPToolset extends BaseToolset<unknown> {
   }
 
   #handle(
-    protocol: TaskProtocol,
+    protocol: TaskGeneration,
     toolName: string,
     task: TaskSnapshot,
     ctx: RunContext | undefined,
@@ -364,7 +362,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       reference,
     });
     return new TaskHandle({
-      protocol,
+      generation: protocol,
       toolName,
       task,
       behavior: this.#resolved.toolErrorBehavior,
@@ -445,17 +443,17 @@ export class MCPToolset extends BaseToolset<unknown> {
    */
   async #freshListing(): Promise<Listing> {
     for (let attempt = 1; ; attempt++) {
-      const connection = this.#open('getTools').connection;
+      const { connection, protocol } = this.#open('getTools');
       const generation = this.#listGeneration;
-      const listing = await this.#readListing(connection);
+      const listing = await this.#readListing(connection, protocol);
       if (this.#connection !== connection) return listing;
       this.#listed = { ...listing, generation };
       if (generation === this.#listGeneration || attempt >= LISTING_ATTEMPTS) return listing;
     }
   }
 
-  async #readListing(connection: Connection): Promise<Listing> {
-    const supportsTasks = connection.supportsToolTasks;
+  async #readListing(connection: Connection, protocol: TaskGeneration): Promise<Listing> {
+    const routing = (execution: unknown) => protocol.routing(execution, this.#resolved.preferTasks);
     const definitions: ToolDefinition[] = [];
     const taskSupport = new Map<string, NonNullable<TaskSupport> | 'none'>();
     await this.#paginate('tools/list', async (cursor) => {
@@ -469,12 +467,7 @@ export class MCPToolset extends BaseToolset<unknown> {
           `The server of '${this.label}' sent a malformed tools/list result: tools must be an array.`,
         );
       for (const tool of raw.tools) {
-        const { definition, taskSupport: support } = toToolDefinition(
-          tool,
-          this.#resolved.preferTasks,
-          supportsTasks,
-          definitions.length,
-        );
+        const { definition, taskSupport: support } = toToolDefinition(tool, routing, definitions.length);
         if (taskSupport.has(definition.name))
           throw new ProtocolError(`The server of '${this.label}' lists tool '${definition.name}' twice.`, {
             toolName: definition.name,
@@ -495,9 +488,9 @@ export class MCPToolset extends BaseToolset<unknown> {
     this.#listGeneration++;
   }
 
-  #open(what: string): { connection: Connection; protocol: TaskProtocol; client: Connection['client'] } {
+  #open(what: string): { connection: Connection; protocol: TaskGeneration; client: Connection['client'] } {
     const connection = this.#connection;
-    const protocol = this.#protocol;
+    const protocol = this.#generation;
     if (!connection || !protocol) {
       throw new UserError(`MCPToolset '${this.label}' is not open; call open() (or use 'await using') before ${what}.`);
     }

@@ -1,5 +1,5 @@
 import type { ProgressUpdate } from './connection.ts';
-import type { TaskProtocol } from './task-protocol.ts';
+import type { TaskGeneration } from './task-generation.ts';
 
 /**
  * The progress of one request, from before it is sent: updates that arrive before anybody
@@ -12,9 +12,9 @@ export class ProgressRoute {
   #buffer: ProgressUpdate[] = [];
   #listener: ((update: ProgressUpdate) => void) | undefined;
 
-  constructor(protocol: TaskProtocol) {
-    this.token = protocol.newProgressToken();
-    this.#stop = protocol.onProgress(this.token, (update) => {
+  constructor(generation: TaskGeneration) {
+    this.token = generation.newProgressToken();
+    this.#stop = generation.onProgress(this.token, (update) => {
       if (this.#listener) this.#listener(update);
       else this.#buffer.push(update);
     });

@@ -139,6 +139,19 @@ describe.each(transports)('task engine over $name', ({ start }) => {
     ).toEqual([1, 2, 3]);
   });
 
+  it('hands progress reported before the first listener came to that listener', async () => {
+    const { toolset } = await connect();
+    const handle = await toolset.startTask('progress_task', { steps: 4, stepMs: 50 });
+    // Whatever came meanwhile (as the handle was made, or in these 70 ms) is not lost to a late listener.
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    const seen: number[] = [];
+    handle.on((event) => {
+      if (event.type === 'progress') seen.push(event.progress);
+    });
+    await handle.result();
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
   it('iterates status and progress until the task ends', async () => {
     const { toolset } = await connect();
     const handle = await toolset.startTask('progress_task', { steps: 2, stepMs: 20 });

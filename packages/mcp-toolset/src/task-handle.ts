@@ -1,4 +1,3 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   ConnectionLostError,
   type JsonObject,
@@ -13,11 +12,14 @@ import {
   ToolwrightError,
   UserError,
 } from '@toolwright/core';
+import { type Clock, systemClock } from './clock.ts';
 import { errorMessage, type ProgressUpdate } from './connection.ts';
 import { MAX_TIMER_MS, type ToolErrorBehavior } from './options.ts';
+import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
-import type { TaskProtocol } from './task-protocol.ts';
-import { type CallToolResult, isTerminalStatus, type TaskSnapshot } from './wire.ts';
+import type { InputStrategy, TaskGeneration } from './task-generation.ts';
+import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
+import type { CallToolResult } from './wire.ts';
 
 /** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
 export interface TaskReference extends JsonObject {
@@ -30,9 +32,9 @@ export interface TaskReference extends JsonObject {
   readonly toolName: string;
 }
 
-/** The reference of task `taskId` of tool `toolName` on the protocol's server. */
-export function taskReference(protocol: TaskProtocol, taskId: string, toolName: string): TaskReference {
-  return { type: 'mcp-task', protocol: protocol.version, server: protocol.serverKey, taskId, toolName };
+/** The reference of task `taskId` of tool `toolName` on the generation's server. */
+export function taskReference(generation: TaskGeneration, taskId: string, toolName: string): TaskReference {
+  return { type: 'mcp-task', protocol: generation.version, server: generation.serverKey, taskId, toolName };
 }
 
 /** Something that happened to a task, for a handle's listeners. */
@@ -59,16 +61,9 @@ export interface WaitOptions {
   readonly onTimeout?: 'cancel' | 'leave-running' | undefined;
 }
 
-/** How a handle polls; see `TaskPolling` in the options. */
-export interface PollingPolicy {
-  readonly minMs: number;
-  readonly maxMs: number;
-  readonly defaultMs: number;
-}
-
 /** What a {@link TaskHandle} is made from (by the toolset). */
 export interface TaskHandleInit {
-  readonly protocol: TaskProtocol;
+  readonly generation: TaskGeneration;
   readonly toolName: string;
   readonly task: TaskSnapshot;
   readonly behavior: ToolErrorBehavior;
@@ -78,27 +73,28 @@ export interface TaskHandleInit {
   /** Receives status and progress events (the run's event sink, with the tool call id). */
   readonly emit?: ((event: ToolEvent) => void) | undefined;
   readonly toolCallId?: string | undefined;
+  /** Timers (for tests); the real ones by default. */
+  readonly clock?: Clock | undefined;
 }
 
-/** A blocking tasks/result is ended by the handle, not by a timeout: it gets the longest a timer takes. */
-const NO_TIMEOUT_MS = MAX_TIMER_MS;
 /** Consecutive failed polls (other than typed failures) before the handle gives up. */
 const MAX_POLL_FAILURES = 3;
-/** The least wait before a held-open tasks/result that ended early is sent again; it doubles each time. */
-const PUMP_RETRY_FLOOR_MS = 100;
+/** Progress reported before anybody listened is kept (this many updates at most) for the first listener. */
+const EARLY_PROGRESS = 64;
 
 /**
- * One task on an MCP server. It learns of status changes from the server's notifications as soon
- * as they arrive, and polls `tasks/get` (honouring the server's `pollInterval`) only as the
- * fallback the spec demands, while someone waits or listens. When the task needs input it calls
- * `tasks/result`, so the server can deliver its elicitation to the client's handler.
+ * One task on an MCP server, of either generation: a reducer over the neutral snapshots the
+ * generation reports. It learns of status changes from the server's pushes as soon as they arrive,
+ * and polls (honouring the server's hint) only as the fallback, while someone waits or listens; the
+ * poll scheduler decides when. When the task needs input, the generation's input strategy answers it.
  */
 export class TaskHandle {
   readonly taskId: string;
   readonly toolName: string;
-  readonly #protocol: TaskProtocol;
+  readonly #generation: TaskGeneration;
+  readonly #scheduler: PollScheduler;
+  readonly #input: InputStrategy;
   readonly #behavior: ToolErrorBehavior;
-  readonly #polling: PollingPolicy;
   readonly #emit: ((event: ToolEvent) => void) | undefined;
   readonly #toolCallId: string | undefined;
   readonly #listeners = new Set<(event: TaskHandleEvent) => void>();
@@ -109,42 +105,38 @@ export class TaskHandle {
   #snapshot: TaskSnapshot;
   #progress: Extract<TaskHandleEvent, { type: 'progress' }> | undefined;
   #done = false;
-  #watchers = 0;
-  #pollTimer: ReturnType<typeof setTimeout> | undefined;
-  #pollInFlight = false;
-  #backoffMs: number;
   #pollFailures = 0;
+  /** Progress dispatched before the first listener came (see EARLY_PROGRESS); undefined once one did. */
+  #earlyProgress: TaskHandleEvent[] | undefined = [];
   /** Counts status notifications: a poll answered after one arrived may be older than it. */
   #notified = 0;
   /** The error the handle failed with (a lost connection, an expired task), for cancel() to report. */
   #failure: unknown;
-  #pump: AbortController | undefined;
-  #pumpRetries = 0;
-  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
-  #pumped: CallToolResult | undefined;
-  #rawResult: Promise<CallToolResult> | undefined;
+  #outcome: Promise<TaskOutcome> | undefined;
 
   constructor(init: TaskHandleInit) {
     this.taskId = init.task.taskId;
     this.toolName = init.toolName;
-    this.#protocol = init.protocol;
+    this.#generation = init.generation;
+    const clock = init.clock ?? systemClock;
+    this.#scheduler = new PollScheduler(init.polling, () => this.#poll(), clock);
+    this.#input = init.generation.inputStrategy(this.taskId, { pollNow: () => this.#scheduler.now() }, clock);
     this.#behavior = init.behavior;
-    this.#polling = init.polling;
     this.#emit = init.emit;
     this.#toolCallId = init.toolCallId;
     this.#snapshot = init.task;
-    this.#backoffMs = init.polling.defaultMs;
+    this.#scheduler.hint(init.task.pollInterval);
     this.#terminal = new Promise((resolve, reject) => {
       this.#resolveTerminal = resolve;
       this.#rejectTerminal = reject;
     });
     this.#terminal.catch(() => undefined); // waiters get the rejection; an unwatched handle must not leave an unhandled one
     this.#unsubscribe.push(
-      this.#protocol.onTaskStatus(this.taskId, (task) => {
+      this.#generation.watch(this.taskId, (task) => {
         this.#notified++;
         this.#update(task);
       }),
-      this.#protocol.onLost((error) =>
+      this.#generation.onLost((error) =>
         this.#fail(
           new ConnectionLostError(
             `Lost the connection to the MCP server while task ${this.taskId} of tool '${this.toolName}' was running (${errorMessage(error)}). The task may still run: resume it with toolset.resumeTask(reference) on a new connection.`,
@@ -155,7 +147,7 @@ export class TaskHandle {
     );
     if (init.subscribeProgress) this.#unsubscribe.push(init.subscribeProgress((update) => this.#onProgress(update)));
     if (isTerminalStatus(init.task.status)) this.#finish(init.task);
-    else if (init.task.status === 'input_required') this.#startPump();
+    else this.#input.onSnapshot(init.task);
   }
 
   /** The status as last seen. */
@@ -190,7 +182,7 @@ export class TaskHandle {
 
   /** The reference to resume this task later, from another connection or process. */
   toJSON(): TaskReference {
-    return taskReference(this.#protocol, this.taskId, this.toolName);
+    return taskReference(this.#generation, this.taskId, this.toolName);
   }
 
   /**
@@ -209,7 +201,7 @@ export class TaskHandle {
     }
     if (this.#done) return this.#terminal; // finished (or failed) already: an abort now changes nothing
     if (signal?.aborted) return this.#cancelForAbort(signal);
-    this.#watch();
+    this.#scheduler.watch();
     return new Promise<TaskSnapshot>((resolve, reject) => {
       let settled = false;
       let stopTimer: (() => void) | undefined;
@@ -218,7 +210,7 @@ export class TaskHandle {
         settled = true;
         stopTimer?.();
         signal?.removeEventListener('abort', onAbort);
-        this.#unwatch();
+        this.#scheduler.unwatch();
         return true;
       };
       const onAbort = () => {
@@ -250,16 +242,18 @@ export class TaskHandle {
         this.#details(),
       );
     }
-    let raw: CallToolResult;
+    let outcome: TaskOutcome;
     try {
-      raw = await this.rawResult();
+      outcome = await this.#fetchOutcome(task);
     } catch (error) {
-      // For a failed task, tasks/result returns the JSON-RPC error the call itself would have.
-      if (task.status === 'failed' && error instanceof McpError) {
-        throw this.#taskFailure(task.statusMessage ?? error.message, error);
-      }
       throw callFailure(this.toolName, error, this.#behavior);
     }
+    // A failed task carries the JSON-RPC error the call itself would have answered.
+    if (outcome.kind === 'error') {
+      if (task.status === 'failed') throw this.#taskFailure(task.statusMessage ?? outcome.message, outcome.cause);
+      throw callFailure(this.toolName, outcome.cause, this.#behavior);
+    }
+    const raw = outcome.result;
     if (task.status === 'failed' || raw.isError) {
       throw this.#taskFailure(resultText(raw) || task.statusMessage || '');
     }
@@ -268,14 +262,21 @@ export class TaskHandle {
 
   /** The task's result as the server sent it (after waiting, like {@link wait}). */
   async rawResult(options: WaitOptions = {}): Promise<CallToolResult> {
-    await this.wait(options);
-    this.#rawResult ??= this.#pumped
-      ? Promise.resolve(this.#pumped)
-      : this.#protocol.getResult(this.taskId).catch((error: unknown) => {
-          this.#rawResult = undefined; // a later call may try again
+    const outcome = await this.#fetchOutcome(await this.wait(options));
+    if (outcome.kind === 'error') throw this.#withTask(outcome.cause);
+    return outcome.result;
+  }
+
+  /** How the task ended, fetched once (a failed fetch may be tried again). */
+  #fetchOutcome(task: TaskSnapshot): Promise<TaskOutcome> {
+    const received = task.outcome ?? this.#input.takeOutcome();
+    this.#outcome ??= received
+      ? Promise.resolve(received)
+      : this.#generation.fetchOutcome(task).catch((error: unknown) => {
+          this.#outcome = undefined;
           throw this.#withTask(error);
         });
-    return this.#rawResult;
+    return this.#outcome;
   }
 
   /**
@@ -286,7 +287,7 @@ export class TaskHandle {
     // After the connection was lost the server cannot be told: say so, rather than resolve while the task runs on.
     if (this.#done && ConnectionLostError.isInstance(this.#failure)) throw this.#failure;
     if (this.#done) return;
-    if (!this.#protocol.supportsCancel) {
+    if (!this.#generation.supportsCancel) {
       this.#fail(
         new TaskCancelledError(
           `Stopped waiting for task ${this.taskId} of tool '${this.toolName}', but the server does not offer tasks/cancel, so the task may still be running there.`,
@@ -295,29 +296,34 @@ export class TaskHandle {
       );
       return;
     }
+    let answer: Awaited<ReturnType<TaskGeneration['cancelTask']>>;
     try {
-      const task = await this.#protocol.cancelTask(this.taskId);
-      this.#update(isTerminalStatus(task.status) ? task : { ...task, status: 'cancelled' });
+      answer = await this.#generation.cancelTask(this.taskId);
     } catch (error) {
-      if (error instanceof McpError && error.code === ErrorCode.InvalidParams) {
-        // Already terminal on the server (it finished first): learn how it ended.
-        this.#pollNow();
-        return;
-      }
       throw this.#withTask(error);
     }
+    if (answer.kind === 'already-ended') {
+      this.#scheduler.now(); // it finished first: learn how it ended
+      return;
+    }
+    const task = answer.task;
+    this.#update(isTerminalStatus(task.status) ? task : { ...task, status: 'cancelled' });
   }
 
   /** Listens to status changes and progress until the task ends. Returns a function that stops listening. */
   on(listener: (event: TaskHandleEvent) => void): () => void {
     this.#listeners.add(listener);
-    this.#watch();
+    // Progress that came before the first listener (say, flushed as the handle was made) is not lost.
+    const early = this.#earlyProgress;
+    this.#earlyProgress = undefined;
+    for (const event of early ?? []) this.#deliver(listener, event);
+    this.#scheduler.watch();
     let active = true;
     return () => {
       if (!active) return;
       active = false;
       this.#listeners.delete(listener);
-      this.#unwatch();
+      this.#scheduler.unwatch();
     };
   }
 
@@ -363,15 +369,16 @@ export class TaskHandle {
   }
 
   #update(task: TaskSnapshot): void {
-    if (this.#done) return; // terminal states never change; late or stale notifications are ignored
-    const previous = this.#snapshot;
-    this.#snapshot = task;
-    if (task.status !== previous.status || task.statusMessage !== previous.statusMessage) {
-      this.#backoffMs = this.#polling.defaultMs;
-      this.#dispatch({ type: 'status', task });
+    if (this.#done) return;
+    const change = reduceSnapshot(this.#snapshot, task);
+    this.#snapshot = change.snapshot;
+    this.#scheduler.hint(change.snapshot.pollInterval);
+    if (change.changed) {
+      this.#scheduler.changed();
+      this.#dispatch({ type: 'status', task: change.snapshot });
     }
-    if (isTerminalStatus(task.status)) this.#finish(task);
-    else if (task.status === 'input_required') this.#startPump();
+    if (change.terminal) this.#finish(change.snapshot);
+    else this.#input.onSnapshot(change.snapshot);
   }
 
   #onProgress(update: ProgressUpdate): void {
@@ -387,12 +394,16 @@ export class TaskHandle {
         ? { type: 'task-status', ...base, status: event.task.status, statusMessage: event.task.statusMessage }
         : { type: 'progress', ...base, progress: event.progress, total: event.total, message: event.message },
     );
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        console.error(`A listener of task ${this.taskId} (tool '${this.toolName}') threw:`, error);
-      }
+    if (this.#earlyProgress && event.type === 'progress' && this.#earlyProgress.length < EARLY_PROGRESS)
+      this.#earlyProgress.push(event);
+    for (const listener of [...this.#listeners]) this.#deliver(listener, event);
+  }
+
+  #deliver(listener: (event: TaskHandleEvent) => void, event: TaskHandleEvent): void {
+    try {
+      listener(event);
+    } catch (error) {
+      console.error(`A listener of task ${this.taskId} (tool '${this.toolName}') threw:`, error);
     }
   }
 
@@ -410,97 +421,29 @@ export class TaskHandle {
     this.#rejectTerminal(error);
   }
 
-  /** Releases everything the handle holds: timer, notification routes, a blocking tasks/result. */
+  /** Releases everything the handle holds: timers, notification routes, the input strategy's requests. */
   #stop(): void {
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = undefined;
+    this.#scheduler.stop();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    this.#pump?.abort();
-    this.#pump = undefined;
-    clearTimeout(this.#pumpTimer);
-    this.#pumpTimer = undefined;
-  }
-
-  #watch(): void {
-    this.#watchers++;
-    if (this.#watchers === 1 && !this.#done) this.#schedulePoll();
-  }
-
-  #unwatch(): void {
-    this.#watchers--;
-    if (this.#watchers === 0) {
-      clearTimeout(this.#pollTimer);
-      this.#pollTimer = undefined;
-    }
-  }
-
-  #schedulePoll(): void {
-    if (this.#done || this.#watchers === 0 || this.#pollInFlight) return;
-    const { minMs, maxMs } = this.#polling;
-    const delay = Math.min(Math.max(this.#snapshot.pollInterval ?? this.#backoffMs, minMs), maxMs);
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = setTimeout(() => void this.#poll(), delay);
-  }
-
-  #pollNow(): void {
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = undefined;
-    void this.#poll();
+    this.#input.dispose();
+    this.#earlyProgress = undefined;
   }
 
   async #poll(): Promise<void> {
-    if (this.#done || this.#pollInFlight) return;
-    this.#pollInFlight = true;
-    this.#pollTimer = undefined;
+    if (this.#done) return;
     const before = this.#snapshot.status;
     const notified = this.#notified;
     try {
-      const task = await this.#protocol.getTask(this.taskId);
-      // Order comes from arrival, never from the server's clock: a notification that arrived while
-      // this poll was under way is newer, unless the poll saw the end.
+      const task = await this.#generation.getTask(this.taskId);
+      // Order comes from arrival, never from the server's clock: a report that arrived while this
+      // poll was under way is newer, unless the poll saw the end.
       if (this.#notified === notified || isTerminalStatus(task.status)) this.#update(task);
       this.#pollFailures = 0;
-      if (this.#snapshot.status === before && this.#snapshot.pollInterval === undefined) {
-        this.#backoffMs = Math.min(this.#backoffMs * 1.5, this.#polling.maxMs);
-      }
+      if (this.#snapshot.status === before) this.#scheduler.unchanged();
     } catch (error) {
-      if (isFinalPollError(error) || ++this.#pollFailures >= MAX_POLL_FAILURES) {
-        this.#fail(this.#pollFailure(error));
-      } else {
-        this.#backoffMs = Math.min(Math.max(this.#backoffMs, this.#polling.minMs) * 2, this.#polling.maxMs);
-      }
-    } finally {
-      this.#pollInFlight = false;
+      if (isFinalPollError(error) || ++this.#pollFailures >= MAX_POLL_FAILURES) this.#fail(this.#pollFailure(error));
+      else this.#scheduler.failed();
     }
-    this.#schedulePoll();
-  }
-
-  /**
-   * Keeps a tasks/result open while the task needs input: the server delivers its requests
-   * (elicitation, sampling) on it. Its answer is the final result, kept for {@link rawResult}.
-   */
-  #startPump(): void {
-    if (this.#pump || this.#pumpTimer !== undefined || this.#done) return;
-    const pump = new AbortController();
-    this.#pump = pump;
-    const ended = (result: CallToolResult | undefined) => {
-      if (pump.signal.aborted) return;
-      if (result) this.#pumped = result;
-      this.#pump = undefined;
-      this.#pollNow(); // tasks/result answers only once the task is terminal: learn its final status now
-      // A server that answers (or fails) before the task is terminal must not be asked again at
-      // once: the next tasks/result waits, from a floor, doubling each time.
-      if (!this.#done) {
-        const delay = Math.min(PUMP_RETRY_FLOOR_MS * 2 ** this.#pumpRetries++, this.#polling.maxMs);
-        this.#pumpTimer = setTimeout(() => {
-          this.#pumpTimer = undefined;
-          if (this.#snapshot.status === 'input_required') this.#startPump();
-        }, delay);
-      }
-    };
-    this.#protocol
-      .getResult(this.taskId, { signal: pump.signal, timeoutMs: NO_TIMEOUT_MS })
-      .then(ended, () => ended(undefined));
   }
 
   async #cancelForAbort(signal: AbortSignal): Promise<never> {
@@ -546,9 +489,10 @@ export class TaskHandle {
 
   /** Why polling gave up, typed: the last error with this task's reference (a raw JSON-RPC error becomes a ProtocolError). */
   #pollFailure(error: unknown): unknown {
-    if (error instanceof McpError) {
+    const serverMessage = this.#generation.serverErrorMessage(error);
+    if (serverMessage !== undefined) {
       return new ProtocolError(
-        `Polling task ${this.taskId} of tool '${this.toolName}' failed ${MAX_POLL_FAILURES} times in a row; the server's last answer was: ${error.message}. The task may still run: resume it later with toolset.resumeTask(reference).`,
+        `Polling task ${this.taskId} of tool '${this.toolName}' failed ${MAX_POLL_FAILURES} times in a row; the server's last answer was: ${serverMessage}. The task may still run: resume it later with toolset.resumeTask(reference).`,
         this.#details(error),
       );
     }

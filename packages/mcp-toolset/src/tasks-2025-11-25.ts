@@ -1,35 +1,86 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { isPlainObject, ProtocolError, TaskExpiredError } from '@toolwright/core';
-import type { Connection, ProgressUpdate, RequestOptions } from './connection.ts';
-import type { TaskProtocol, ToolCallOutcome, ToolCallRequest } from './task-protocol.ts';
 import {
-  type CallToolResult,
-  parseCallToolResult,
-  parseCreateTaskResult,
-  parseTask,
-  type TaskSnapshot,
-} from './wire.ts';
+  ErrorCode,
+  McpError,
+  RELATED_TASK_META_KEY,
+  TaskStatusNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { isPlainObject, ProtocolError, TaskExpiredError } from '@toolwright/core';
+import type { Clock } from './clock.ts';
+import type { Connection, ProgressUpdate, RequestOptions } from './connection.ts';
+import { HeldOpenResult } from './held-open-result.ts';
+import type {
+  CancelAnswer,
+  InputHooks,
+  InputStrategy,
+  TaskGeneration,
+  TaskSupport,
+  ToolCallOutcome,
+  ToolCallRequest,
+  ToolRouting,
+} from './task-generation.ts';
+import type { TaskOutcome, TaskSnapshot } from './task-model.ts';
+import { TaskStatusHub } from './task-status-hub.ts';
+import { parseCreateTaskResult, parseTask, parseTaskList } from './tasks-2025-11-25-wire.ts';
+import { parseCallToolResult } from './wire.ts';
 
-/** Tasks as the MCP specification of 2025-11-25 defines them (SEP-1686). */
-export class Tasks20251125 implements TaskProtocol {
+/**
+ * Tasks as the MCP specification of 2025-11-25 defines them (SEP-1686): the client asks for a
+ * task per call (`task` param) where the tool's `execution.taskSupport` allows it; the server
+ * pushes notifications/tasks/status; input is served on a held-open tasks/result; tasks/cancel
+ * confirms; tasks/list lists.
+ */
+export class Tasks20251125 implements TaskGeneration {
   readonly version = '2025-11-25';
   readonly #connection: Connection;
+  readonly #hub = new TaskStatusHub();
+  readonly #maxPollMs: number;
 
-  constructor(connection: Connection) {
+  /** Installs the status notification route on `connection`; `maxPollMs` caps the input strategy's retry wait. */
+  constructor(connection: Connection, maxPollMs: number) {
     this.#connection = connection;
+    this.#maxPollMs = maxPollMs;
+    connection.client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
+      this.#hub.deliver(parseTask(notification.params, { what: 'task status notification' }));
+    });
+    connection.relatedTaskOf = relatedTaskId;
+    connection.onLost(() => this.#hub.clear());
   }
 
   get serverKey(): string {
     return this.#connection.serverKey;
   }
+  /** Capability `tasks.requests.tools.call`. */
   get supportsToolTasks(): boolean {
-    return this.#connection.supportsToolTasks;
+    return this.#tasks()?.requests?.tools?.call !== undefined;
   }
   get supportsList(): boolean {
-    return this.#connection.supportsTaskList;
+    return this.#tasks()?.list !== undefined;
   }
   get supportsCancel(): boolean {
-    return this.#connection.supportsTaskCancel;
+    return this.#tasks()?.cancel !== undefined;
+  }
+
+  routing(execution: unknown, preferTasks: boolean): ToolRouting {
+    const taskSupport = readTaskSupport(execution);
+    return { taskSupport, task: this.useTask(preferTasks, taskSupport) };
+  }
+
+  /**
+   * "Tool-Level Negotiation": without the server's `tasks.requests.tools.call` capability, never; a
+   * `required` tool, always; `optional`, as wished; `forbidden` or absent, never.
+   */
+  useTask(wish: boolean, taskSupport: TaskSupport): boolean {
+    if (!this.supportsToolTasks) return false;
+    if (taskSupport === 'required') return true;
+    if (taskSupport === 'optional') return wish;
+    return false;
+  }
+
+  whyNoTask(taskSupport: TaskSupport): string | undefined {
+    if (this.useTask(true, taskSupport)) return undefined;
+    return this.supportsToolTasks
+      ? `its taskSupport is ${taskSupport === null ? 'absent' : `'${taskSupport}'`}`
+      : 'the server does not support task-augmented tool calls';
   }
 
   async callTool(request: ToolCallRequest, options: RequestOptions): Promise<ToolCallOutcome> {
@@ -42,7 +93,7 @@ export class Tasks20251125 implements TaskProtocol {
     const isPlainResult = isPlainObject(raw) && 'content' in raw && !('task' in raw);
     if (request.task !== undefined && !isPlainResult) {
       const task = parseCreateTaskResult(raw, context);
-      this.#connection.forgetTaskProgress(task.taskId);
+      forgetTaskProgress(this.#connection, task.taskId);
       return { kind: 'task', task };
     }
     return { kind: 'result', result: parseCallToolResult(raw, context) };
@@ -59,39 +110,57 @@ export class Tasks20251125 implements TaskProtocol {
     return task;
   }
 
-  async getResult(taskId: string, options?: RequestOptions): Promise<CallToolResult> {
-    return parseCallToolResult(await this.#request('tasks/result', taskId, options), {
-      what: 'tasks/result result',
-      taskId,
-    });
+  /** tasks/result; for a failed task it answers the JSON-RPC error the call itself would have. */
+  async fetchOutcome(task: TaskSnapshot, options?: RequestOptions): Promise<TaskOutcome> {
+    try {
+      return { kind: 'result', result: await this.#result(task.taskId, options) };
+    } catch (error) {
+      if (task.status === 'failed' && error instanceof McpError)
+        return { kind: 'error', code: error.code, message: error.message, cause: error };
+      throw error;
+    }
   }
 
-  async cancelTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot> {
-    const task = parseTask(await this.#request('tasks/cancel', taskId, options), {
-      what: 'tasks/cancel result',
-      taskId,
-    });
+  async cancelTask(taskId: string, options?: RequestOptions): Promise<CancelAnswer> {
+    let raw: unknown;
+    try {
+      raw = await this.#request('tasks/cancel', taskId, options);
+    } catch (error) {
+      // Already terminal on the server (it finished first): the caller learns how it ended.
+      if (error instanceof McpError && error.code === ErrorCode.InvalidParams) return { kind: 'already-ended' };
+      throw error;
+    }
+    const task = parseTask(raw, { what: 'tasks/cancel result', taskId });
     if (task.taskId !== taskId)
       throw new ProtocolError(
         `The server answered tasks/cancel for task ${taskId} with another task (${describeId(task.taskId)}).`,
         { taskId },
       );
-    return task;
+    return { kind: 'accepted', task };
   }
 
   async listTasks(
     cursor: string | undefined,
     options?: RequestOptions,
   ): Promise<{ tasks: TaskSnapshot[]; nextCursor: string | undefined }> {
-    const raw = await this.#connection.request('tasks/list', cursor === undefined ? {} : { cursor }, options);
-    if (!isPlainObject(raw) || !Array.isArray(raw.tasks))
-      throw new ProtocolError('The server sent a malformed tasks/list result: tasks must be an array.');
-    const nextCursor = typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined;
-    return { tasks: raw.tasks.map((task) => parseTask(task, { what: 'tasks/list entry' })), nextCursor };
+    return parseTaskList(await this.#connection.request('tasks/list', cursor === undefined ? {} : { cursor }, options));
   }
 
-  onTaskStatus(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    return this.#connection.onTaskStatus(taskId, listener);
+  watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
+    return this.#hub.subscribe(taskId, listener);
+  }
+
+  inputStrategy(taskId: string, hooks: InputHooks, clock: Clock): InputStrategy {
+    return new HeldOpenResult(
+      async (options) => ({ kind: 'result', result: await this.#result(taskId, options) }),
+      hooks,
+      clock,
+      this.#maxPollMs,
+    );
+  }
+
+  serverErrorMessage(error: unknown): string | undefined {
+    return error instanceof McpError ? error.message : undefined;
   }
   newProgressToken(): string {
     return this.#connection.newProgressToken();
@@ -101,6 +170,17 @@ export class Tasks20251125 implements TaskProtocol {
   }
   onLost(listener: (error: Error) => void): () => void {
     return this.#connection.onLost(listener);
+  }
+
+  #tasks() {
+    return this.#connection.client.getServerCapabilities()?.tasks;
+  }
+
+  async #result(taskId: string, options: RequestOptions | undefined) {
+    return parseCallToolResult(await this.#request('tasks/result', taskId, options), {
+      what: 'tasks/result result',
+      taskId,
+    });
   }
 
   /** A task request; "Invalid params" for a task id means the server no longer has the task. */
@@ -121,6 +201,32 @@ export class Tasks20251125 implements TaskProtocol {
       throw error;
     }
   }
+}
+
+/** Reads `execution.taskSupport` from a tools/list entry; unknown values count as absent (no task). */
+export function readTaskSupport(execution: unknown): TaskSupport {
+  const value =
+    typeof execution === 'object' && execution !== null
+      ? (execution as { taskSupport?: unknown }).taskSupport
+      : undefined;
+  return value === 'required' || value === 'optional' || value === 'forbidden' ? value : null;
+}
+
+/**
+ * Drops the SDK client's own record of a task's progress token. The SDK keeps one for every
+ * CreateTaskResult and forgets it only on paths this package does not use; the toolset routes
+ * progress itself, so without this the map grows by one entry per task.
+ */
+function forgetTaskProgress(connection: Connection, taskId: string): void {
+  const client = connection.client as unknown as { _cleanupTaskProgressHandler?: (taskId: string) => void };
+  client._cleanupTaskProgressHandler?.(taskId);
+}
+
+/** The task a server request (an elicitation, a sampling request) belongs to, from its `_meta`. */
+function relatedTaskId(meta: unknown): string | undefined {
+  if (!isPlainObject(meta)) return undefined;
+  const related = meta[RELATED_TASK_META_KEY];
+  return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
 }
 
 function describeId(taskId: string): string {

@@ -1,5 +1,5 @@
 import { isPlainObject, type JsonObject, ProtocolError, type ToolDefinition, toJsonValue } from '@toolwright/core';
-import { readTaskSupport, type TaskSupport, useTaskFor } from './routing.ts';
+import type { TaskSupport, ToolRouting } from './task-generation.ts';
 
 /** The metadata an MCP toolset writes on each tool definition. */
 export interface MCPToolMetadata {
@@ -17,8 +17,7 @@ export interface MCPToolMetadata {
 /** Maps one tools/list entry to a definition. Throws a ProtocolError naming the tool when the entry is malformed. */
 export function toToolDefinition(
   tool: unknown,
-  preferTasks: boolean,
-  serverSupportsToolTasks: boolean,
+  routing: (execution: unknown) => ToolRouting,
   index: number,
 ): { definition: ToolDefinition; taskSupport: TaskSupport } {
   if (!isPlainObject(tool) || typeof tool.name !== 'string' || tool.name.length === 0) {
@@ -40,12 +39,12 @@ export function toToolDefinition(
       });
     }
   };
-  const taskSupport = readTaskSupport(execution);
+  const { taskSupport, task } = routing(execution);
   const metadata: Record<string, JsonObject | null | TaskSupport | boolean | string> = {
     meta: json('_meta', _meta),
     annotations: json('annotations', annotations),
     taskSupport,
-    task: useTaskFor(preferTasks, taskSupport, serverSupportsToolTasks),
+    task,
   };
   if (typeof title === 'string') metadata.title = title;
   const input = json('inputSchema', inputSchema);

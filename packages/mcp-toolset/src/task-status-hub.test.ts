@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskSnapshot } from './task-model.ts';
+import { TaskStatusHub } from './task-status-hub.ts';
+
+function task(taskId: string, status: TaskSnapshot['status']): TaskSnapshot {
+  return {
+    taskId,
+    status,
+    statusMessage: undefined,
+    createdAt: '',
+    lastUpdatedAt: '',
+    ttl: null,
+    pollInterval: undefined,
+  };
+}
+
+describe('TaskStatusHub', () => {
+  it('hands a report that came before the watcher to the watcher, after it subscribed', async () => {
+    const hub = new TaskStatusHub();
+    hub.deliver(task('a', 'working'));
+    hub.deliver(task('a', 'completed'));
+    hub.deliver(task('a', 'working')); // a stale report never replaces a kept terminal one
+    const seen: string[] = [];
+    hub.subscribe('a', (report) => seen.push(report.status));
+    expect(seen).toEqual([]);
+    await Promise.resolve();
+    expect(seen).toEqual(['completed']);
+  });
+
+  it('routes reports to the watchers of their task only, and keeps none for a task whose watchers left', async () => {
+    const hub = new TaskStatusHub();
+    const seen: string[] = [];
+    const stop = hub.subscribe('a', (report) => seen.push(`${report.taskId}:${report.status}`));
+    hub.deliver(task('a', 'working'));
+    hub.deliver(task('b', 'working'));
+    stop();
+    hub.deliver(task('a', 'completed'));
+    hub.subscribe('a', (report) => seen.push(`again ${report.status}`));
+    await Promise.resolve();
+    expect(seen).toEqual(['a:working']);
+  });
+});

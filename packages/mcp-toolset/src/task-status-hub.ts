@@ -1,0 +1,76 @@
+import { isTerminalStatus, type TaskSnapshot } from './task-model.ts';
+
+/**
+ * Status reports for a task nobody watches yet are kept this long, for at most this many tasks: a
+ * server may send one in the same write as the answer that creates the task, before its handle exists.
+ */
+const EARLY_STATUS_MS = 30_000;
+const EARLY_STATUS_TASKS = 256;
+
+/**
+ * Routes status reports pushed by the server to the handles of their tasks, whatever the
+ * generation's notification looks like. A report for a task without a watcher is kept (bounded in
+ * count and age) and handed to the first one, so nothing that arrives before a handle exists is lost.
+ */
+export class TaskStatusHub {
+  readonly #listeners = new Map<string, Set<(task: TaskSnapshot) => void>>();
+  /** The latest report of tasks nobody listens to yet, with when it arrived. */
+  readonly #early = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
+  /** Tasks whose watchers all left (recent ones, bounded): their late reports are not kept. */
+  readonly #finished = new Set<string>();
+
+  /** Delivers a report to the task's watchers, or keeps it for the first one. */
+  deliver(task: TaskSnapshot): void {
+    const listeners = this.#listeners.get(task.taskId);
+    if (listeners) {
+      for (const listener of [...listeners]) listener(task);
+      return;
+    }
+    if (!this.#finished.has(task.taskId)) this.#keepEarly(task);
+  }
+
+  /**
+   * Routes reports of `taskId` to `listener` until the returned function is called. A report that
+   * arrived before anybody listened is delivered first, on a microtask, so the listener's owner has
+   * finished subscribing.
+   */
+  subscribe(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
+    const listeners = this.#listeners.get(taskId) ?? new Set();
+    this.#listeners.set(taskId, listeners);
+    listeners.add(listener);
+    this.#finished.delete(taskId);
+    const early = this.#early.get(taskId);
+    this.#early.delete(taskId);
+    if (early && performance.now() - early.at <= EARLY_STATUS_MS) {
+      queueMicrotask(() => {
+        if (listeners.has(listener)) listener(early.task);
+      });
+    }
+    return () => {
+      if (!listeners.delete(listener) || listeners.size > 0) return;
+      this.#listeners.delete(taskId);
+      this.#finished.add(taskId);
+      if (this.#finished.size > EARLY_STATUS_TASKS)
+        this.#finished.delete(this.#finished.values().next().value as string);
+    };
+  }
+
+  /** Forgets every watcher (the connection is gone). */
+  clear(): void {
+    this.#listeners.clear();
+    this.#early.clear();
+  }
+
+  /** A terminal report is never replaced by a later non-terminal one while it is kept. */
+  #keepEarly(task: TaskSnapshot): void {
+    const now = performance.now();
+    const kept = this.#early.get(task.taskId);
+    if (kept && isTerminalStatus(kept.task.status) && now - kept.at <= EARLY_STATUS_MS) return;
+    this.#early.delete(task.taskId);
+    this.#early.set(task.taskId, { task, at: now });
+    for (const [taskId, entry] of this.#early) {
+      if (this.#early.size <= EARLY_STATUS_TASKS && now - entry.at <= EARLY_STATUS_MS) break;
+      this.#early.delete(taskId);
+    }
+  }
+}
