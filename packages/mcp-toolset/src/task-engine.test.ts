@@ -8,6 +8,7 @@ import {
   TaskDeadlineError,
   TaskExpiredError,
   type ToolEvent,
+  UserError,
 } from '@toolwright/core';
 import { type FixtureOptions, startInMemoryFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -288,6 +289,17 @@ describe.each(transports.filter((transport) => transport.name === 'http'))('resu
         toolName: 'slow_task',
       }),
     ).rejects.toThrow(/belongs to server 'elsewhere'/);
+  });
+
+  it('refuses a reference of another task generation, naming both', async () => {
+    await using fixture = await start(FAST);
+    await using toolset = new MCPToolset(fixture.source, { id: 'fixture' });
+    await toolset.open();
+    const error = await toolset
+      .resumeTask({ type: 'mcp-task', protocol: '2026-07-28', server: 'fixture', taskId: 't', toolName: 'slow_task' })
+      .catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/tasks 2026-07-28.*tasks 2025-11-25/);
   });
 });
 
