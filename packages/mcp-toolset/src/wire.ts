@@ -1,4 +1,5 @@
 import { isPlainObject, type JsonObject, ProtocolError, toJsonValue } from '@toolwright/core';
+import type { z } from 'zod/v4';
 
 /** One content part of a tool result, as MCP sends it. */
 export type ContentPart = { readonly type: string } & Readonly<Record<string, unknown>>;
@@ -27,6 +28,33 @@ export function malformed(context: WireContext, problem: string): never {
   });
 }
 
+/**
+ * Reads a message through its schema; a failure becomes the ProtocolError of {@link malformed},
+ * naming the first field that does not fit and why.
+ */
+export function readWire<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  context: WireContext,
+): z.output<Schema> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
+  return malformed(
+    context,
+    `${field === undefined ? 'the message' : `field ${field}`} ${issue ? `is invalid (${issue.message})` : 'is invalid'}${field === undefined ? '' : `, got ${describeValue(fieldValue(value, issue?.path ?? []))}`}`,
+  );
+}
+
+function fieldValue(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path)
+    current =
+      isPlainObject(current) || Array.isArray(current) ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  return current;
+}
+
 /** Validates a CallToolResult (tools/call, tasks/result). */
 export function parseCallToolResult(value: unknown, context: WireContext): CallToolResult {
   if (!isPlainObject(value)) malformed(context, 'the result is not an object');
@@ -46,11 +74,6 @@ export function parseCallToolResult(value: unknown, context: WireContext): CallT
     isError: isError === true,
     meta: isPlainObject(_meta) ? (toJsonValue(_meta) as JsonObject) : undefined,
   };
-}
-
-/** Whether a value is a finite number of 0 or more. */
-export function isNonNegativeNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 /** A value as a short text for a message. */
