@@ -42,11 +42,11 @@ const SCENARIOS = [
   'json-schema-2020-12-preservation',
 ];
 
-// Today's toolset speaks MCP through SDK 1.x, which knows no 2026-07-28: it opens with `initialize`
+// Today's toolset speaks MCP through SDK 2.x in its legacy negotiation mode, the 2025 handshake: it opens with `initialize`
 // and no MCP-Protocol-Version header, and refuses a server that answers 2026-07-28. Every 2026-07-28
 // mock but json-schema-ref-no-deref's therefore rejects it before any tool is listed.
 const NO_2026 =
-  'MCPToolset cannot speak protocol 2026-07-28 yet (SDK 1.x client: initialize handshake, no per-request _meta, no MCP-Protocol-Version header; it rejects a server that answers 2026-07-28), so open() fails';
+  'MCPToolset cannot speak protocol 2026-07-28 yet (its SDK 2.x client negotiates the legacy way: initialize handshake, no per-request _meta, no MCP-Protocol-Version header; it rejects a server that answers 2026-07-28), so open() fails';
 
 /** scenario@version → the checks that fail today and why. Keep it as short as the truth allows. */
 const EXPECTED_FAILURES = new Map([

@@ -2,8 +2,12 @@
 // is a string, an array, a number) and report it only to `onerror`, without its id, so the request
 // waits for its timeout. Each transport the toolset builds is given a way to turn such a response
 // into an error response for the same id first, which the SDK delivers to the waiting request.
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type JSONRPCMessage, JSONRPCMessageSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type JSONRPCMessage,
+  ProtocolError as JsonRpcError,
+  parseJSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core';
 
 /** Marks an error response made here from a malformed one; its value says what was wrong. */
@@ -41,7 +45,7 @@ export function repairResponse(value: unknown): unknown {
 
 /** What was wrong with a response this module replaced, when `error` is the SDK's rejection for one. */
 export function malformedResponse(error: unknown): string | undefined {
-  if (!(error instanceof McpError) || !isPlainObject(error.data)) return undefined;
+  if (!(error instanceof JsonRpcError) || !isPlainObject(error.data)) return undefined;
   const problem = error.data[MALFORMED_MARK];
   return typeof problem === 'string' ? problem : undefined;
 }
@@ -53,7 +57,7 @@ function kindOf(value: unknown): string {
 }
 
 function parseMessage(text: string): JSONRPCMessage {
-  return JSONRPCMessageSchema.parse(repairResponse(JSON.parse(text)));
+  return parseJSONRPCMessage(repairResponse(JSON.parse(text)));
 }
 
 /**

@@ -1,5 +1,8 @@
-import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type Implementation,
+  ProtocolError as JsonRpcError,
+  type ServerCapabilities,
+} from '@modelcontextprotocol/client';
 import {
   BaseToolset,
   CancelledError,
@@ -509,7 +512,7 @@ interface Listing {
 
 /** A listing request's failure, typed: the toolset's own errors pass; a JSON-RPC error becomes a ProtocolError. */
 function listingError(label: string, method: string, error: unknown): unknown {
-  if (!(error instanceof McpError)) return error;
+  if (!(error instanceof JsonRpcError)) return error;
   return new ProtocolError(`The server of '${label}' answered ${method} with an error: ${error.message}.`, {
     cause: error,
   });

@@ -1,12 +1,12 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type {
+  Client,
   CreateMessageRequest,
   CreateMessageResult,
   ElicitRequest,
   ElicitResult,
   LoggingMessageNotification,
-} from '@modelcontextprotocol/sdk/types.js';
+  Transport,
+} from '@modelcontextprotocol/client';
 import { type JsonObject, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
 
 /** A local MCP server started as a child process, spoken to over stdio. */

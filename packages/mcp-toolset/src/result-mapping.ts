@@ -1,4 +1,4 @@
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
 import {
   binaryContent,
   type JsonValue,
@@ -127,7 +127,7 @@ export function toolFailure(
  * or ToolError with toolErrorBehavior 'error'.
  */
 export function callFailure(toolName: string, error: unknown, behavior: ToolErrorBehavior): unknown {
-  if (!(error instanceof McpError)) return error;
+  if (!(error instanceof JsonRpcError)) return error;
   if (behavior === 'error')
     return new ToolError(toolName, `Tool '${toolName}': the MCP server answered with an error: ${error.message}`, {
       cause: error,

@@ -1,10 +1,6 @@
-import {
-  ErrorCode,
-  McpError,
-  RELATED_TASK_META_KEY,
-  TaskStatusNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY } from '@modelcontextprotocol/client';
 import { isPlainObject, ProtocolError, TaskExpiredError } from '@toolwright/core';
+import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
 import type { Connection, ProgressUpdate, RequestOptions } from './connection.ts';
 import { HeldOpenResult } from './held-open-result.ts';
@@ -39,8 +35,9 @@ export class Tasks20251125 implements TaskGeneration {
   constructor(connection: Connection, maxPollMs: number) {
     this.#connection = connection;
     this.#maxPollMs = maxPollMs;
-    connection.client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
-      this.#hub.deliver(parseTask(notification.params, { what: 'task status notification' }));
+    // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
+    connection.client.setNotificationHandler('notifications/tasks/status', { params: z.unknown() }, (params) => {
+      this.#hub.deliver(parseTask(params, { what: 'task status notification' }));
     });
     connection.relatedTaskOf = relatedTaskId;
     connection.onLost(() => this.#hub.clear());
@@ -93,7 +90,6 @@ export class Tasks20251125 implements TaskGeneration {
     const isPlainResult = isPlainObject(raw) && 'content' in raw && !('task' in raw);
     if (request.task !== undefined && !isPlainResult) {
       const task = parseCreateTaskResult(raw, context);
-      forgetTaskProgress(this.#connection, task.taskId);
       return { kind: 'task', task };
     }
     return { kind: 'result', result: parseCallToolResult(raw, context) };
@@ -115,7 +111,7 @@ export class Tasks20251125 implements TaskGeneration {
     try {
       return { kind: 'result', result: await this.#result(task.taskId, options) };
     } catch (error) {
-      if (task.status === 'failed' && error instanceof McpError)
+      if (task.status === 'failed' && error instanceof JsonRpcError)
         return { kind: 'error', code: error.code, message: error.message, cause: error };
       throw error;
     }
@@ -127,7 +123,8 @@ export class Tasks20251125 implements TaskGeneration {
       raw = await this.#request('tasks/cancel', taskId, options);
     } catch (error) {
       // Already terminal on the server (it finished first): the caller learns how it ended.
-      if (error instanceof McpError && error.code === ErrorCode.InvalidParams) return { kind: 'already-ended' };
+      if (error instanceof JsonRpcError && error.code === ProtocolErrorCode.InvalidParams)
+        return { kind: 'already-ended' };
       throw error;
     }
     const task = parseTask(raw, { what: 'tasks/cancel result', taskId });
@@ -160,7 +157,7 @@ export class Tasks20251125 implements TaskGeneration {
   }
 
   serverErrorMessage(error: unknown): string | undefined {
-    return error instanceof McpError ? error.message : undefined;
+    return error instanceof JsonRpcError ? error.message : undefined;
   }
   newProgressToken(): string {
     return this.#connection.newProgressToken();
@@ -189,8 +186,8 @@ export class Tasks20251125 implements TaskGeneration {
       return await this.#connection.request(method, { taskId }, options);
     } catch (error) {
       if (
-        error instanceof McpError &&
-        error.code === ErrorCode.InvalidParams &&
+        error instanceof JsonRpcError &&
+        error.code === ProtocolErrorCode.InvalidParams &&
         /not found|expired|unknown task/i.test(error.message)
       ) {
         throw new TaskExpiredError(
@@ -210,16 +207,6 @@ export function readTaskSupport(execution: unknown): TaskSupport {
       ? (execution as { taskSupport?: unknown }).taskSupport
       : undefined;
   return value === 'required' || value === 'optional' || value === 'forbidden' ? value : null;
-}
-
-/**
- * Drops the SDK client's own record of a task's progress token. The SDK keeps one for every
- * CreateTaskResult and forgets it only on paths this package does not use; the toolset routes
- * progress itself, so without this the map grows by one entry per task.
- */
-function forgetTaskProgress(connection: Connection, taskId: string): void {
-  const client = connection.client as unknown as { _cleanupTaskProgressHandler?: (taskId: string) => void };
-  client._cleanupTaskProgressHandler?.(taskId);
 }
 
 /** The task a server request (an elicitation, a sampling request) belongs to, from its `_meta`. */
