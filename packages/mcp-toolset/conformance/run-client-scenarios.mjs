@@ -42,45 +42,8 @@ const SCENARIOS = [
   'json-schema-2020-12-preservation',
 ];
 
-// Today's toolset speaks MCP through SDK 2.x in its legacy negotiation mode, the 2025 handshake: it opens with `initialize`
-// and no MCP-Protocol-Version header, and refuses a server that answers 2026-07-28. Every 2026-07-28
-// mock but json-schema-ref-no-deref's therefore rejects it before any tool is listed.
-const NO_2026 =
-  'MCPToolset cannot speak protocol 2026-07-28 yet (its SDK 2.x client negotiates the legacy way: initialize handshake, no per-request _meta, no MCP-Protocol-Version header; it rejects a server that answers 2026-07-28), so open() fails';
-
 /** scenario@version → the checks that fail today and why. Keep it as short as the truth allows. */
 const EXPECTED_FAILURES = new Map([
-  [
-    'tools_call@2026-07-28',
-    { checks: ['tool-add-numbers'], reason: `${NO_2026} (Missing MCP-Protocol-Version header, -32020)` },
-  ],
-  [
-    'request-metadata@2026-07-28',
-    {
-      checks: ['sep-2575-http-client-sends-version-header', 'sep-2575-client-populates-meta'],
-      reason: `${NO_2026} (the initialize request has no MCP-Protocol-Version header and no _meta; no retry after -32022)`,
-    },
-  ],
-  [
-    'sep-2322-client-request-state@2026-07-28',
-    {
-      checks: [
-        'sep-2322-client-request-state-echoed',
-        'sep-2322-client-jsonrpc-id-different',
-        'sep-2322-client-no-state-omitted',
-        'sep-2322-client-parallel-isolation',
-        'sep-2322-default-result-type-complete',
-      ],
-      reason: `${NO_2026} (Method not found: initialize); multi round-trip requests (input_required, requestState) are not implemented either`,
-    },
-  ],
-  [
-    'http-standard-headers@2026-07-28',
-    {
-      checks: ['sep-2243-client-includes-standard-headers'],
-      reason: `${NO_2026} (no Mcp-Method header on initialize; the server answers 2026-07-28, which the client refuses)`,
-    },
-  ],
   [
     'http-custom-headers@2026-07-28',
     {
@@ -89,23 +52,22 @@ const EXPECTED_FAILURES = new Map([
         'sep-2243-client-mirrors-designated-params',
         'sep-2243-client-encode-values',
         'sep-2243-client-base64-unsafe',
-        'sep-2243-client-omit-null',
       ],
-      reason: `${NO_2026} (the server answers 2026-07-28); x-mcp-header → Mcp-Param-* headers are not implemented either`,
+      reason:
+        'the toolset sends tools/call without Mcp-Param-* headers: mirroring parameters marked x-mcp-header (SEP-2243) into headers is not implemented',
     },
   ],
   [
     'http-invalid-tool-headers@2026-07-28',
     {
-      checks: ['sep-2243-invalid-tool-tools-list-gate', 'sep-2243-client-reject-invalid-tool'],
-      reason: `${NO_2026} (the server answers 2026-07-28); dropping tools with invalid x-mcp-header annotations is not implemented either`,
-    },
-  ],
-  [
-    'json-schema-2020-12-preservation@2026-07-28',
-    {
-      checks: ['json-schema-2020-12-client-tool-found', 'json-schema-2020-12-client-echo-completed'],
-      reason: `${NO_2026} (Missing MCP-Protocol-Version header, -32020); the same scenario passes at 2025-11-25`,
+      checks: [
+        'sep-2243-x-mcp-header-not-empty',
+        'sep-2243-x-mcp-header-primitive-only',
+        'sep-2243-x-mcp-header-unique',
+        'sep-2243-x-mcp-header-charset',
+      ],
+      reason:
+        'the toolset lists (and calls) tools whose x-mcp-header annotations are invalid: excluding them (SEP-2243) is not implemented',
     },
   ],
 ]);

@@ -98,7 +98,7 @@ export class Connection {
       const key = options.id ?? `mcp:${source.getServerVersion()?.name ?? 'server'}`;
       const connection = new Connection(source, key, false, resolved.requestMs);
       connection.#install(options);
-      repairDeliveredResponses(source.transport);
+      repairDeliveredResponses(source.transport, () => connection.protocolVersion === '2026-07-28');
       return connection;
     }
     const { transport, key, secrets } = createTransport(source);
@@ -108,6 +108,7 @@ export class Connection {
         ...(options.elicitation ? { elicitation: { form: { applyDefaults: true } } } : {}),
         ...(options.sampling ? { sampling: {} } : {}),
       },
+      versionNegotiation: { mode: negotiationMode(options.protocolVersion) },
     });
     const connection = new Connection(client, options.id ?? key, true, resolved.requestMs);
     connection.#secrets = secrets;
@@ -122,7 +123,7 @@ export class Connection {
         { cause },
       );
     }
-    repairDeliveredResponses(client.transport);
+    repairDeliveredResponses(client.transport, () => connection.protocolVersion === '2026-07-28');
     if (options.id === undefined && key === 'transport')
       connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
     return connection;
@@ -131,6 +132,11 @@ export class Connection {
   /** Identifies the server in task references: the toolset id, else its URL, command, or (for a transport) its name. */
   get serverKey(): string {
     return this.#serverKey;
+  }
+
+  /** The protocol version agreed with the server. */
+  get protocolVersion(): string | undefined {
+    return this.client.getNegotiatedProtocolVersion();
   }
 
   /** The error the connection was lost with, if it was. */
@@ -308,6 +314,13 @@ export class Connection {
   onToolsListChanged(listener: () => void): void {
     this.client.setNotificationHandler('notifications/tools/list_changed', listener);
   }
+}
+
+/** The SDK's negotiation mode for the option: 2025-11-25 is the legacy handshake; a later version is pinned. */
+function negotiationMode(version: MCPToolsetOptions['protocolVersion']): 'legacy' | 'auto' | { pin: string } {
+  if (version === '2025-11-25') return 'legacy';
+  if (version === undefined || version === 'auto') return 'auto';
+  return { pin: version };
 }
 
 function isClient(source: MCPServerSource): source is Client {

@@ -27,6 +27,7 @@ import type { TaskSnapshot } from './task-model.ts';
 import { Tasks20251125 } from './tasks-2025-11-25.ts';
 import { toToolDefinition } from './tool-mapping.ts';
 import type { CallToolResult } from './wire.ts';
+import { Without2026Tasks } from './without-tasks-2026-07-28.ts';
 
 /** Options of {@link MCPToolset.directCallTool}. */
 export interface DirectCallOptions {
@@ -92,6 +93,11 @@ export class MCPToolset extends BaseToolset<unknown> {
     return this.#open('serverInfo').client.getServerVersion() as Implementation;
   }
 
+  /** The MCP protocol version agreed with the server (after open). */
+  get protocolVersion(): string | undefined {
+    return this.#open('protocolVersion').connection.protocolVersion;
+  }
+
   /** The server's capabilities (after open). */
   get serverCapabilities(): ServerCapabilities {
     return this.#open('serverCapabilities').client.getServerCapabilities() as ServerCapabilities;
@@ -110,7 +116,11 @@ export class MCPToolset extends BaseToolset<unknown> {
       this.#options.onToolsListChanged?.();
     });
     this.#connection = connection;
-    this.#generation = new Tasks20251125(connection, this.#resolved.maxPollMs);
+    // The generation follows the negotiated protocol: 2026-07-28 tasks are an extension the toolset does not speak yet.
+    this.#generation =
+      connection.protocolVersion === '2026-07-28'
+        ? new Without2026Tasks(connection)
+        : new Tasks20251125(connection, this.#resolved.maxPollMs);
     this.#wasOpened = true;
   }
 
@@ -229,8 +239,7 @@ export class MCPToolset extends BaseToolset<unknown> {
   /** Every task the server lists (all pages of tasks/list). */
   async listTasks(): Promise<TaskSnapshot[]> {
     const { protocol } = this.#open('listTasks');
-    if (!protocol.supportsList)
-      throw new UserError(`The MCP server of '${this.label}' does not offer tasks/list (no tasks.list capability).`);
+    if (!protocol.supportsList) throw new UserError(`The MCP server of '${this.label}' ${protocol.noListReason}.`);
     const tasks: TaskSnapshot[] = [];
     await this.#paginate('tasks/list', async (cursor) => {
       const page = await protocol.listTasks(cursor).catch((error: unknown) => {

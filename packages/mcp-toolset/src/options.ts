@@ -116,6 +116,11 @@ export interface MCPToolsetOptions {
   readonly clientInfo?: { readonly name: string; readonly version: string };
   /** Offer the server's instructions through `instructions()` (default false). */
   readonly includeInstructions?: boolean;
+  /**
+   * The MCP protocol version to speak: `'auto'` (default) negotiates it with the server; a version
+   * pins it (`'2025-11-25'`: the 2025 handshake only; `'2026-07-28'`: that version or a typed error).
+   */
+  readonly protocolVersion?: 'auto' | '2025-11-25' | '2026-07-28';
 }
 
 /** The options with defaults applied. */
@@ -171,9 +176,16 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
     problems.push(`taskPolling.minIntervalMs (${minPollMs}) is above taskPolling.maxIntervalMs (${maxPollMs})`);
   if (options.processToolCall !== undefined && typeof options.processToolCall !== 'function')
     problems.push('processToolCall must be a function');
+  if (
+    options.protocolVersion !== undefined &&
+    !['auto', '2025-11-25', '2026-07-28'].includes(options.protocolVersion as string)
+  )
+    problems.push(
+      `protocolVersion must be 'auto', '2025-11-25' or '2026-07-28', got ${String(options.protocolVersion)}`,
+    );
   if (sourceIsConnectedClient) {
     // A connected client has already declared its capabilities and introduced itself.
-    for (const name of ['elicitation', 'sampling', 'clientInfo', 'timeouts.connectMs'] as const) {
+    for (const name of ['elicitation', 'sampling', 'clientInfo', 'protocolVersion', 'timeouts.connectMs'] as const) {
       const given = name === 'timeouts.connectMs' ? options.timeouts?.connectMs : options[name];
       if (given !== undefined) {
         problems.push(

@@ -4,6 +4,8 @@
 import { Client, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { startInMemoryFixture } from '@toolwright/testing';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod/v4';
+import { withoutResultType } from './test-2026-servers.ts';
 
 describe('SDK 2.x gaps the toolset works around', () => {
   it("client.callTool cannot return a 2025-11-25 CreateTaskResult (workaround: Tasks20251125.callTool sends tools/call through Connection.request's pass-through schema)", async () => {
@@ -22,6 +24,22 @@ describe('SDK 2.x gaps the toolset works around', () => {
       expect(error instanceof SdkError && error.code).toBe(SdkErrorCode.InvalidResult);
     } finally {
       await client.close();
+    }
+  });
+
+  it('a 2026-07-28 result without resultType is rejected, not taken as complete (workaround: repairDeliveredResponses adds it)', async () => {
+    const server = await withoutResultType();
+    const client = new Client({ name: 'gap-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    await client.connect(server.transport());
+    try {
+      const error = await client
+        .request({ method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } }, z.unknown())
+        .catch((caught: unknown) => caught);
+      expect(server.stripped()).toBe(1);
+      expect(error instanceof SdkError && error.code).toBe(SdkErrorCode.InvalidResult);
+    } finally {
+      await client.close();
+      await server.close();
     }
   });
 });

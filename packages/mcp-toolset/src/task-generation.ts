@@ -65,6 +65,8 @@ export interface TaskGeneration {
   /** Whether the server can run tool calls as tasks at all. */
   readonly supportsToolTasks: boolean;
   readonly supportsList: boolean;
+  /** Why there is no task listing, when {@link supportsList} is false (completes "The MCP server of X …"). */
+  readonly noListReason: string;
   readonly supportsCancel: boolean;
   /** How a tools/list entry's `execution` routes the tool. */
   routing(execution: unknown, preferTasks: boolean): ToolRouting;

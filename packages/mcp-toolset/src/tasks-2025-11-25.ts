@@ -53,6 +53,7 @@ export class Tasks20251125 implements TaskGeneration {
   get supportsList(): boolean {
     return this.#tasks()?.list !== undefined;
   }
+  readonly noListReason = 'does not offer tasks/list (no tasks.list capability)';
   get supportsCancel(): boolean {
     return this.#tasks()?.cancel !== undefined;
   }
