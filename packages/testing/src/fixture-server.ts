@@ -45,6 +45,20 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
+/**
+ * A test's own wire faults, for what no option or tool covers (in-process fixtures only). Both see raw
+ * JSON-RPC: nothing they return is validated.
+ */
+export interface WireScript {
+  /**
+   * Sees each incoming message first (after the inspector recorded it): return a message to send back in
+   * the server's place, `null` to drop it unanswered, or undefined to let the server handle it.
+   */
+  readonly incoming?: (message: JSONRPCMessage) => JSONRPCMessage | null | undefined;
+  /** Sees each outgoing message last (after the fixture's own faults): return what to send instead, or undefined to send it. */
+  readonly outgoing?: (message: JSONRPCMessage) => JSONRPCMessage[] | undefined;
+}
+
 /** How a transport helper takes part in a connection. */
 export interface ConnectionHooks {
   /** Writes several messages in one write (stdio), for the faults that need them to arrive together. */
@@ -77,9 +91,10 @@ type StatusUpdater = Pick<NonNullable<Extra['taskStore']>, 'updateTaskStatus' | 
  */
 export function createFixtureServer(
   options: FixtureOptions = {},
-  internals: { readonly stateFile?: string } = {},
+  internals: { readonly stateFile?: string; readonly script?: WireScript } = {},
 ): FixtureServer {
   const resolved = resolveFixtureOptions(options);
+  const { script } = internals;
   const state = new FixtureState(internals.stateFile, resolved.record);
   const store = new RecordingTaskStore(state, resolved.endlessTaskPages);
   const queue = new InMemoryTaskMessageQueue();
@@ -89,6 +104,7 @@ export function createFixtureServer(
   const closing = new AbortController();
   let hanging = false;
   let faults: TransportFaults = {};
+  let listings = 0;
   const generated = generatedTools(resolved.generatedTools);
   const fixed = [...TOOLS, ...(resolved.misbehaving ? misbehaviour.tools() : [])];
   let withLateTool = false;
@@ -227,6 +243,7 @@ export function createFixtureServer(
   function serve(connection: Connection): void {
     const { server } = connection;
     server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+      if (listings++ < resolved.listChangedDuringListing) await server.sendToolListChanged();
       if (resolved.listToolsDelayMs > 0) await sleep(resolved.listToolsDelayMs, closing.signal);
       const all = catalogue();
       const cursor = request.params?.cursor;
@@ -277,8 +294,25 @@ export function createFixtureServer(
       ...(typeof params.taskId === 'string' ? { taskId: params.taskId } : {}),
       at: wallClockMs(),
     });
-    if (!('id' in message)) return message;
+    // A hung server still shows what reached it (a tasks/cancel, say), but handles nothing.
+    if (hanging) return undefined;
+    const scripted = script?.incoming?.(message);
+    if (scripted !== undefined) {
+      if (scripted !== null) reply(scripted);
+      return undefined;
+    }
+    if (!('id' in message)) {
+      // A request the client gave up on gets no answer from the SDK: forget it here too.
+      if (message.method === 'notifications/cancelled' && params.requestId !== undefined)
+        connection.methods.delete(params.requestId as string | number);
+      return message;
+    }
     if (resolved.unansweredMethods.includes(message.method)) return undefined;
+    if (resolved.failingMethods.includes(message.method)) {
+      const error = { code: ErrorCode.InternalError, message: `Internal error: ${message.method} failed` };
+      reply({ jsonrpc: '2.0', id: message.id, error });
+      return undefined;
+    }
     if (message.method === 'tasks/list' && !(resolved.tasks && resolved.listTasks)) {
       reply({ jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.MethodNotFound, message: 'Method not found' } });
       return undefined;
@@ -302,16 +336,19 @@ export function createFixtureServer(
     const id = 'id' in message && !('method' in message) ? message.id : undefined;
     const method = id === undefined ? undefined : connection.methods.get(id);
     if (id !== undefined) connection.methods.delete(id);
-    if ('result' in message && connection.answers.has(message.id)) {
-      const result = connection.answers.get(message.id);
-      connection.answers.delete(message.id);
-      return [{ ...message, result } as JSONRPCMessage];
+    if (id !== undefined && connection.answers.has(id)) {
+      const result = connection.answers.get(id);
+      connection.answers.delete(id);
+      if ('result' in message) return [{ ...message, result } as JSONRPCMessage];
     }
+    if ('result' in message && method !== undefined && resolved.malformedMethods.includes(method))
+      return [{ ...message, result: `not an object: the answer to ${method}` } as unknown as JSONRPCMessage];
     return misbehaviour
       .rewrite(message, method)
       .filter(
         (each) => resolved.statusNotifications || !('method' in each && each.method === 'notifications/tasks/status'),
-      );
+      )
+      .flatMap((each) => script?.outgoing?.(each) ?? [each]);
   }
 
   const fixture: FixtureServer = {
@@ -342,16 +379,22 @@ export function createFixtureServer(
         if (hanging) return;
         const messages = outgoing(connection, message);
         if (messages.length > 1 && hooks.sendTogether) return hooks.sendTogether(messages);
-        // Extra messages added to an answer travel with it (over HTTP, on its request's stream).
-        const related = 'id' in message && !('method' in message) ? { relatedRequestId: message.id } : {};
-        for (const each of messages) await send(each, each === message ? sendOptions : { ...sendOptions, ...related });
+        // Extra messages before an answer travel on its request's stream (over HTTP); after it, that stream is
+        // closed, so they go out unrelated (on the standalone stream).
+        const answerId = 'id' in message && !('method' in message) ? message.id : undefined;
+        let answered = false;
+        for (const each of messages) {
+          const isAnswer = 'id' in each && !('method' in each);
+          const related = answerId === undefined || answered ? {} : { relatedRequestId: answerId };
+          await send(each, isAnswer ? sendOptions : { ...sendOptions, ...related });
+          if (isAnswer) answered = true;
+        }
       };
       const start = transport.start.bind(transport);
       transport.start = async () => {
         const deliver = transport.onmessage;
         const reply = (answer: JSONRPCMessage) => void send(answer).catch(() => undefined);
         transport.onmessage = (message, extra) => {
-          if (hanging) return;
           const passed = receive(connection, message, reply);
           if (passed) deliver?.(passed, extra);
         };

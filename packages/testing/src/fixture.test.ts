@@ -1,100 +1,20 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResultSchema,
   CreateTaskResultSchema,
-  ElicitRequestSchema,
   TaskStatusNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
-import type { FixtureOptions } from './options.ts';
-import type { FixtureInspector } from './state.ts';
-import { startHttpFixture, startInMemoryFixture, stdioFixture } from './transports.ts';
+import { delay, isAlive, runCleanups, streamTask, transports } from './test-clients.ts';
+import { startHttpFixture, stdioFixture } from './transports.ts';
 
 const RAW = z.unknown();
 
-interface Connected {
-  readonly client: Client;
-  readonly inspector: FixtureInspector;
-  changeTools(): Promise<void>;
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** Connects a plain SDK client (with an elicitation handler answering { name: 'Ada' }) to a fixture on one transport. */
-type Connect = (options?: FixtureOptions) => Promise<Connected>;
-
-async function clientOn(transport: Transport): Promise<Client> {
-  const client = new Client({ name: 'fixture-test', version: '1' }, { capabilities: { elicitation: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada' } }));
-  await client.connect(transport);
-  cleanups.push(() => client.close());
-  return client;
-}
-
-const transports: { name: string; connect: Connect }[] = [
-  {
-    name: 'in-memory',
-    connect: async (options) => {
-      const fixture = await startInMemoryFixture(options);
-      cleanups.push(() => fixture.close());
-      return {
-        client: await clientOn(fixture.clientTransport),
-        inspector: fixture.inspector,
-        changeTools: () => fixture.changeTools(),
-      };
-    },
-  },
-  {
-    name: 'stdio',
-    connect: async (options) => {
-      const fixture = stdioFixture(options);
-      cleanups.push(() => fixture.close());
-      const transport = new StdioClientTransport({ command: fixture.command, args: fixture.args, stderr: 'ignore' });
-      return {
-        client: await clientOn(transport),
-        inspector: fixture.inspector,
-        changeTools: () => fixture.changeTools(),
-      };
-    },
-  },
-  {
-    name: 'http',
-    connect: async (options) => {
-      const fixture = await startHttpFixture(options);
-      cleanups.push(() => fixture.close());
-      return {
-        client: await clientOn(new StreamableHTTPClientTransport(fixture.url)),
-        inspector: fixture.inspector,
-        changeTools: () => fixture.changeTools(),
-      };
-    },
-  },
-];
-
-/** Runs a tool as a task with the SDK's callToolStream; returns the task id, the statuses seen and the final message. */
-async function streamTask(client: Client, name: string, args: Record<string, unknown>) {
-  let taskId = '';
-  const statuses: string[] = [];
-  let final: { type: string; result?: unknown; error?: unknown } = { type: 'none' };
-  for await (const message of client.experimental.tasks.callToolStream(
-    { name, arguments: args },
-    CallToolResultSchema,
-    { task: {} },
-  )) {
-    if (message.type === 'taskCreated') taskId = message.task.taskId;
-    else if (message.type === 'taskStatus') statuses.push(message.task.status);
-    else final = message;
-  }
-  return { taskId, statuses, final };
-}
+afterEach(runCleanups);
 
 describe.each(transports)('fixture server over $name', ({ connect }) => {
   it('declares each kind of task support, and none for the plain tools', async () => {
@@ -171,6 +91,44 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
     const { final } = await streamTask(client, 'slow_task', { delayMs: 10 });
     expect(final.type).toBe('result');
     expect(notified).toBe(0);
+  });
+
+  it('sends no status notification when told not to, not even when input_task goes input_required', async () => {
+    const { client, wire } = await connect({ pollInterval: 20, statusNotifications: false });
+    const created = await call(client, 'input_task');
+    const result = await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    expect(result.content).toEqual([{ type: 'text', text: 'Hello, Ada' }]);
+    await delay(100);
+    expect(wire.filter((message) => 'method' in message && message.method === 'notifications/tasks/status')).toEqual(
+      [],
+    );
+  });
+
+  it('without task support, runs a call carrying a task param inline, as the spec requires', async () => {
+    const { client, inspector } = await connect({ tasks: false });
+    const answer = await client.request(
+      { method: 'tools/call', params: { name: 'slow_task', arguments: { value: 'inline', delayMs: 1 }, task: {} } },
+      CallToolResultSchema,
+    );
+    expect(answer.content).toEqual([{ type: 'text', text: 'done: inline' }]);
+    expect(await inspector.tasks()).toEqual([]);
+  });
+
+  it('with listTasks: false, answers tasks/list with -32601 and declares no tasks.list', async () => {
+    const { client } = await connect({ listTasks: false });
+    expect(client.getServerCapabilities()?.tasks).not.toHaveProperty('list');
+    await call(client, 'slow_task');
+    await expect(client.request({ method: 'tasks/list', params: {} }, RAW)).rejects.toMatchObject({ code: -32601 });
+  });
+
+  it('delivers a list_changed sent right after initialize (over HTTP, before the GET stream opened)', async () => {
+    let changed = 0;
+    await connect({ listChangedOnInitialize: true }, (client) =>
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        changed++;
+      }),
+    );
+    await expect.poll(() => changed).toBe(1);
   });
 
   it('fails a task with a status message and an isError result', async () => {
@@ -351,15 +309,6 @@ describe('fixture processes and ports', () => {
     expect(await refuses(other.url)).toBe(true);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function refuses(url: URL): Promise<boolean> {
   try {

@@ -1,4 +1,4 @@
-export type { ConnectionHooks, TransportFaults } from './fixture-server.ts';
+export type { ConnectionHooks, TransportFaults, WireScript } from './fixture-server.ts';
 export { createFixtureServer, type FixtureServer } from './fixture-server.ts';
 export { ANOTHER_TASK_ID } from './misbehaving.ts';
 export type { ListChangedStorm, ParsedArgs } from './options.ts';

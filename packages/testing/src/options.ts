@@ -41,8 +41,14 @@ export interface FixtureOptions {
   readonly endlessToolPages?: boolean;
   /** `tasks/list` never ends: after the real tasks, every page has a `nextCursor` and ten fresh invented tasks. */
   readonly endlessTaskPages?: boolean;
+  /** The first N `tools/list` requests each send notifications/tools/list_changed before their answer (default 0). */
+  readonly listChangedDuringListing?: number;
   /** Requests of these methods are received (and recorded) but never answered, e.g. `['tasks/get']`. */
   readonly unansweredMethods?: readonly string[];
+  /** Requests of these methods are answered at once with a JSON-RPC error -32603, e.g. `['tools/list']`. */
+  readonly failingMethods?: readonly string[];
+  /** Answers to these methods carry a `result` that is a string, e.g. `['tasks/get']`. */
+  readonly malformedMethods?: readonly string[];
   /**
    * Keep the inspector's per-message records (default true). False keeps no record of calls or received
    * messages and forgets a task once it is terminal, so the fixture's memory stays flat over long runs.
@@ -51,13 +57,10 @@ export interface FixtureOptions {
 }
 
 /** The options with their defaults. */
-export type ResolvedFixtureOptions = Required<
-  Omit<FixtureOptions, 'pageSize' | 'ttl' | 'listChangedStorm' | 'unansweredMethods'>
-> & {
+export type ResolvedFixtureOptions = Required<Omit<FixtureOptions, 'pageSize' | 'ttl' | 'listChangedStorm'>> & {
   readonly pageSize: number | undefined;
   readonly ttl: number | null;
   readonly listChangedStorm: ListChangedStorm | undefined;
-  readonly unansweredMethods: readonly string[];
 };
 
 /** Applies the defaults. */
@@ -79,7 +82,10 @@ export function resolveFixtureOptions(options: FixtureOptions = {}): ResolvedFix
     listToolsDelayMs: options.listToolsDelayMs ?? 0,
     endlessToolPages: options.endlessToolPages ?? false,
     endlessTaskPages: options.endlessTaskPages ?? false,
+    listChangedDuringListing: options.listChangedDuringListing ?? 0,
     unansweredMethods: options.unansweredMethods ?? [],
+    failingMethods: options.failingMethods ?? [],
+    malformedMethods: options.malformedMethods ?? [],
     record: options.record ?? true,
   };
 }
@@ -104,7 +110,11 @@ export function toArgs(options: FixtureOptions = {}): string[] {
   if (options.listToolsDelayMs !== undefined) args.push('--list-tools-delay-ms', String(options.listToolsDelayMs));
   if (options.endlessToolPages) args.push('--endless-tool-pages');
   if (options.endlessTaskPages) args.push('--endless-task-pages');
+  if (options.listChangedDuringListing !== undefined)
+    args.push('--list-changed-during-listing', String(options.listChangedDuringListing));
   for (const method of options.unansweredMethods ?? []) args.push('--unanswered', method);
+  for (const method of options.failingMethods ?? []) args.push('--failing', method);
+  for (const method of options.malformedMethods ?? []) args.push('--malformed', method);
   if (options.record === false) args.push('--no-record');
   return args;
 }
@@ -114,25 +124,28 @@ export const USAGE = `Usage: toolwright-fixture-server [flags]
 
 A fixture MCP server (MCP 2025-11-25, tasks) over stdio.
 
-  --poll-interval MS            pollInterval suggested for tasks (default 1000)
-  --ttl MS|none                 ttl of tasks (default 60000)
-  --no-status-notifications     send no notifications/tasks/status
-  --task-delay-ms MS            how long slow_task takes by default (default 50)
-  --no-tasks                    no tasks capability: every tool runs inline
-  --no-list-tasks               no tasks/list (answered with -32601)
-  --generated-tools N           add N generated tools
-  --page-size N                 tools per tools/list page
-  --misbehaving                 also offer the misbehaving tools
-  --name NAME, --version V      the server's name and version
-  --list-changed-on-initialize  send tools/list_changed right after initialized
-  --list-changed-storm MS:MS    send tools/list_changed every INTERVAL for DURATION after initialized
-  --list-tools-delay-ms MS      answer tools/list after MS
-  --endless-tool-pages          tools/list never ends
-  --endless-task-pages          tasks/list never ends
-  --unanswered METHOD           never answer METHOD (repeatable)
-  --no-record                   keep no per-message records
-  --state-file PATH             append the inspector's state log there
-  --help                        this text`;
+  --poll-interval MS                pollInterval suggested for tasks (default 1000)
+  --ttl MS|none                     ttl of tasks (default 60000)
+  --no-status-notifications         send no notifications/tasks/status
+  --task-delay-ms MS                how long slow_task takes by default (default 50)
+  --no-tasks                        no tasks capability: every tool runs inline
+  --no-list-tasks                   no tasks/list (answered with -32601)
+  --generated-tools N               add N generated tools
+  --page-size N                     tools per tools/list page
+  --misbehaving                     also offer the misbehaving tools
+  --name NAME, --version V          the server's name and version
+  --list-changed-on-initialize      send tools/list_changed right after initialized
+  --list-changed-storm I:D          send tools/list_changed every I ms for D ms after initialized
+  --list-tools-delay-ms MS          answer tools/list after MS
+  --endless-tool-pages              tools/list never ends
+  --endless-task-pages              tasks/list never ends
+  --list-changed-during-listing N   send tools/list_changed during the first N tools/list
+  --unanswered METHOD               never answer METHOD (repeatable)
+  --failing METHOD                  answer METHOD with a JSON-RPC error -32603 (repeatable)
+  --malformed METHOD                answer METHOD with a result that is a string (repeatable)
+  --no-record                       keep no per-message records
+  --state-file PATH                 append the inspector's state log there
+  --help                            this text`;
 
 /** What the stdio bin's flags ask for. */
 export interface ParsedArgs {
@@ -174,7 +187,10 @@ export function fromArgs(argv: readonly string[]): ParsedArgs {
     listToolsDelayMs: number('list-tools-delay-ms', values['list-tools-delay-ms']),
     endlessToolPages: values['endless-tool-pages'] ? true : undefined,
     endlessTaskPages: values['endless-task-pages'] ? true : undefined,
+    listChangedDuringListing: number('list-changed-during-listing', values['list-changed-during-listing']),
     unansweredMethods: values.unanswered,
+    failingMethods: values.failing,
+    malformedMethods: values.malformed,
     record: values['no-record'] ? false : undefined,
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
@@ -213,7 +229,10 @@ function parse(argv: readonly string[]) {
       'list-tools-delay-ms': { type: 'string' },
       'endless-tool-pages': { type: 'boolean' },
       'endless-task-pages': { type: 'boolean' },
+      'list-changed-during-listing': { type: 'string' },
       unanswered: { type: 'string', multiple: true },
+      failing: { type: 'string', multiple: true },
+      malformed: { type: 'string', multiple: true },
       'no-record': { type: 'boolean' },
       'state-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

@@ -59,7 +59,8 @@ type StateLine =
   | { readonly call: FixtureCall }
   | { readonly task: FixtureTaskRecord }
   | { readonly cancel: string }
-  | { readonly received: FixtureMessage };
+  | { readonly received: FixtureMessage }
+  | { readonly forget: string };
 
 /** The records a fixture server keeps; shared by all of its sessions. */
 export class FixtureState {
@@ -105,9 +106,13 @@ export class FixtureState {
   /** Stores (or updates) a task record. */
   saveTask(record: FixtureTaskRecord): void {
     // Without records, a terminal task is forgotten: memory stays flat however many tasks run.
-    if (!this.#record && TERMINAL.has(record.status)) this.tasks.delete(record.taskId);
-    else this.tasks.set(record.taskId, record);
-    this.#log({ task: record });
+    if (!this.#record && TERMINAL.has(record.status)) {
+      this.tasks.delete(record.taskId);
+      this.#log({ forget: record.taskId });
+    } else {
+      this.tasks.set(record.taskId, record);
+      this.#log({ task: record });
+    }
   }
 
   #log(line: StateLine): void {
@@ -156,12 +161,14 @@ export async function readStateFile(logFile: string): Promise<LoggedState> {
       task: FixtureTaskRecord;
       cancel: string;
       received: FixtureMessage;
+      forget: string;
     }>;
     if (entry.pid !== undefined) pid = entry.pid;
     if (entry.call) calls.push(entry.call);
     if (entry.task) tasks.set(entry.task.taskId, entry.task);
     if (entry.cancel !== undefined) cancels.push(entry.cancel);
     if (entry.received) received.push(entry.received);
+    if (entry.forget !== undefined) tasks.delete(entry.forget);
   }
   return { pid, calls, tasks: [...tasks.values()], cancels, received };
 }

@@ -9,7 +9,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { createFixtureServer, type FixtureServer } from './fixture-server.ts';
+import { createFixtureServer, type FixtureServer, type WireScript } from './fixture-server.ts';
 import { type FixtureOptions, toArgs } from './options.ts';
 import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
 
@@ -22,9 +22,12 @@ export interface InMemoryFixture extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Starts a fixture server on an in-memory transport pair (one connection). */
-export async function startInMemoryFixture(options: FixtureOptions = {}): Promise<InMemoryFixture> {
-  const fixture = createFixtureServer(options);
+/** Starts a fixture server on an in-memory transport pair (one connection), with an optional wire script. */
+export async function startInMemoryFixture(
+  options: FixtureOptions = {},
+  script?: WireScript,
+): Promise<InMemoryFixture> {
+  const fixture = createFixtureServer(options, script === undefined ? {} : { script });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   fixture.setDie(() => void serverTransport.close());
   await fixture.connect(serverTransport);
@@ -52,6 +55,11 @@ export interface HttpFixture extends AsyncDisposable {
   resetConnections(): void;
   /** The server stops answering: no message in or out, and new HTTP requests get no response at all. */
   hang(): void;
+  /**
+   * Destroys the socket of every open standalone GET SSE stream (POSTs are untouched). Messages the server
+   * sends meanwhile are held until the client opens a new one.
+   */
+  dropStreams(): void;
   /** How many MCP sessions are open (a client that closes properly ends its session). */
   sessionCount(): number;
   close(): Promise<void>;
@@ -97,16 +105,24 @@ class StandaloneStream {
     });
   }
 
+  /** Destroys the socket of the open stream, if any (the client may open a new one). */
+  drop(): void {
+    const response = this.#openedBy;
+    // Held from now on: the SDK may not have noticed yet that the stream is gone.
+    this.#openedBy = undefined;
+    response?.socket?.destroy();
+  }
+
   async #flush(): Promise<void> {
     for (const message of this.#held.splice(0)) await this.#send(message).catch(() => undefined);
   }
 }
 
-/** Starts a fixture server on Streamable HTTP (stateful sessions; tasks are shared by all sessions). */
-export async function startHttpFixture(options: FixtureOptions = {}): Promise<HttpFixture> {
-  const fixture = createFixtureServer(options);
+/** Starts a fixture server on Streamable HTTP (stateful sessions; tasks are shared by all sessions), with an optional wire script. */
+export async function startHttpFixture(options: FixtureOptions = {}, script?: WireScript): Promise<HttpFixture> {
+  const fixture = createFixtureServer(options, script === undefined ? {} : { script });
   const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const streams = new WeakMap<Transport, StandaloneStream>();
+  const streams = new Map<Transport, StandaloneStream>();
   const sockets = new Set<Socket>();
   let hung = false;
   const http = createServer((request, response) => {
@@ -137,6 +153,7 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
         },
         onsessionclosed: (id) => {
           sessions.delete(id);
+          streams.delete(created);
         },
       });
       transport = created;
@@ -188,6 +205,9 @@ export async function startHttpFixture(options: FixtureOptions = {}): Promise<Ht
     dropConnections,
     resetConnections,
     hang: () => fixture.hang(),
+    dropStreams: () => {
+      for (const stream of streams.values()) stream.drop();
+    },
     sessionCount: () => sessions.size,
     close,
     [Symbol.asyncDispose]: close,
