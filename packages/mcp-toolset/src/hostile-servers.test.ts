@@ -40,7 +40,7 @@ function outcome(promise: Promise<unknown>): Promise<unknown> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(transports)('against hostile servers over $name', ({ name: transport, start }) => {
+describe.each(transports)('against hostile servers over $name', ({ start }) => {
   async function connect(fixtureOptions: FixtureOptions = {}, toolsetOptions: MCPToolsetOptions = {}) {
     const fixture: RunningFixture = await start({ misbehaving: true, ...fixtureOptions });
     cleanups.push(() => fixture.close());
