@@ -2,7 +2,8 @@ import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY
 import { isPlainObject, ProtocolError, TaskExpiredError } from '@toolwright/core';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
-import type { Connection, ProgressUpdate, RequestOptions } from './connection.ts';
+import type { Connection, RequestOptions } from './connection.ts';
+import { ConnectionGeneration } from './generation-base.ts';
 import { HeldOpenResult } from './held-open-result.ts';
 import type {
   CancelAnswer,
@@ -25,15 +26,14 @@ import { parseCallToolResult } from './wire.ts';
  * pushes notifications/tasks/status; input is served on a held-open tasks/result; tasks/cancel
  * confirms; tasks/list lists.
  */
-export class Tasks20251125 implements TaskGeneration {
+export class Tasks20251125 extends ConnectionGeneration implements TaskGeneration {
   readonly version = '2025-11-25';
-  readonly #connection: Connection;
   readonly #hub = new TaskStatusHub();
   readonly #maxPollMs: number;
 
   /** Installs the status notification route on `connection`; `maxPollMs` caps the input strategy's retry wait. */
   constructor(connection: Connection, maxPollMs: number) {
-    this.#connection = connection;
+    super(connection);
     this.#maxPollMs = maxPollMs;
     // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
     connection.client.setNotificationHandler('notifications/tasks/status', { params: z.unknown() }, (params) => {
@@ -43,9 +43,6 @@ export class Tasks20251125 implements TaskGeneration {
     connection.onLost(() => this.#hub.clear());
   }
 
-  get serverKey(): string {
-    return this.#connection.serverKey;
-  }
   /** Capability `tasks.requests.tools.call`. */
   get supportsToolTasks(): boolean {
     return this.#tasks()?.requests?.tools?.call !== undefined;
@@ -85,7 +82,7 @@ export class Tasks20251125 implements TaskGeneration {
     const params: Record<string, unknown> = { name: request.name, arguments: request.arguments };
     if (request.meta !== undefined) params._meta = request.meta;
     if (request.task !== undefined) params.task = request.task;
-    const raw = await this.#connection.request('tools/call', params, options);
+    const raw = await this.connection.request('tools/call', params, options);
     const context = { what: 'tools/call result', toolName: request.name };
     // A server without task support answers a task request with the plain result, as the spec says it must.
     const isPlainResult = isPlainObject(raw) && 'content' in raw && !('task' in raw);
@@ -141,7 +138,7 @@ export class Tasks20251125 implements TaskGeneration {
     cursor: string | undefined,
     options?: RequestOptions,
   ): Promise<{ tasks: TaskSnapshot[]; nextCursor: string | undefined }> {
-    return parseTaskList(await this.#connection.request('tasks/list', cursor === undefined ? {} : { cursor }, options));
+    return parseTaskList(await this.connection.request('tasks/list', cursor === undefined ? {} : { cursor }, options));
   }
 
   watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
@@ -157,21 +154,8 @@ export class Tasks20251125 implements TaskGeneration {
     );
   }
 
-  serverErrorMessage(error: unknown): string | undefined {
-    return error instanceof JsonRpcError ? error.message : undefined;
-  }
-  newProgressToken(): string {
-    return this.#connection.newProgressToken();
-  }
-  onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void {
-    return this.#connection.onProgress(token, listener);
-  }
-  onLost(listener: (error: Error) => void): () => void {
-    return this.#connection.onLost(listener);
-  }
-
   #tasks() {
-    return this.#connection.client.getServerCapabilities()?.tasks;
+    return this.connection.client.getServerCapabilities()?.tasks;
   }
 
   async #result(taskId: string, options: RequestOptions | undefined) {
@@ -184,7 +168,7 @@ export class Tasks20251125 implements TaskGeneration {
   /** A task request; "Invalid params" for a task id means the server no longer has the task. */
   async #request(method: string, taskId: string, options: RequestOptions | undefined): Promise<unknown> {
     try {
-      return await this.#connection.request(method, { taskId }, options);
+      return await this.connection.request(method, { taskId }, options);
     } catch (error) {
       if (
         error instanceof JsonRpcError &&

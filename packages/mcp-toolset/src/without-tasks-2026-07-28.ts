@@ -1,6 +1,7 @@
 import { ProtocolError as JsonRpcError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { ProtocolError, UserError } from '@toolwright/core';
-import type { Connection, ProgressUpdate, RequestOptions } from './connection.ts';
+import type { RequestOptions } from './connection.ts';
+import { ConnectionGeneration } from './generation-base.ts';
 import type {
   CancelAnswer,
   InputStrategy,
@@ -25,22 +26,13 @@ const NOT_YET =
  * server), and a tool that runs only as a task is refused with a UserError that says why. There is
  * no task to watch, answer, cancel or list.
  */
-export class Without2026Tasks implements TaskGeneration {
+export class Without2026Tasks extends ConnectionGeneration implements TaskGeneration {
   readonly version = '2026-07-28';
   readonly supportsToolTasks = false;
   readonly supportsList = false;
   readonly supportsCancel = false;
   readonly noListReason =
     'speaks MCP 2026-07-28, whose tasks extension has no task listing (no tasks/list); keep the reference of each task you start (handle.toJSON()) instead';
-  readonly #connection: Connection;
-
-  constructor(connection: Connection) {
-    this.#connection = connection;
-  }
-
-  get serverKey(): string {
-    return this.#connection.serverKey;
-  }
 
   /** On 2026-07-28 the server decides per call; `execution` is not on the wire. */
   routing(): ToolRouting {
@@ -58,7 +50,7 @@ export class Without2026Tasks implements TaskGeneration {
     if (request.meta !== undefined) params._meta = request.meta;
     let raw: unknown;
     try {
-      raw = await this.#connection.request('tools/call', params, options);
+      raw = await this.connection.request('tools/call', params, options);
     } catch (error) {
       if (error instanceof JsonRpcError && error.code === MISSING_CLIENT_CAPABILITY)
         throw new UserError(
@@ -92,18 +84,6 @@ export class Without2026Tasks implements TaskGeneration {
   }
   inputStrategy(): InputStrategy {
     return { onSnapshot: () => undefined, takeOutcome: () => undefined, dispose: () => undefined };
-  }
-  serverErrorMessage(error: unknown): string | undefined {
-    return error instanceof JsonRpcError ? error.message : undefined;
-  }
-  newProgressToken(): string {
-    return this.#connection.newProgressToken();
-  }
-  onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void {
-    return this.#connection.onProgress(token, listener);
-  }
-  onLost(listener: (error: Error) => void): () => void {
-    return this.#connection.onLost(listener);
   }
 }
 
