@@ -57,19 +57,6 @@ const EXPECTED_FAILURES = new Map([
         'the toolset sends tools/call without Mcp-Param-* headers: mirroring parameters marked x-mcp-header (SEP-2243) into headers is not implemented',
     },
   ],
-  [
-    'http-invalid-tool-headers@2026-07-28',
-    {
-      checks: [
-        'sep-2243-x-mcp-header-not-empty',
-        'sep-2243-x-mcp-header-primitive-only',
-        'sep-2243-x-mcp-header-unique',
-        'sep-2243-x-mcp-header-charset',
-      ],
-      reason:
-        'the toolset lists (and calls) tools whose x-mcp-header annotations are invalid: excluding them (SEP-2243) is not implemented',
-    },
-  ],
 ]);
 
 const SCENARIO_TIMEOUT_MS = 60_000;

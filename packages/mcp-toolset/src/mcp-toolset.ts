@@ -18,6 +18,7 @@ import {
 } from '@toolwright/core';
 import { closestNames } from './closest-names.ts';
 import { Connection, type ProgressUpdate } from './connection.ts';
+import { invalidMcpHeader } from './mcp-header.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { ProgressRoute } from './progress-route.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
@@ -431,6 +432,11 @@ export class MCPToolset extends BaseToolset<unknown> {
     if (support === undefined) {
       const listing = await this.#list();
       support = listing.taskSupport.get(name);
+      const excluded = listing.excluded.get(name);
+      if (support === undefined && excluded !== undefined)
+        throw new UserError(
+          `Tool '${shortName(name)}' of MCP server '${this.label}' is left out because its ${excluded}; a client must not call such a tool (SEP-2243). The server must fix its definition.`,
+        );
       if (support === undefined) {
         const suggestions = closestNames(name, listing.taskSupport.keys());
         throw new UserError(
@@ -468,6 +474,9 @@ export class MCPToolset extends BaseToolset<unknown> {
     const routing = (execution: unknown) => protocol.routing(execution, this.#resolved.preferTasks);
     const definitions: ToolDefinition[] = [];
     const taskSupport = new Map<string, NonNullable<TaskSupport> | 'none'>();
+    const excluded = new Map<string, string>();
+    // Tool-parameter headers (x-mcp-header) are a 2026-07-28 feature; a tool whose annotations are invalid is left out.
+    const checkHeaders = connection.protocolVersion === '2026-07-28';
     await this.#paginate('tools/list', async (cursor) => {
       const raw = await connection
         .request('tools/list', cursor === undefined ? {} : { cursor })
@@ -480,6 +489,11 @@ export class MCPToolset extends BaseToolset<unknown> {
         );
       for (const tool of raw.tools) {
         const { definition, taskSupport: support } = toToolDefinition(tool, routing, definitions.length);
+        const invalid = checkHeaders ? invalidMcpHeader(definition.inputSchema) : undefined;
+        if (invalid !== undefined) {
+          excluded.set(definition.name, invalid);
+          continue;
+        }
         if (taskSupport.has(definition.name))
           throw new ProtocolError(`The server of '${this.label}' lists tool '${definition.name}' twice.`, {
             toolName: definition.name,
@@ -493,7 +507,7 @@ export class MCPToolset extends BaseToolset<unknown> {
         nextCursor: typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined,
       };
     });
-    return { definitions, taskSupport };
+    return { definitions, taskSupport, excluded };
   }
 
   #invalidateTools(): void {
@@ -517,6 +531,8 @@ const LISTING_ATTEMPTS = 3;
 interface Listing {
   readonly definitions: readonly ToolDefinition[];
   readonly taskSupport: ReadonlyMap<string, NonNullable<TaskSupport> | 'none'>;
+  /** Tools left out of the listing, with why (invalid x-mcp-header annotations). */
+  readonly excluded: ReadonlyMap<string, string>;
 }
 
 /** A listing request's failure, typed: the toolset's own errors pass; a JSON-RPC error becomes a ProtocolError. */

@@ -13,7 +13,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
-import { withoutResultType } from './test-2026-servers.ts';
+import { withEchoHeader, withoutResultType } from './test-2026-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -119,6 +119,26 @@ describe('a 2026-07-28 result without resultType', () => {
     const toolset = await open(server.transport());
     expect(await toolset.directCallTool('echo', { text: 'no type' })).toBe('no type');
     expect(server.stripped()).toBe(1);
+  });
+});
+
+describe('x-mcp-header annotations on 2026-07-28', () => {
+  it('leave a tool with an invalid one out, and calling it says why; a valid one keeps it', async () => {
+    const invalid = await withEchoHeader('My Region');
+    cleanups.push(() => invalid.close());
+    const toolset = await open(invalid.transport());
+    const names = (await toolset.getTools()).map((tool) => tool.name);
+    expect(names).not.toContain('echo');
+    expect(names).toContain('slow_task');
+    const error = await toolset.directCallTool('echo', { text: 'x' }).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /'echo' .* left out because its parameter 'text' has x-mcp-header 'My Region'/,
+    );
+    const valid = await withEchoHeader('Text');
+    cleanups.push(() => valid.close());
+    const second = await open(valid.transport());
+    expect((await second.getTools()).map((tool) => tool.name)).toContain('echo');
   });
 });
 

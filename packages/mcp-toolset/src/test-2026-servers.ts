@@ -26,3 +26,26 @@ export async function withoutResultType() {
     close: () => fixture.close(),
   };
 }
+
+/**
+ * The in-memory 2026 fixture behind a fetch that gives `echo`'s `text` parameter the x-mcp-header
+ * `header` in every tools/list result.
+ */
+export async function withEchoHeader(header: string) {
+  const fixture = await startInMemoryTasksExtensionFixture();
+  const fetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const response = await fixture.fetch(url, init);
+    const isList = typeof init?.body === 'string' && JSON.parse(init.body).method === 'tools/list';
+    if (!isList || !(response.headers.get('content-type') ?? '').includes('application/json')) return response;
+    const message = (await response.json()) as {
+      result?: { tools?: { name: string; inputSchema: { properties: Record<string, Record<string, unknown>> } }[] };
+    };
+    const echo = message.result?.tools?.find((tool) => tool.name === 'echo');
+    if (echo?.inputSchema.properties.text) echo.inputSchema.properties.text['x-mcp-header'] = header;
+    return new Response(JSON.stringify(message), { status: response.status, headers: response.headers });
+  };
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    close: () => fixture.close(),
+  };
+}
