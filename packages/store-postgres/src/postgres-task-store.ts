@@ -259,6 +259,11 @@ export class PostgresTaskStore implements TaskStore {
     };
   }
 
+  /** Whether the LISTEN connection is established (readers are woken, not only polling). */
+  async listening(): Promise<boolean> {
+    return (await this.#listener) !== undefined;
+  }
+
   /** Ends the listening connection, and the pool when the store made it. */
   async close(): Promise<void> {
     if (this.#closed) return;
