@@ -271,6 +271,8 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
     const isTask = call.tool.metadata.task === true;
     if (isTask) entry.id = await Promise.race([taskId, entry.settled.then(() => entry.id)]);
     stopListening();
+    // With a store, the acknowledgement means the task is saved: a crash from now on loses nothing.
+    await keeper;
     const id = entry.id;
     const what = id !== toolCallId ? `task ${id}` : `call ${id}`;
     return `Tool '${call.name}' is running in the background as ${what}. Its result will follow in a message; continue with other work meanwhile.`;

@@ -18,8 +18,14 @@ export interface WorkerProcess {
   exit(timeoutMs?: number): Promise<void>;
 }
 
-/** Starts `worker.ts` with `config` under this Node (the workspace's, with node:sqlite), from source. */
-export function startWorker(config: WorkerConfig): WorkerProcess {
+/**
+ * Starts `worker.ts` with `config` under this Node (the workspace's, with node:sqlite), from source.
+ * `killWhen` kills it (SIGKILL) the moment it prints a line that matches, with no delay to hide races.
+ */
+export function startWorker(
+  config: WorkerConfig,
+  killWhen?: (line: Record<string, unknown>, lines: readonly Record<string, unknown>[]) => boolean,
+): WorkerProcess {
   const child = spawn(
     process.execPath,
     ['--conditions=@toolwright/source', '--no-warnings', workerScript, JSON.stringify(config)],
@@ -32,7 +38,12 @@ export function startWorker(config: WorkerConfig): WorkerProcess {
     for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 1);
-      if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      if (!line.trim()) continue;
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      lines.push(parsed);
+      if (killWhen?.(parsed, lines) && child.pid !== undefined && child.exitCode === null) {
+        process.kill(child.pid, 'SIGKILL');
+      }
     }
   });
   let stderr = '';
