@@ -6,6 +6,7 @@ import { callOverhead } from './scenario-call-overhead.ts';
 import { concurrentTasks } from './scenario-concurrent-tasks.ts';
 import { listing } from './scenario-listing.ts';
 import { selectors } from './scenario-selectors.ts';
+import { storeThroughput } from './scenario-store-throughput.ts';
 import { taskLatency } from './scenario-task-latency.ts';
 
 const argv = process.argv.slice(2);
@@ -18,6 +19,7 @@ const scenarios: [string, (settings: Settings) => Promise<Figure[]>][] = [
   ['3', listing],
   ['4', concurrentTasks],
   ['5', selectors],
+  ['6', storeThroughput],
 ];
 
 const info = machine();

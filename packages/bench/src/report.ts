@@ -13,7 +13,7 @@ export interface Settings {
 export interface Figure {
   readonly scenario: string;
   readonly case: string;
-  readonly unit: 'ms' | 'µs' | 'MiB' | 'KiB';
+  readonly unit: 'ms' | 'µs' | 'MiB' | 'KiB' | 'ops/s';
   readonly toolwright: Summary;
   readonly baseline?: { readonly name: string; readonly summary: Summary };
   /** The target: an absolute bound on the median, or a ratio to the baseline's median. */
