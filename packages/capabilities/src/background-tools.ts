@@ -20,7 +20,7 @@ import {
   type StoreEvent,
   storedFollowUp,
 } from './durable-work.ts';
-import type { PendingTask, StoredFollowUp, TaskStore } from './task-store.ts';
+import { type PendingTask, type StoredFollowUp, type TaskStore, TaskStoreError } from './task-store.ts';
 
 /** The argument a `background: 'optional'` tool gains, for the model to choose per call. */
 export const RUN_IN_BACKGROUND = 'runInBackground';
@@ -241,7 +241,8 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
     const stopListening = ctx.events.on('task-created', (event) => {
       if (event.toolCallId !== toolCallId) return;
       announce(event.taskId);
-      if (this.#durable) keeper = this.#keep(this.#durable, ctx.runId, call.name, event);
+      if (this.#durable)
+        keeper = this.#keep(this.#durable, { runId: ctx.runId, toolCallId, toolName: call.name }, event);
     });
     const work = next(call, workCtx);
     const runs = this.#runs.get(ctx.runId) ?? new Map<string, Running>();
@@ -278,20 +279,26 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
     return `Tool '${call.name}' is running in the background as ${what}. Its result will follow in a message; continue with other work meanwhile.`;
   }
 
-  /** Saves a new task as pending work this worker holds, and keeps its lease while it runs. */
+  /**
+   * Saves a new task as pending work this worker holds, and keeps its lease while it runs. When it
+   * cannot be saved as this worker's (the store failed, or the run already saved that tool call id),
+   * the work goes on in memory only, as without a store, and `onStoreEvent` says why.
+   */
   async #keep(
     durable: DurableSettings,
-    runId: string,
-    toolName: string,
-    event: { readonly toolCallId: string | undefined; readonly taskId: string; readonly reference: JsonObject },
+    call: { readonly runId: string; readonly toolCallId: string; readonly toolName: string },
+    event: { readonly taskId: string; readonly reference: JsonObject },
   ): Promise<LeaseKeeper | undefined> {
-    const task = { runId, toolCallId: event.toolCallId ?? '', toolName, taskId: event.taskId };
+    const task = { ...call, taskId: event.taskId };
     try {
       const lease = await durable.store.put(
         { ...task, reference: event.reference },
         { owner: durable.owner, leaseMs: durable.leaseMs },
       );
-      return new LeaseKeeper(durable, task, lease);
+      if (lease) return new LeaseKeeper(durable, task, lease);
+      throw new TaskStoreError(
+        `Run '${call.runId}' already saved tool call '${call.toolCallId}', so task ${event.taskId} of tool '${call.toolName}' is not saved: give each tool call of a run its own id.`,
+      );
     } catch (error) {
       durable.emit({ type: 'store-error', ...task, error });
       return undefined;

@@ -102,6 +102,22 @@ describe('BackgroundTools with a task store', () => {
     expect(item?.message).toContain('quota exceeded');
   });
 
+  it('keeps a second task under an already saved tool call id in memory, and says so', async () => {
+    const store = new InMemoryTaskStore();
+    const { first, events } = await setup(store, 'worker-d');
+    const run = createRunContext({ runId: 'run-4' });
+    const tool = (await first.toolset.getTools(run)).find((t) => t.name === 'slow_task') as ToolDefinition;
+    const same = forToolCall(run, { toolCallId: 'same' });
+    await first.toolset.callTool('slow_task', { value: 'one', delayMs: 200 }, same, tool);
+    await first.toolset.callTool('slow_task', { value: 'two', delayMs: 10 }, same, tool);
+    const error = events.find((event) => event.type === 'store-error')?.error;
+    expect(String((error as Error | undefined)?.message)).toContain("already saved tool call 'same'");
+    const delivered = [await run.followUps.next(), await run.followUps.next()];
+    expect(delivered.map((item) => item.content).sort()).toEqual(['done: one', 'done: two']);
+    // Only the first is in the store; the second was delivered in memory, as without a store.
+    expect((await store.followUps('run-4')).map((item) => item.content)).toEqual(['done: one']);
+  });
+
   it('needs a store for the durable methods, and a positive lease', () => {
     const background = new BackgroundTools();
     expect(() => background.followUps('run')).toThrow(UserError);

@@ -80,8 +80,9 @@ export interface ClaimOptions {
 export interface TaskStore {
   /**
    * Saves pending work. With `lease`, the caller holds it from the start (the worker that created
-   * the task watches it); without, any worker may claim it. Saving the same key again does nothing
-   * and returns the existing lease (or undefined).
+   * the task watches it) and gets the lease back; without, any worker may claim it. A key saved
+   * before (pending or completed) is left as it is, and the result is undefined: the caller holds
+   * nothing.
    */
   put(task: PendingTaskInput, lease?: { readonly owner: string; readonly leaseMs: number }): Promise<Lease | undefined>;
   /** Claims pending work that nobody holds or whose lease expired, oldest first; each claim raises its token. */
@@ -165,8 +166,7 @@ export class InMemoryTaskStore implements TaskStore {
     checkPendingTask(task);
     if (lease) checkLeaseMs(lease.leaseMs);
     const id = followUpIdOf(task);
-    const existing = this.#pending.get(id);
-    if (existing || this.#followUps.has(id)) return existing?.task.lease;
+    if (this.#pending.has(id) || this.#followUps.has(id)) return undefined;
     const now = this.#now();
     const granted = lease ? { owner: lease.owner, token: 1, expiresAt: now + lease.leaseMs } : undefined;
     this.#pending.set(id, { task: { ...pick(task), createdAt: now, lease: granted } });

@@ -59,6 +59,9 @@ export function describeStoreContract(name: string, open: OpenStore): void {
       const lease = await store.put(task('run', 1), { owner: 'a', leaseMs: 10_000 });
       expect(lease).toMatchObject({ owner: 'a', token: 1 });
       if (!lease) return;
+      // Saving the same key again leaves it as it is: the second caller holds nothing.
+      expect(await store.put({ ...task('run', 1), taskId: 'other' }, { owner: 'b', leaseMs: 10_000 })).toBeUndefined();
+      expect(await store.pending('run')).toMatchObject([{ taskId: 'task-1', lease: { owner: 'a', token: 1 } }]);
       expect(await store.claim({ owner: 'b', leaseMs: 10_000, limit: 10 })).toEqual([]);
       const renewed = await store.renew(task('run', 1), lease, 20_000);
       expect(renewed?.expiresAt).toBeGreaterThan(lease.expiresAt);

@@ -130,15 +130,7 @@ export class PostgresTaskStore implements TaskStore {
         lease?.leaseMs ?? 0,
       ],
     );
-    const row =
-      inserted[0] ??
-      (
-        await this.#query<PendingRow>(
-          'read a pending task',
-          `SELECT ${PENDING_COLUMNS} FROM toolwright_pending WHERE run_id = $1 AND tool_call_id = $2`,
-          [task.runId, task.toolCallId],
-        )
-      )[0];
+    const row = inserted[0];
     return row && pendingTask(row).lease;
   }
 

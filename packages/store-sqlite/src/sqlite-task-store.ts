@@ -109,8 +109,9 @@ export class SqliteTaskStore implements TaskStore {
           lease ? 1 : 0,
           lease ? now + lease.leaseMs : null,
         );
-      if (inserted.changes === 0) return this.#pendingRow(task)?.lease;
-      return lease ? { owner: lease.owner, token: 1, expiresAt: now + lease.leaseMs } : undefined;
+      return inserted.changes === 1 && lease
+        ? { owner: lease.owner, token: 1, expiresAt: now + lease.leaseMs }
+        : undefined;
     }, 'put');
   }
 
@@ -227,13 +228,6 @@ export class SqliteTaskStore implements TaskStore {
   /** Closes the database file. */
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
-  }
-
-  #pendingRow(key: TaskKey): PendingTask | undefined {
-    const row = this.#db
-      .prepare('SELECT * FROM toolwright_pending WHERE run_id = ? AND tool_call_id = ?')
-      .get(key.runId, key.toolCallId) as unknown as PendingRow | undefined;
-    return row && pendingTask(row);
   }
 
   #read(sql: string, params: SQLInputValue[], what: string): Record<string, SQLInputValue>[] {
