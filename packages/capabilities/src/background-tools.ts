@@ -18,9 +18,8 @@ import {
   LeaseKeeper,
   recordFollowUp,
   type StoreEvent,
-  storedFollowUp,
 } from './durable-work.ts';
-import { type PendingTask, type StoredFollowUp, type TaskStore, TaskStoreError } from './task-store.ts';
+import { type PendingTask, type StoredFollowUp, storedFollowUp, type TaskStore, TaskStoreError } from './task-store.ts';
 
 /** The argument a `background: 'optional'` tool gains, for the model to choose per call. */
 export const RUN_IN_BACKGROUND = 'runInBackground';
@@ -317,7 +316,7 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
       return await recordFollowUp(keeper, item);
     } catch (error) {
       keeper.settings.emit({ type: 'store-error', ...keeper.task, error });
-      return storedFollowUp(keeper.task, keeper.settings.owner, item);
+      return storedFollowUp(keeper.task, item, keeper.settings.owner, Date.now());
     }
   }
 }

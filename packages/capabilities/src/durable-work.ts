@@ -5,6 +5,7 @@ import {
   type Lease,
   type PendingTask,
   type StoredFollowUp,
+  storedFollowUp,
   type TaskKey,
   type TaskStore,
 } from './task-store.ts';
@@ -103,19 +104,7 @@ export async function recordFollowUp(keeper: LeaseKeeper, followUp: FollowUp): P
   const recorded = await settings.store.complete(task, lease, followUp);
   settings.emit({ type: recorded ? 'recorded' : 'fenced', ...eventKey(task) });
   if (!recorded) return undefined;
-  return storedFollowUp(task, lease.owner, followUp);
-}
-
-/** A follow-up with the fields a store gives it, for delivery to this process's run as well. */
-export function storedFollowUp(key: TaskKey, owner: string, followUp: FollowUp): StoredFollowUp {
-  return {
-    ...followUp,
-    followUpId: followUpIdOf(key),
-    runId: key.runId,
-    toolCallId: key.toolCallId,
-    recordedBy: owner,
-    recordedAt: Date.now(),
-  };
+  return storedFollowUp(task, followUp, lease.owner, Date.now());
 }
 
 function eventKey(task: TaskKey & { readonly taskId: string }) {

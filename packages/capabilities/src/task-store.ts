@@ -125,6 +125,52 @@ export function followUpIdOf(key: TaskKey): string {
   return `${key.runId}:${key.toolCallId}`;
 }
 
+/** A follow-up as a store returns it: the outcome, with its stable id and who recorded it, when. */
+export function storedFollowUp(
+  key: TaskKey,
+  followUp: FollowUp,
+  recordedBy: string,
+  recordedAt: number,
+): StoredFollowUp {
+  return {
+    ...followUp,
+    followUpId: followUpIdOf(key),
+    runId: key.runId,
+    toolCallId: key.toolCallId,
+    recordedBy,
+    recordedAt,
+  };
+}
+
+/** A pending task as a row of a SQL store (times in ms since the epoch): what store packages share. */
+export interface PendingTaskRow {
+  readonly run_id: string;
+  readonly tool_call_id: string;
+  readonly tool_name: string;
+  readonly task_id: string;
+  readonly reference: JsonObject;
+  readonly created_at: number | string;
+  readonly owner: string | null;
+  readonly token: number | string;
+  readonly lease_until: number | string | null;
+}
+
+/** The pending task of a SQL store's row; drivers may give numbers as strings. */
+export function pendingTaskFromRow(row: PendingTaskRow): PendingTask {
+  return {
+    runId: row.run_id,
+    toolCallId: row.tool_call_id,
+    toolName: row.tool_name,
+    taskId: row.task_id,
+    reference: row.reference,
+    createdAt: Number(row.created_at),
+    lease:
+      row.owner !== null && row.lease_until !== null
+        ? { owner: row.owner, token: Number(row.token), expiresAt: Number(row.lease_until) }
+        : undefined,
+  };
+}
+
 /** Checks what every store must refuse, so a careless caller gets the same error from each. */
 export function checkPendingTask(task: PendingTaskInput): void {
   for (const field of ['runId', 'toolCallId', 'toolName', 'taskId'] as const) {
@@ -202,15 +248,7 @@ export class InMemoryTaskStore implements TaskStore {
     if (!entry) return false;
     const id = followUpIdOf(key);
     this.#pending.delete(id);
-    const item: StoredFollowUp = {
-      ...followUp,
-      followUpId: id,
-      runId: key.runId,
-      toolCallId: key.toolCallId,
-      recordedBy: lease.owner,
-      recordedAt: this.#now(),
-    };
-    this.#followUps.set(id, { item, acknowledged: false });
+    this.#followUps.set(id, { item: storedFollowUp(key, followUp, lease.owner, this.#now()), acknowledged: false });
     for (const listener of [...(this.#listeners.get(key.runId) ?? [])]) listener();
     return true;
   }

@@ -3,16 +3,18 @@ import {
   type ClaimOptions,
   checkLeaseMs,
   checkPendingTask,
-  followUpIdOf,
   type Lease,
   type PendingTask,
   type PendingTaskInput,
+  type PendingTaskRow,
+  pendingTaskFromRow,
   type StoredFollowUp,
+  storedFollowUp,
   type TaskKey,
   type TaskStore,
   TaskStoreError,
 } from '@toolwright/capabilities';
-import type { FollowUp, JsonObject } from '@toolwright/core';
+import type { FollowUp } from '@toolwright/core';
 import pg from 'pg';
 
 /** Options of {@link PostgresTaskStore}: a pool of your own, or a connection string for one of its own. */
@@ -56,20 +58,8 @@ CREATE INDEX IF NOT EXISTS toolwright_follow_ups_unread ON toolwright_follow_ups
 
 /** Milliseconds since the epoch, as a JavaScript number, of a timestamp column. */
 const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
-const PENDING_COLUMNS = `run_id, tool_call_id, tool_name, task_id, reference, ${ms('created_at')} AS created_ms,
-  owner, token::float8 AS token, ${ms('lease_until')} AS lease_ms`;
-
-interface PendingRow {
-  run_id: string;
-  tool_call_id: string;
-  tool_name: string;
-  task_id: string;
-  reference: JsonObject;
-  created_ms: number;
-  owner: string | null;
-  token: number;
-  lease_ms: number | null;
-}
+const PENDING_COLUMNS = `run_id, tool_call_id, tool_name, task_id, reference, ${ms('created_at')} AS created_at,
+  owner, token::float8 AS token, ${ms('lease_until')} AS lease_until`;
 
 /**
  * A {@link TaskStore} on PostgreSQL through `pg`, for workers on many machines. Leases run on the
@@ -111,7 +101,7 @@ export class PostgresTaskStore implements TaskStore {
   async put(task: PendingTaskInput, lease?: { owner: string; leaseMs: number }): Promise<Lease | undefined> {
     checkPendingTask(task);
     if (lease) checkLeaseMs(lease.leaseMs);
-    const inserted = await this.#query<PendingRow>(
+    const inserted = await this.#query<PendingTaskRow>(
       'save a pending task',
       `INSERT INTO toolwright_pending (run_id, tool_call_id, tool_name, task_id, reference, owner, token, lease_until)
        SELECT $1, $2, $3, $4, $5::jsonb, $6::text,
@@ -131,13 +121,13 @@ export class PostgresTaskStore implements TaskStore {
       ],
     );
     const row = inserted[0];
-    return row && pendingTask(row).lease;
+    return row && pendingTaskFromRow(row).lease;
   }
 
   async claim({ owner, leaseMs, limit }: ClaimOptions): Promise<ClaimedTask[]> {
     checkLeaseMs(leaseMs);
     if (limit <= 0) return [];
-    const rows = await this.#query<PendingRow>(
+    const rows = await this.#query<PendingTaskRow>(
       'claim pending tasks',
       `UPDATE toolwright_pending p
        SET owner = $1, token = p.token + 1, lease_until = clock_timestamp() + $2::float8 * interval '1 millisecond'
@@ -151,7 +141,7 @@ export class PostgresTaskStore implements TaskStore {
        RETURNING ${PENDING_COLUMNS}`,
       [owner, leaseMs, Math.floor(limit)],
     );
-    return rows.map((row) => pendingTask(row) as ClaimedTask);
+    return rows.map((row) => pendingTaskFromRow(row) as ClaimedTask);
   }
 
   async renew(key: TaskKey, lease: Lease, leaseMs: number): Promise<Lease | undefined> {
@@ -196,12 +186,12 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async pending(runId: string): Promise<PendingTask[]> {
-    const rows = await this.#query<PendingRow>(
+    const rows = await this.#query<PendingTaskRow>(
       'list pending tasks',
       `SELECT ${PENDING_COLUMNS} FROM toolwright_pending WHERE run_id = $1 ORDER BY created_at`,
       [runId],
     );
-    return rows.map(pendingTask);
+    return rows.map(pendingTaskFromRow);
   }
 
   async followUps(runId: string): Promise<StoredFollowUp[]> {
@@ -217,14 +207,14 @@ export class PostgresTaskStore implements TaskStore {
        FROM toolwright_follow_ups WHERE run_id = $1 AND acknowledged_at IS NULL ORDER BY seq`,
       [runId],
     );
-    return rows.map((row) => ({
-      ...row.follow_up,
-      followUpId: followUpIdOf({ runId: row.run_id, toolCallId: row.tool_call_id }),
-      runId: row.run_id,
-      toolCallId: row.tool_call_id,
-      recordedBy: row.recorded_by,
-      recordedAt: row.recorded_ms,
-    }));
+    return rows.map((row) =>
+      storedFollowUp(
+        { runId: row.run_id, toolCallId: row.tool_call_id },
+        row.follow_up,
+        row.recorded_by,
+        row.recorded_ms,
+      ),
+    );
   }
 
   async acknowledge(runId: string, followUpIds: readonly string[]): Promise<void> {
@@ -323,19 +313,4 @@ function storeError(what: string, error: unknown): TaskStoreError {
     `The PostgreSQL task store failed to ${what}: ${message}. Check that the database is reachable and the user may write the toolwright_* tables.`,
     { cause: error },
   );
-}
-
-function pendingTask(row: PendingRow): PendingTask {
-  return {
-    runId: row.run_id,
-    toolCallId: row.tool_call_id,
-    toolName: row.tool_name,
-    taskId: row.task_id,
-    reference: row.reference,
-    createdAt: row.created_ms,
-    lease:
-      row.owner !== null && row.lease_ms !== null
-        ? { owner: row.owner, token: row.token, expiresAt: row.lease_ms }
-        : undefined,
-  };
 }

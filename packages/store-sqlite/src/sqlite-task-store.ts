@@ -4,11 +4,12 @@ import {
   type ClaimOptions,
   checkLeaseMs,
   checkPendingTask,
-  followUpIdOf,
   type Lease,
   type PendingTask,
   type PendingTaskInput,
+  pendingTaskFromRow,
   type StoredFollowUp,
+  storedFollowUp,
   type TaskKey,
   type TaskStore,
   TaskStoreError,
@@ -202,14 +203,14 @@ export class SqliteTaskStore implements TaskStore {
       recorded_by: string;
       recorded_at: number;
     }[];
-    return rows.map((row) => ({
-      ...(JSON.parse(row.follow_up) as FollowUp),
-      followUpId: followUpIdOf({ runId: row.run_id, toolCallId: row.tool_call_id }),
-      runId: row.run_id,
-      toolCallId: row.tool_call_id,
-      recordedBy: row.recorded_by,
-      recordedAt: row.recorded_at,
-    }));
+    return rows.map((row) =>
+      storedFollowUp(
+        { runId: row.run_id, toolCallId: row.tool_call_id },
+        JSON.parse(row.follow_up) as FollowUp,
+        row.recorded_by,
+        Number(row.recorded_at),
+      ),
+    );
   }
 
   async acknowledge(runId: string, followUpIds: readonly string[]): Promise<void> {
@@ -264,17 +265,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 }
 
+/** The row with its reference parsed (SQLite keeps it as text). */
 function pendingTask(row: PendingRow): PendingTask {
-  return {
-    runId: row.run_id,
-    toolCallId: row.tool_call_id,
-    toolName: row.tool_name,
-    taskId: row.task_id,
-    reference: JSON.parse(row.reference) as JsonObject,
-    createdAt: Number(row.created_at),
-    lease:
-      row.owner !== null && row.lease_until !== null
-        ? { owner: row.owner, token: Number(row.token), expiresAt: Number(row.lease_until) }
-        : undefined,
-  };
+  return pendingTaskFromRow({ ...row, reference: JSON.parse(row.reference) as JsonObject });
 }
