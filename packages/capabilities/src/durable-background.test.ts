@@ -81,6 +81,32 @@ describe('BackgroundTools with a task store', () => {
     expect(worker.active).toBe(0);
   });
 
+  it('gives its leases back when stopped, so another worker takes over at once', async () => {
+    const store = new InMemoryTaskStore();
+    const { first, fixture, events } = await setup(store, 'stopping', 60_000);
+    const mcp = new MCPToolset(fixture.url, { id: 'fixture' });
+    await mcp.open();
+    cleanups.push(() => mcp.close());
+    const handle = await mcp.startTask('slow_task', { value: 'handed over', delayMs: 400 });
+    await store.put({
+      runId: 'run-5',
+      toolCallId: 'c1',
+      toolName: 'slow_task',
+      taskId: handle.taskId,
+      reference: handle.toJSON(),
+    });
+    const worker = first.background.startWorker({ toolset: first.mcp, intervalMs: 20 });
+    await expect.poll(() => worker.active).toBe(1);
+    await worker.stop();
+    const [claimed] = await store.claim({ owner: 'next', leaseMs: 60_000, limit: 1 });
+    expect(claimed?.lease).toMatchObject({ owner: 'next', token: 2 });
+    await handle.wait();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The stopped worker saw the task end but recorded nothing: the follow-up is the new holder's.
+    expect(await store.followUps('run-5')).toEqual([]);
+    expect(events.filter((event) => event.type === 'recorded')).toEqual([]);
+  });
+
   it('records a failed task as a failure follow-up', async () => {
     const store = new InMemoryTaskStore();
     const { first, fixture } = await setup(store, 'worker-c');

@@ -15,11 +15,13 @@ import {
  * `resumeTask` fits). Structural, so capabilities never import the MCP toolset.
  */
 export interface TaskResumer {
+  /** A handle for the task `reference` names (it was saved from `TaskHandle.toJSON()`). */
   resumeTask(reference: JsonObject): Promise<ResumedTask>;
 }
 
 /** A resumed task: waiting for `result()` yields the tool's result or throws its failure. */
 export interface ResumedTask {
+  /** Waits for the task to end: its result, or its failure as the toolset's error. */
   result(): Promise<unknown>;
 }
 

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TaskStoreError } from '@toolwright/capabilities';
 import { SqliteTaskStore } from '@toolwright/store-sqlite';
-import { afterAll } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { describeDurableScenarios } from './scenarios.ts';
 import { describeStoreContract } from './store-contract.ts';
 
@@ -19,3 +20,9 @@ describeDurableScenarios('SQLite (processes on one machine)', () => async (scena
   kind: 'sqlite',
   path: join(dir, `${scenario}.db`),
 }));
+
+it('reports a file it cannot open as a TaskStoreError naming the path', () => {
+  const path = join(dir, 'missing-folder', 'tasks.db');
+  expect(() => new SqliteTaskStore({ path })).toThrow(TaskStoreError);
+  expect(() => new SqliteTaskStore({ path })).toThrow(/missing-folder/);
+});
