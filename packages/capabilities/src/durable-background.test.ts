@@ -156,7 +156,8 @@ describe('BackgroundTools with a task store', () => {
   it('stops waiting for follow-ups when the signal aborts', async () => {
     const background = new BackgroundTools({ store: new InMemoryTaskStore() });
     const controller = new AbortController();
-    const waiting = background.nextFollowUps('run', { signal: controller.signal, pollMs: 10_000 });
+    // A poll far beyond the test's timeout: only the abort can end the wait in time.
+    const waiting = background.nextFollowUps('run', { signal: controller.signal, pollMs: 600_000 });
     controller.abort(new Error('enough'));
     await expect(waiting).rejects.toThrow('enough');
   });
