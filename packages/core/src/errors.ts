@@ -144,24 +144,31 @@ export interface TaskErrorDetails extends ToolwrightErrorOptions {
 }
 
 /**
- * Base of the errors about a task. Carries the task reference when there is one. `isInstance`
- * also recognises a {@link ProtocolError} or {@link ConnectionLostError} that concerns a task
- * (one with a `taskId`), and a {@link TaskFailedError}.
+ * An error that may concern a task: it carries the task's details when it does, and only then is
+ * it a {@link TaskError} (by `isInstance`). It declares no `kind`, so it is no class of its own.
  */
-export class TaskError extends ToolwrightError {
-  static override readonly kind: string = 'TaskError';
-  declare readonly code: TaskErrorCode;
+abstract class TaskDetailsError extends ToolwrightError {
   readonly toolName: string | undefined;
   readonly taskId: string | undefined;
-  /** Pass this to the toolset's `resumeTask` to pick the task up again. */
+  /** Pass this to the toolset's `resumeTask` to pick the task up again, when the error concerns a task. */
   readonly reference: JsonObject | undefined;
-
   constructor(code: TaskErrorCode, message: string, details: TaskErrorDetails = {}) {
     super(code, message, details);
     this.toolName = details.toolName;
     this.taskId = details.taskId;
     this.reference = details.reference;
+    if (details.taskId !== undefined) addKind(this, 'TaskError');
   }
+}
+
+/**
+ * Base of the errors about a task. Carries the task reference when there is one. `isInstance`
+ * also recognises a {@link ProtocolError} or {@link ConnectionLostError} that concerns a task
+ * (one with a `taskId`), and a {@link TaskFailedError}.
+ */
+export class TaskError extends TaskDetailsError {
+  static override readonly kind: string = 'TaskError';
+  declare readonly code: TaskErrorCode;
 }
 
 /**
@@ -231,26 +238,8 @@ export class TaskDeadlineError extends TaskError {
   }
 }
 
-/**
- * An error about the connection or the protocol that may concern a task: it carries the task's
- * details when it does, and only then is it a {@link TaskError} (by `isInstance`).
- */
-abstract class MaybeTaskError extends ToolwrightError {
-  readonly toolName: string | undefined;
-  readonly taskId: string | undefined;
-  /** Pass this to the toolset's `resumeTask` to pick the task up again, when the error concerns a task. */
-  readonly reference: JsonObject | undefined;
-  constructor(code: TaskErrorCode, message: string, details: TaskErrorDetails = {}) {
-    super(code, message, details);
-    this.toolName = details.toolName;
-    this.taskId = details.taskId;
-    this.reference = details.reference;
-    if (details.taskId !== undefined) addKind(this, TaskError.kind);
-  }
-}
-
 /** The peer sent something the protocol does not allow (or no answer in time); the message names what was wrong. */
-export class ProtocolError extends MaybeTaskError {
+export class ProtocolError extends TaskDetailsError {
   static override readonly kind: string = 'ProtocolError';
   declare readonly code: 'protocol_error' | 'request_timeout';
   constructor(message: string, details?: TaskErrorDetails) {
@@ -275,7 +264,7 @@ export class RequestTimeoutError extends ProtocolError {
 }
 
 /** The connection to the server was lost; a task's reference lets it be resumed on a new connection. */
-export class ConnectionLostError extends MaybeTaskError {
+export class ConnectionLostError extends TaskDetailsError {
   static override readonly kind = 'ConnectionLostError';
   declare readonly code: 'connection_lost';
   constructor(message: string, details?: TaskErrorDetails) {
