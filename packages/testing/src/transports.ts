@@ -14,7 +14,9 @@ export interface InMemoryFixture extends AsyncDisposable {
   readonly clientTransport: Transport;
   readonly inspector: FixtureInspector;
   readonly fixture: FixtureServer;
+  /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed. */
   changeTools(): Promise<void>;
+  /** Stops the server; the in-memory pair is closed. */
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export interface HttpFixture extends AsyncDisposable {
   readonly url: URL;
   readonly inspector: FixtureInspector;
   readonly fixture: FixtureServer;
+  /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed to every session. */
   changeTools(): Promise<void>;
   /** The server "dies": every connection is destroyed and the port stops answering. */
   dropConnections(): void;
@@ -58,6 +61,7 @@ export interface HttpFixture extends AsyncDisposable {
   dropStreams(): void;
   /** How many MCP sessions are open (a client that closes properly ends its session). */
   sessionCount(): number;
+  /** Stops the server and its port; every open connection is destroyed. */
   close(): Promise<void>;
 }
 

@@ -19,6 +19,7 @@ export interface InMemoryTasksExtensionFixture extends AsyncDisposable {
   readonly fetch: (url: string | URL, init?: RequestInit) => Promise<Response>;
   readonly inspector: TasksExtensionInspector;
   readonly server: TasksExtensionServer;
+  /** Stops the server (and, over HTTP, its port); every open connection is ended. */
   close(): Promise<void>;
 }
 
@@ -45,6 +46,7 @@ export interface HttpTasksExtensionFixture extends AsyncDisposable {
   readonly url: URL;
   readonly inspector: TasksExtensionInspector;
   readonly server: TasksExtensionServer;
+  /** Stops the server (and, over HTTP, its port); every open connection is ended. */
   close(): Promise<void>;
 }
 
