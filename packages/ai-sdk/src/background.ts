@@ -14,6 +14,7 @@ export function followUpMessages(ctx: RunContext<unknown>): ModelMessage[] {
 
 /** What {@link runWithBackgroundWork} needs to know of the background work of a run. */
 export interface BackgroundWork<Deps> {
+  /** The work of this run still running; the run goes on while it is not empty. */
   pending(ctx: RunContext<Deps>): readonly unknown[];
 }
 

@@ -4,7 +4,7 @@ import type { Round, RunnerSettings } from './runner.ts';
 import { bootstrapMedian, type Estimate, judge, median, type Target, type Verdict } from './stats.ts';
 
 /** The unit of a case's estimate: `×` is a ratio of Toolwright to its baseline. */
-export type Unit = '×' | 'ms' | 'µs' | 'KiB';
+export type Unit = '×' | 'ms' | 'µs' | 'KiB' | 'ops/s';
 
 /** Absolute figures behind a ratio, for the reader: medians over the rounds, per call. */
 export interface Sides {

@@ -1,6 +1,7 @@
 import {
   type FollowUp,
   isJsonObject,
+  type JsonObject,
   ModelRetry,
   matchesToolSelector,
   type RunContext,
@@ -10,6 +11,15 @@ import {
   UserError,
 } from '@toolwright/core';
 import type { Capability, NextToolCall, ToolCall } from './capability.ts';
+import {
+  BackgroundWorker,
+  type BackgroundWorkerOptions,
+  type DurableSettings,
+  LeaseKeeper,
+  recordFollowUp,
+  type StoreEvent,
+} from './durable-work.ts';
+import { type PendingTask, type StoredFollowUp, storedFollowUp, type TaskStore, TaskStoreError } from './task-store.ts';
 
 /** The argument a `background: 'optional'` tool gains, for the model to choose per call. */
 export const RUN_IN_BACKGROUND = 'runInBackground';
@@ -18,6 +28,19 @@ export const RUN_IN_BACKGROUND = 'runInBackground';
 export interface BackgroundToolsOptions<Deps> {
   /** Tools that always run in the background (default: metadata `{ background: true }`). */
   readonly tools?: ToolSelector<Deps>;
+  /**
+   * Where pending MCP tasks and their follow-ups are kept, so they survive a restart and any
+   * worker can finish them (default: none, everything stays in this process). With a store, a
+   * task's follow-up is recorded there once, and reaches `ctx.followUps` of this process only when
+   * this worker recorded it.
+   */
+  readonly store?: TaskStore;
+  /** This worker's id in leases (default: a random UUID per BackgroundTools). */
+  readonly owner?: string;
+  /** How long a worker's lease on a task lasts without renewal (default 30 000 ms); renewed every third. */
+  readonly leaseMs?: number;
+  /** Told what happened to stored work: recorded, fenced, lease lost, released, store errors. */
+  readonly onStoreEvent?: (event: StoreEvent) => void;
 }
 
 /** Work running in the background for one run. */
@@ -53,9 +76,101 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
   readonly #selector: ToolSelector<Deps>;
   /** Per run id, per tool call id: the work still running. Results go to the run that started them, never another. */
   readonly #runs = new Map<string, Map<string, Running>>();
+  readonly #durable: DurableSettings | undefined;
 
   constructor(options: BackgroundToolsOptions<Deps> = {}) {
     this.#selector = options.tools ?? { background: true };
+    const leaseMs = options.leaseMs ?? 30_000;
+    if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
+      throw new UserError(`BackgroundTools needs a positive leaseMs; got ${leaseMs}.`);
+    }
+    const onStoreEvent = options.onStoreEvent;
+    this.#durable = options.store && {
+      store: options.store,
+      owner: options.owner ?? crypto.randomUUID(),
+      leaseMs,
+      emit: (event) => {
+        try {
+          onStoreEvent?.(event);
+        } catch (error) {
+          console.error('An onStoreEvent listener of BackgroundTools threw:', error);
+        }
+      },
+    };
+  }
+
+  /** The store, or a UserError naming `method` when there is none. */
+  #store(method: string): DurableSettings {
+    if (!this.#durable) {
+      throw new UserError(`BackgroundTools.${method} needs a store: pass { store } to new BackgroundTools().`);
+    }
+    return this.#durable;
+  }
+
+  /**
+   * Starts a worker that takes over stored tasks whose lease expired (a crashed or restarted
+   * process's): it resumes each through `toolset`, watches it, and records its follow-up.
+   */
+  startWorker(options: BackgroundWorkerOptions): BackgroundWorker {
+    return new BackgroundWorker(this.#store('startWorker'), options, (task, outcome, content) =>
+      followUp(task.toolName, task.taskId, task.toolCallId, outcome, content),
+    );
+  }
+
+  /** The stored pending tasks of a run (any worker's). */
+  storedPending(runId: string): Promise<PendingTask[]> {
+    return this.#store('storedPending').store.pending(runId);
+  }
+
+  /**
+   * The recorded follow-ups of a run not acknowledged yet (any worker's). Apply each by its
+   * `followUpId` (at most once), then {@link acknowledge} it: a crash in between delivers it again.
+   */
+  followUps(runId: string): Promise<StoredFollowUp[]> {
+    return this.#store('followUps').store.followUps(runId);
+  }
+
+  /** Marks follow-ups of a run as applied. */
+  acknowledge(runId: string, followUpIds: readonly string[]): Promise<void> {
+    return this.#store('acknowledge').store.acknowledge(runId, followUpIds);
+  }
+
+  /**
+   * Waits until the run has unacknowledged follow-ups and returns them: woken by the store when it
+   * can tell, polling every `pollMs` (default 500) otherwise. Rejects with the signal's reason.
+   */
+  async nextFollowUps(
+    runId: string,
+    options: { readonly signal?: AbortSignal; readonly pollMs?: number } = {},
+  ): Promise<StoredFollowUp[]> {
+    const { store } = this.#store('nextFollowUps');
+    const { signal, pollMs = 500 } = options;
+    for (;;) {
+      signal?.throwIfAborted();
+      let wake: () => void = () => undefined;
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      const unwatch = store.watchFollowUps?.(runId, wake);
+      try {
+        const items = await store.followUps(runId);
+        if (items.length > 0) return items;
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(done, pollMs);
+          function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            if (signal?.aborted) reject(signal.reason);
+            else resolve();
+          }
+          signal?.addEventListener('abort', done, { once: true });
+          if (signal?.aborted) done(); // aborted while the store was read
+          void woken.then(done);
+        });
+      } finally {
+        unwatch?.();
+      }
+    }
   }
 
   prepareTools(_ctx: RunContext<Deps>, tools: readonly ToolDefinition[]): readonly ToolDefinition[] {
@@ -121,8 +236,12 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
     const taskId = new Promise<string>((resolve) => {
       announce = resolve;
     });
+    let keeper: Promise<LeaseKeeper | undefined> = Promise.resolve(undefined);
     const stopListening = ctx.events.on('task-created', (event) => {
-      if (event.toolCallId === toolCallId) announce(event.taskId);
+      if (event.toolCallId !== toolCallId) return;
+      announce(event.taskId);
+      if (this.#durable)
+        keeper = this.#keep(this.#durable, { runId: ctx.runId, toolCallId, toolName: call.name }, event);
     });
     const work = next(call, workCtx);
     const runs = this.#runs.get(ctx.runId) ?? new Map<string, Running>();
@@ -138,11 +257,12 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
     };
     runs.set(toolCallId, entry);
     // The work leaves `pending` before its follow-up is queued, so a reader never sees both.
-    const finish = (outcome: FollowUp['outcome'], content: unknown) => {
+    const finish = async (outcome: FollowUp['outcome'], content: unknown) => {
       ctx.signal.removeEventListener('abort', onRunAbort);
+      const item = await this.#record(await keeper, followUp(call.name, entry.id, toolCallId, outcome, content));
       runs.delete(toolCallId);
       if (runs.size === 0 && this.#runs.get(ctx.runId) === runs) this.#runs.delete(ctx.runId);
-      ctx.followUps.push(followUp(call.name, entry.id, toolCallId, outcome, content));
+      if (item) ctx.followUps.push(item);
     };
     entry.settled = work.then(
       (result) => finish('result', result),
@@ -151,9 +271,53 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
     const isTask = call.tool.metadata.task === true;
     if (isTask) entry.id = await Promise.race([taskId, entry.settled.then(() => entry.id)]);
     stopListening();
+    // With a store, the acknowledgement means the task is saved: a crash from now on loses nothing.
+    await keeper;
     const id = entry.id;
     const what = id !== toolCallId ? `task ${id}` : `call ${id}`;
     return `Tool '${call.name}' is running in the background as ${what}. Its result will follow in a message; continue with other work meanwhile.`;
+  }
+
+  /**
+   * Saves a new task as pending work this worker holds, and keeps its lease while it runs. When it
+   * cannot be saved as this worker's (the store failed, or the run already saved that tool call id),
+   * the work goes on in memory only, as without a store, and `onStoreEvent` says why.
+   */
+  async #keep(
+    durable: DurableSettings,
+    call: { readonly runId: string; readonly toolCallId: string; readonly toolName: string },
+    event: { readonly taskId: string; readonly reference: JsonObject },
+  ): Promise<LeaseKeeper | undefined> {
+    const task = { ...call, taskId: event.taskId };
+    try {
+      const lease = await durable.store.put(
+        { ...task, reference: event.reference },
+        { owner: durable.owner, leaseMs: durable.leaseMs },
+      );
+      if (lease) return new LeaseKeeper(durable, task, lease);
+      throw new TaskStoreError(
+        `Run '${call.runId}' already saved tool call '${call.toolCallId}', so task ${event.taskId} of tool '${call.toolName}' is not saved: give each tool call of a run its own id.`,
+      );
+    } catch (error) {
+      durable.emit({ type: 'store-error', ...task, error });
+      return undefined;
+    }
+  }
+
+  /**
+   * The follow-up this process delivers: without a store (or when saving failed) the plain one; with
+   * one, the stored follow-up when this worker recorded it, nothing when it was fenced (whoever holds
+   * the lease records it). A store that fails now still gets the follow-up delivered here, with its
+   * stable id, so the work is not lost; another worker may record it later under the same id.
+   */
+  async #record(keeper: LeaseKeeper | undefined, item: FollowUp): Promise<FollowUp | undefined> {
+    if (!keeper) return item;
+    try {
+      return await recordFollowUp(keeper, item);
+    } catch (error) {
+      keeper.settings.emit({ type: 'store-error', ...keeper.task, error });
+      return storedFollowUp(keeper.task, item, keeper.settings.owner, Date.now());
+    }
   }
 }
 

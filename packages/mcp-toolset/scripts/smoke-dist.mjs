@@ -44,6 +44,6 @@ const check = (name, ok) => {
 }
 
 console.log(
-  `${checks.filter(Boolean).length} passed, ${checks.filter((ok) => !ok).length} failed (Node ${process.version}, built packages)`,
+  `built packages on Node ${process.version}: ${checks.filter(Boolean).length} of ${checks.length} checks ok`,
 );
 process.exitCode = checks.every(Boolean) ? 0 : 1;

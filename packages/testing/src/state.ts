@@ -41,6 +41,7 @@ export interface FixtureInspector {
   calls(): Promise<FixtureCall[]>;
   /** The tasks the server holds and their status. */
   tasks(): Promise<FixtureTaskRecord[]>;
+  /** One task the server holds, or undefined when it holds none with that id. */
   task(taskId: string): Promise<FixtureTaskRecord | undefined>;
   /** Task ids for which tasks/cancel arrived, in order. */
   cancelsReceived(): Promise<string[]>;

@@ -50,6 +50,7 @@ export interface FixtureTool {
   readonly createDelayMs?: (args: Record<string, unknown>) => number;
   /** Called when its task is created, before the CreateTaskResult is sent. */
   readonly created?: (taskId: string, args: Record<string, unknown>) => void;
+  /** Runs the tool: inline, or as the body of its task (`run` carries the signal, progress and input). */
   run(args: Record<string, unknown>, run: ToolRun): Promise<CallToolResult>;
   /** Called after its task's result was stored, with the final task. */
   readonly finished?: (task: Task, run: ToolRun) => Promise<void>;

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createFixtureServer, type FixtureServer, type WireScript } from './fixture-server.ts';
+import { launchBin, listenOnLoopback } from './local-host.ts';
 import { type FixtureOptions, toArgs } from './options.ts';
 import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
 
@@ -18,7 +14,9 @@ export interface InMemoryFixture extends AsyncDisposable {
   readonly clientTransport: Transport;
   readonly inspector: FixtureInspector;
   readonly fixture: FixtureServer;
+  /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed. */
   changeTools(): Promise<void>;
+  /** Stops the server; the in-memory pair is closed. */
   close(): Promise<void>;
 }
 
@@ -48,6 +46,7 @@ export interface HttpFixture extends AsyncDisposable {
   readonly url: URL;
   readonly inspector: FixtureInspector;
   readonly fixture: FixtureServer;
+  /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed to every session. */
   changeTools(): Promise<void>;
   /** The server "dies": every connection is destroyed and the port stops answering. */
   dropConnections(): void;
@@ -62,6 +61,7 @@ export interface HttpFixture extends AsyncDisposable {
   dropStreams(): void;
   /** How many MCP sessions are open (a client that closes properly ends its session). */
   sessionCount(): number;
+  /** Stops the server and its port; every open connection is destroyed. */
   close(): Promise<void>;
 }
 
@@ -123,9 +123,8 @@ export async function startHttpFixture(options: FixtureOptions = {}, script?: Wi
   const fixture = createFixtureServer(options, script === undefined ? {} : { script });
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const streams = new Map<Transport, StandaloneStream>();
-  const sockets = new Set<Socket>();
   let hung = false;
-  const http = createServer((request, response) => {
+  const loopback = await listenOnLoopback((request, response) => {
     // A hung server reads the request and never answers; the socket is destroyed when the fixture closes.
     if (hung) return;
     handle(request, response).catch((error: unknown) => {
@@ -163,29 +162,10 @@ export async function startHttpFixture(options: FixtureOptions = {}, script?: Wi
     if (request.method === 'GET') streams.get(transport)?.watch(response);
     await transport.handleRequest(request, response);
   }
-  http.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = http.address();
-  if (address === null || typeof address === 'string') throw new Error('the HTTP fixture has no port');
-  const url = new URL(`http://127.0.0.1:${address.port}/mcp`);
-  let stopped: Promise<void> | undefined;
-  const stop = () => {
-    stopped ??= new Promise<void>((resolve) => {
-      http.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return stopped;
-  };
+  const { url } = loopback;
+  const stop = () => loopback.stop();
   const dropConnections = () => void stop();
-  const resetConnections = () => {
-    for (const socket of sockets) socket.destroy();
-  };
+  const resetConnections = () => loopback.destroySockets();
   fixture.setDie(dropConnections);
   fixture.setFaults({
     dropConnections: resetConnections,
@@ -235,27 +215,24 @@ export interface StdioFixture extends AsyncDisposable {
  * from the published package, the built `dist/bin/fixture-server.mjs`.
  */
 export function stdioFixture(options: FixtureOptions = {}): StdioFixture {
-  const directory = mkdtempSync(join(tmpdir(), 'toolwright-fixture-'));
-  const stateFile = join(directory, 'state.jsonl');
-  const fromSource = import.meta.url.endsWith('.ts');
-  const bin = fileURLToPath(
-    new URL(fromSource ? './bin/fixture-server.ts' : './bin/fixture-server.mjs', import.meta.url),
-  );
-  const args = [
-    ...(fromSource ? ['--conditions=@toolwright/source', '--disable-warning=ExperimentalWarning'] : []),
-    bin,
-    ...toArgs(options),
+  const {
+    command,
+    args,
+    logFile: stateFile,
+    removeLog: close,
+  } = launchBin(
+    import.meta.url,
+    { source: './bin/fixture-server.ts', built: './bin/fixture-server.mjs' },
+    toArgs(options),
     '--state-file',
-    stateFile,
-  ];
-  const close = async () => rmSync(directory, { recursive: true, force: true });
+  );
   const changeTools = async () => {
     const { pid } = await readStateFile(stateFile);
     if (pid === undefined) throw new Error('the stdio fixture server has not started yet; connect a client first');
     process.kill(pid, 'SIGUSR2');
   };
   return {
-    command: process.execPath,
+    command,
     args,
     inspector: fileInspector(stateFile),
     changeTools,

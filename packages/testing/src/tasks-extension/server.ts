@@ -41,6 +41,7 @@ export interface TasksExtensionServer {
   readonly store: TaskStore;
   readonly state: TasksExtensionState;
   readonly inspector: TasksExtensionInspector;
+  /** Stops every running task and timer of the server. */
   close(): Promise<void>;
 }
 

@@ -51,8 +51,11 @@ export interface TasksExtensionListen {
 
 /** What a test may ask the 2026 fixture: what it received and what it holds. Async, so the stdio variant can read the child's log. */
 export interface TasksExtensionInspector {
+  /** Every tools/call received, in order, with its arguments and declared capabilities. */
   calls(): Promise<TasksExtensionCall[]>;
+  /** The tasks the server holds and their status. */
   tasks(): Promise<TasksExtensionTaskRecord[]>;
+  /** One task the server holds, or undefined when it holds none with that id. */
   task(taskId: string): Promise<TasksExtensionTaskRecord | undefined>;
   /** Task ids for which tasks/cancel arrived, in order. */
   cancelsReceived(): Promise<string[]>;
@@ -60,6 +63,7 @@ export interface TasksExtensionInspector {
   updates(): Promise<TasksExtensionUpdate[]>;
   /** Every HTTP request with its routing headers (empty over stdio and for requests that were not HTTP). */
   httpRequests(): Promise<TasksExtensionHttpRequest[]>;
+  /** Every subscriptions/listen for task ids, in order, with the ids the server agreed to watch. */
   listens(): Promise<TasksExtensionListen[]>;
 }
 

@@ -37,6 +37,7 @@ export interface TasksExtensionTool {
   readonly inputSchema: Record<string, unknown>;
   /** `never`: always inline; `required`: a task, -32021 without the extension; `optional`: a task when the request allows it; `server-decides`: by its arguments. */
   readonly mode: TaskMode;
+  /** Runs the tool: inline, or as the body of its task (the context says which, and carries input and cancellation). */
   call(args: Record<string, unknown>, context: ToolCallContext): Promise<ToolAnswer>;
 }
 

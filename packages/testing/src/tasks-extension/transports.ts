@@ -1,16 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import {
   hostHeaderValidationResponse,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   originValidationResponse,
 } from '@modelcontextprotocol/server';
+import { launchBin, listenOnLoopback } from '../local-host.ts';
 import { type TasksExtensionFixtureOptions, tasksExtensionArgs } from './options.ts';
 import { createTasksExtensionServer, type TasksExtensionServer } from './server.ts';
 import { readTasksExtensionLog, type TasksExtensionInspector, tasksExtensionFileInspector } from './state.ts';
@@ -23,6 +19,7 @@ export interface InMemoryTasksExtensionFixture extends AsyncDisposable {
   readonly fetch: (url: string | URL, init?: RequestInit) => Promise<Response>;
   readonly inspector: TasksExtensionInspector;
   readonly server: TasksExtensionServer;
+  /** Stops the server (and, over HTTP, its port); every open connection is ended. */
   close(): Promise<void>;
 }
 
@@ -49,6 +46,7 @@ export interface HttpTasksExtensionFixture extends AsyncDisposable {
   readonly url: URL;
   readonly inspector: TasksExtensionInspector;
   readonly server: TasksExtensionServer;
+  /** Stops the server (and, over HTTP, its port); every open connection is ended. */
   close(): Promise<void>;
 }
 
@@ -85,8 +83,7 @@ export async function startHttpTasksExtensionFixture(
   options: TasksExtensionFixtureOptions = {},
 ): Promise<HttpTasksExtensionFixture> {
   const server = createTasksExtensionServer(options);
-  const sockets = new Set<Socket>();
-  const http = createServer((incoming, outgoing) => {
+  const loopback = await listenOnLoopback((incoming, outgoing) => {
     if (new URL(incoming.url ?? '/', 'http://127.0.0.1').pathname !== '/mcp') {
       outgoing.writeHead(404).end();
       return;
@@ -107,29 +104,16 @@ export async function startHttpTasksExtensionFixture(
         else outgoing.destroy();
       });
   });
-  http.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = http.address();
-  if (address === null || typeof address === 'string') throw new Error('the HTTP fixture has no port');
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
       await server.close();
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+      await loopback.stop();
     })();
     return closed;
   };
   return {
-    url: new URL(`http://127.0.0.1:${address.port}/mcp`),
+    url: loopback.url,
     inspector: server.inspector,
     server,
     close,
@@ -155,20 +139,19 @@ export interface StdioTasksExtensionFixture extends AsyncDisposable {
  * `tasks-extension/bin.ts` directly (Node 22.6+ strips the types); from the published package, the built bin.
  */
 export function tasksExtensionStdioFixture(options: TasksExtensionFixtureOptions = {}): StdioTasksExtensionFixture {
-  const directory = mkdtempSync(join(tmpdir(), 'toolwright-tasks-extension-'));
-  const logFile = join(directory, 'state.jsonl');
-  const fromSource = import.meta.url.endsWith('.ts');
-  const bin = fileURLToPath(new URL(fromSource ? './bin.ts' : './tasks-extension/bin.mjs', import.meta.url));
-  const args = [
-    ...(fromSource ? ['--conditions=@toolwright/source', '--disable-warning=ExperimentalWarning'] : []),
-    bin,
-    ...tasksExtensionArgs(options),
-    '--log-file',
+  const {
+    command,
+    args,
     logFile,
-  ];
-  const close = async () => rmSync(directory, { recursive: true, force: true });
+    removeLog: close,
+  } = launchBin(
+    import.meta.url,
+    { source: './bin.ts', built: './tasks-extension/bin.mjs' },
+    tasksExtensionArgs(options),
+    '--log-file',
+  );
   return {
-    command: process.execPath,
+    command,
     args,
     inspector: tasksExtensionFileInspector(logFile),
     pid: async () => (await readTasksExtensionLog(logFile)).pid,

@@ -1,0 +1,3 @@
+import { describeStoreContract, openInMemoryStore } from './store-contract.ts';
+
+describeStoreContract('in-memory', openInMemoryStore);

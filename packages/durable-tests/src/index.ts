@@ -1,0 +1,2 @@
+export { type PostgresCluster, startPostgres } from './postgres-cluster.ts';
+export { openStore, type StoreLocation } from './stores.ts';

@@ -1,0 +1,1 @@
+export { SqliteTaskStore, type SqliteTaskStoreOptions } from './sqlite-task-store.ts';
