@@ -1,6 +1,7 @@
-// SDK 1.x specific: the SDK's transports drop a JSON-RPC response they cannot parse (a result that
-// is a string, an array, a number) and report it only to `onerror`, without its id, so the request
-// waits for its timeout. Each transport the toolset builds is given a way to turn such a response
+// The SDK's transports (1.x, and 2.x as of 2.4.0) drop a JSON-RPC response they cannot parse (a
+// result that is a string, an array, a number) and report it only to `onerror`, without its id, so
+// the request waits for its timeout; the malformed-answer tests in hostile-servers.test.ts time out
+// without this module. Each transport the toolset builds is given a way to turn such a response
 // into an error response for the same id first, which the SDK delivers to the waiting request.
 import {
   type JSONRPCMessage,
