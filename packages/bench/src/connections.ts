@@ -24,6 +24,55 @@ export interface Pair extends AsyncDisposable {
   readonly toolwrightInspector: FixtureInspector;
 }
 
+/** A fixture server over `transport`, as the raw SDK client and the toolset each take it; its closer goes on `closers`. */
+async function fixtureSource(transport: TransportName, options: FixtureOptions, closers: (() => Promise<void>)[]) {
+  if (transport === 'in-memory') {
+    const fixture = await startInMemoryFixture(options);
+    closers.push(() => fixture.close());
+    return { sdk: fixture.clientTransport, toolwright: fixture.clientTransport, inspector: fixture.inspector };
+  }
+  if (transport === 'http') {
+    const fixture = await startHttpFixture(options);
+    closers.push(() => fixture.close());
+    return {
+      sdk: new StreamableHTTPClientTransport(fixture.url),
+      toolwright: fixture.url,
+      inspector: fixture.inspector,
+    };
+  }
+  const fixture = stdioFixture(options);
+  closers.push(() => fixture.close());
+  const server = { command: fixture.command, args: fixture.args, stderr: 'ignore' as const };
+  return { sdk: new StdioClientTransport(server), toolwright: server, inspector: fixture.inspector };
+}
+
+/** Closes what `closers` holds, last opened first. */
+function disposer(closers: (() => Promise<void>)[]) {
+  return async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+}
+
+/** An MCPToolset alone over `transport`, on a fresh fixture server with `options`: for cases with no raw-SDK side. */
+export async function connectToolset(
+  transport: TransportName,
+  options: FixtureOptions,
+  toolsetOptions: MCPToolsetOptions = {},
+): Promise<{ readonly toolset: MCPToolset } & AsyncDisposable> {
+  const closers: (() => Promise<void>)[] = [];
+  const dispose = disposer(closers);
+  try {
+    const source = await fixtureSource(transport, options, closers);
+    const toolset = new MCPToolset(source.toolwright, { id: `bench-${transport}`, ...toolsetOptions });
+    closers.push(() => toolset.close());
+    await toolset.open();
+    return { toolset, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
 /** Connects a raw SDK client and an MCPToolset over `transport`, each to a fresh fixture server with `options`. */
 export async function connectPair(
   transport: TransportName,
@@ -31,31 +80,11 @@ export async function connectPair(
   toolsetOptions: MCPToolsetOptions = {},
 ): Promise<Pair> {
   const closers: (() => Promise<void>)[] = [];
-  const source = async () => {
-    if (transport === 'in-memory') {
-      const fixture = await startInMemoryFixture(options);
-      closers.push(() => fixture.close());
-      return { sdk: fixture.clientTransport, toolwright: fixture.clientTransport, inspector: fixture.inspector };
-    }
-    if (transport === 'http') {
-      const fixture = await startHttpFixture(options);
-      closers.push(() => fixture.close());
-      return {
-        sdk: new StreamableHTTPClientTransport(fixture.url),
-        toolwright: fixture.url,
-        inspector: fixture.inspector,
-      };
-    }
-    const fixture = stdioFixture(options);
-    closers.push(() => fixture.close());
-    const server = { command: fixture.command, args: fixture.args, stderr: 'ignore' as const };
-    return { sdk: new StdioClientTransport(server), toolwright: server, inspector: fixture.inspector };
-  };
-  const forClient = await source();
+  const forClient = await fixtureSource(transport, options, closers);
   const client = new Client({ name: 'bench-raw-sdk', version: '1.0.0' });
   await client.connect(forClient.sdk);
   closers.push(() => client.close());
-  const forToolset = await source();
+  const forToolset = await fixtureSource(transport, options, closers);
   const toolset = new MCPToolset(forToolset.toolwright, { id: `bench-${transport}`, ...toolsetOptions });
   await toolset.open();
   closers.push(() => toolset.close());
@@ -64,8 +93,6 @@ export async function connectPair(
     toolset,
     sdkInspector: forClient.inspector,
     toolwrightInspector: forToolset.inspector,
-    async [Symbol.asyncDispose]() {
-      for (const close of closers.reverse()) await close().catch(() => undefined);
-    },
+    [Symbol.asyncDispose]: disposer(closers),
   };
 }
