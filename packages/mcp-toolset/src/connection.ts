@@ -75,6 +75,11 @@ export class Connection {
    * task generation in use, since each marks it its own way.
    */
   relatedTaskOf: (meta: unknown) => string | undefined = () => undefined;
+  /**
+   * Whether a server request for input (elicitation, sampling) can be answered: false when the
+   * toolset made the client without either handler. A client given connected may have its own.
+   */
+  answersInput = true;
 
   private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
     this.client = client;
@@ -296,6 +301,7 @@ export class Connection {
       const onLog = options.onLog;
       client.setNotificationHandler('notifications/message', (notification) => onLog(notification.params));
     }
+    this.answersInput = !this.#ownsClient || options.elicitation !== undefined || options.sampling !== undefined;
     if (options.elicitation) {
       const elicitation = options.elicitation;
       client.setRequestHandler('elicitation/create', (request, ctx) =>

@@ -29,7 +29,7 @@ describe('HeldOpenResult', () => {
         requests++;
         return outcome;
       },
-      { pollNow: () => polls++ },
+      { pollNow: () => polls++, toolName: 'input_task', abandon: () => undefined },
       clock,
       1_000,
     );
@@ -53,7 +53,7 @@ describe('HeldOpenResult', () => {
         requests++;
         throw new Error('answered before the task ended');
       },
-      { pollNow: () => undefined },
+      { pollNow: () => undefined, toolName: 'input_task', abandon: () => undefined },
       clock,
       1_000,
     );

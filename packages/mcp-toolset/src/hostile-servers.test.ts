@@ -242,7 +242,11 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
     it.each(['early', 'error'])(
       'waits with a floor and backoff when a held-open tasks/result ends %s',
       async (mode) => {
-        const { fixture, toolset } = await connect({ pollInterval: 20 });
+        // With a handler, so the input is served on a held-open tasks/result (without one, the task is cancelled).
+        const { fixture, toolset } = await connect(
+          { pollInterval: 20 },
+          { elicitation: async () => ({ action: 'decline' }) },
+        );
         const handle = await toolset.startTask('early_result_task', { mode });
         const stop = handle.on(() => undefined);
         await sleep(1_500);

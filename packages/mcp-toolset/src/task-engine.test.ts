@@ -121,6 +121,18 @@ describe.each(transports)('task engine over $name', ({ start }) => {
     expect((asked[0] as unknown[])[1]).toBe(handle.taskId);
   });
 
+  it('without an elicitation handler, cancels a task that needs input and names the option to set', async () => {
+    const { toolset, fixture } = await connect(FAST);
+    const handle = await toolset.startTask('input_task', {});
+    const error = await handle.result().catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    const message = (error as UserError).message;
+    expect(message).toContain(`Task ${handle.taskId} of tool 'input_task'`);
+    expect(message).toContain('Pass the `elicitation` option to MCPToolset');
+    // The cancel arrived before the caller was told: nothing is left running on the server.
+    expect(await fixture.inspector.cancelsReceived()).toEqual([handle.taskId]);
+  });
+
   it('reports status, status messages and progress in order, with the task id', async () => {
     const { toolset } = await connect();
     const ctx = createRunContext({ toolCallId: 'call-1' });

@@ -38,6 +38,10 @@ export type TaskSupport = 'required' | 'optional' | 'forbidden' | null;
 export interface InputHooks {
   /** Ask the server for the task's state now (the input was answered, or the task may have ended). */
   pollNow(): void;
+  /** The tool the task runs, for messages. */
+  readonly toolName: string;
+  /** Gives up on the task: cancels it on the server (when it can), then rejects its waiters with `error`. */
+  abandon(error: Error): void;
 }
 
 /**

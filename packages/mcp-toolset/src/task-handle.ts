@@ -120,7 +120,11 @@ export class TaskHandle {
     this.#generation = init.generation;
     const clock = init.clock ?? systemClock;
     this.#scheduler = new PollScheduler(init.polling, () => this.#poll(), clock);
-    this.#input = init.generation.inputStrategy(this.taskId, { pollNow: () => this.#scheduler.now() }, clock);
+    this.#input = init.generation.inputStrategy(
+      this.taskId,
+      { pollNow: () => this.#scheduler.now(), toolName: this.toolName, abandon: (error) => this.#abandon(error) },
+      clock,
+    );
     this.#behavior = init.behavior;
     this.#emit = init.emit;
     this.#toolCallId = init.toolCallId;
@@ -419,6 +423,22 @@ export class TaskHandle {
     this.#failure = error;
     this.#stop();
     this.#rejectTerminal(error);
+  }
+
+  /**
+   * Stops at once (no later snapshot may settle the handle), cancels the task on the server, and
+   * only then rejects, so a caller that closes the toolset on the error leaves nothing running.
+   */
+  #abandon(error: Error): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#stop();
+    const settle = () => {
+      this.#failure = error;
+      this.#rejectTerminal(error);
+    };
+    if (this.#generation.supportsCancel) this.#generation.cancelTask(this.taskId).then(settle, settle);
+    else settle();
   }
 
   /** Releases everything the handle holds: timers, notification routes, the input strategy's requests. */

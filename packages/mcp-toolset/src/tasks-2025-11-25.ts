@@ -1,5 +1,5 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY } from '@modelcontextprotocol/client';
-import { isPlainObject, ProtocolError, TaskExpiredError } from '@toolwright/core';
+import { isPlainObject, ProtocolError, TaskExpiredError, UserError } from '@toolwright/core';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
 import type { Connection, RequestOptions } from './connection.ts';
@@ -146,6 +146,7 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   }
 
   inputStrategy(taskId: string, hooks: InputHooks, clock: Clock): InputStrategy {
+    if (!this.connection.answersInput) return new NoInputHandler(taskId, hooks);
     return new HeldOpenResult(
       async (options) => ({ kind: 'result', result: await this.#result(taskId, options) }),
       hooks,
@@ -183,6 +184,39 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
       throw error;
     }
   }
+}
+
+/**
+ * Input when the toolset has no handler to answer it: holding tasks/result open would only let the
+ * server's elicitation fail as "Method not found" on its side. The task is cancelled instead and the
+ * caller told which option answers it.
+ */
+class NoInputHandler implements InputStrategy {
+  readonly #taskId: string;
+  readonly #hooks: InputHooks;
+
+  constructor(taskId: string, hooks: InputHooks) {
+    this.#taskId = taskId;
+    this.#hooks = hooks;
+  }
+
+  onSnapshot(task: TaskSnapshot): void {
+    if (task.status !== 'input_required') return;
+    const toolName = this.#hooks.toolName;
+    this.#hooks.abandon(
+      new UserError(
+        `Task ${this.#taskId} of tool '${toolName}' needs input (input_required), but the toolset has no handler to answer it, so the task was cancelled. ` +
+          'Pass the `elicitation` option to MCPToolset: ' +
+          "elicitation: async (request, context) => ({ action: 'accept', content: { ... } }).",
+      ),
+    );
+  }
+
+  takeOutcome(): TaskOutcome | undefined {
+    return undefined;
+  }
+
+  dispose(): void {}
 }
 
 /** Reads `execution.taskSupport` from a tools/list entry; unknown values count as absent (no task). */
