@@ -23,6 +23,7 @@ import {
   repairStdioResponses,
 } from './malformed-responses.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
+import { answerEmbedded, hasRequestHandler, RawRequests } from './sdk-bypass.ts';
 
 /**
  * Results are validated by this package (see wire.ts), so the SDK is asked to pass them through
@@ -50,7 +51,17 @@ export interface RequestOptions {
   readonly timeoutMs?: number | undefined;
   /** Sent as `_meta.progressToken`; see {@link Connection.onProgress}. */
   readonly progressToken?: string | undefined;
+  /** A raw request only: called with an answer that arrived after the request was abandoned. */
+  readonly onLateAnswer?: ((result: unknown) => void) | undefined;
 }
+
+/** The option that answers each kind of server request for input, for the error that names it. */
+const INPUT_OPTIONS: Readonly<Record<string, string>> = {
+  'elicitation/create':
+    "the `elicitation` option: elicitation: async (request, context) => ({ action: 'accept', content: { ... } })",
+  'sampling/createMessage': 'the `sampling` option: sampling: async (request, context) => ({ role, content, model })',
+  'roots/list': 'a connected SDK Client with a roots/list handler as the source (the toolset has no roots option)',
+};
 
 /**
  * One live connection to an MCP server: the SDK client, the routing of progress to the calls
@@ -64,6 +75,7 @@ export class Connection {
   readonly #requestMs: number;
   readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
+  readonly #raw: RawRequests;
   #lost: ConnectionLostError | undefined;
   #closing = false;
   #probing = false;
@@ -86,13 +98,18 @@ export class Connection {
     this.#serverKey = serverKey;
     this.#ownsClient = ownsClient;
     this.#requestMs = requestMs;
+    this.#raw = new RawRequests(client);
   }
 
-  /** Connects to `source` (or adopts a connected client) and installs the notification routing. */
+  /**
+   * Connects to `source` (or adopts a connected client) and installs the notification routing. A
+   * client the toolset makes declares `extraCapabilities` besides its handlers'.
+   */
   static async open(
     source: MCPServerSource,
     options: MCPToolsetOptions,
     resolved: ResolvedOptions,
+    extraCapabilities: Readonly<Record<string, unknown>> = {},
   ): Promise<Connection> {
     if (isClient(source)) {
       if (source.getServerCapabilities() === undefined) {
@@ -112,6 +129,7 @@ export class Connection {
         // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.
         ...(options.elicitation ? { elicitation: { form: { applyDefaults: true } } } : {}),
         ...(options.sampling ? { sampling: {} } : {}),
+        ...extraCapabilities,
       },
       versionNegotiation: { mode: negotiationMode(options.protocolVersion) },
     });
@@ -176,6 +194,62 @@ export class Connection {
    * listener it adds to a signal, so a long-lived run signal must not be handed to it directly.
    */
   async request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
+    return this.#exchange(method, params, options, (message, signal, timeout) =>
+      this.client.request(message as Parameters<Client['request']>[0], RAW_RESULT, { signal, timeout }),
+    );
+  }
+
+  /**
+   * Like {@link request}, but sent straight on the transport (see sdk-bypass.ts), for answers the
+   * SDK's decoder would refuse (a 2026-07-28 tools/call answered with a task).
+   */
+  rawRequest(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
+    return this.#exchange(method, params, options, (message, signal, timeoutMs) =>
+      this.#raw.send(message.method, message.params, { signal, timeoutMs, onLateAnswer: options.onLateAnswer }),
+    );
+  }
+
+  /** Whether a server request for input of `method` has a handler (the toolset's option, or the app's own Client). */
+  answers(method: string): boolean {
+    return hasRequestHandler(this.client, method);
+  }
+
+  /**
+   * Answers an input request a server embedded in a result (2026-07-28) through the same handler a
+   * standalone request of `method` gets; a method without a handler is a UserError naming the option.
+   */
+  async answerEmbedded(
+    key: string,
+    method: string,
+    params: Readonly<Record<string, unknown>>,
+    context: { readonly relatedMeta: Record<string, unknown>; readonly signal: AbortSignal; readonly what: string },
+  ): Promise<unknown> {
+    if (!this.answers(method)) {
+      const option = INPUT_OPTIONS[method];
+      throw new UserError(
+        `${context.what} needs input (${method.slice(0, 60)}), but the toolset has no handler to answer it. ${option === undefined ? 'The toolset answers only elicitation, sampling and roots requests.' : `Pass ${option}.`}`,
+      );
+    }
+    const meta = { ...(isPlainObject(params._meta) ? params._meta : {}), ...context.relatedMeta };
+    return answerEmbedded(this.client, key, method, { ...params, _meta: meta }, context.signal);
+  }
+
+  /**
+   * Runs one request: the caller's signal is linked to the request's own abort controller only
+   * while it runs (the SDK never removes the listener it adds to a signal, so a long-lived run
+   * signal must not be handed to it directly), and transport failures, timeouts and malformed
+   * answers become the toolset's typed errors.
+   */
+  async #exchange(
+    method: string,
+    params: Record<string, unknown>,
+    options: RequestOptions,
+    send: (
+      message: { method: string; params: Record<string, unknown> },
+      signal: AbortSignal,
+      timeoutMs: number,
+    ) => Promise<unknown>,
+  ): Promise<unknown> {
     if (this.#lost) throw this.#lost;
     if (options.signal?.aborted) throw cancelled(method, options.signal);
     const timeoutMs = options.timeoutMs ?? this.#requestMs;
@@ -187,12 +261,10 @@ export class Connection {
         ? params._meta
         : { ...(params._meta as object | undefined), progressToken: options.progressToken };
     try {
-      return await this.client.request(
-        { method, params: meta === undefined ? params : { ...params, _meta: meta } } as Parameters<
-          Client['request']
-        >[0],
-        RAW_RESULT,
-        { signal: controller.signal, timeout: timeoutMs },
+      return await send(
+        { method, params: meta === undefined ? params : { ...params, _meta: meta } },
+        controller.signal,
+        timeoutMs,
       );
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(method, options.signal);
@@ -202,6 +274,12 @@ export class Connection {
         throw new RequestTimeoutError(
           `The MCP server ${this.serverKey} did not answer ${method} within ${timeoutMs} ms (timeouts.requestMs); it may be overloaded or stuck.`,
           { method, timeoutMs, cause: error },
+        );
+      }
+      if (error instanceof SdkError && error.code === SdkErrorCode.UnsupportedResultType) {
+        throw new ProtocolError(
+          `The MCP server ${this.serverKey} answered ${method} with ${describeResultType(error.data)}, which a ${method} result cannot have.`,
+          { cause: error },
         );
       }
       const malformed = malformedResponse(error);
@@ -252,6 +330,7 @@ export class Connection {
       this.#lost = new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${message}.`, {
         cause,
       });
+      this.#raw.rejectAll(this.#lost);
       const listeners = [...this.#closeListeners];
       this.#closeListeners.clear();
       for (const listener of listeners) listener(this.#lost);
@@ -418,6 +497,12 @@ function isConnectionFailure(error: unknown): boolean {
     (typeof code === 'string' &&
       ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_DESTROYED'].includes(code))
   );
+}
+
+/** The `resultType` an SDK error reports, for a message. */
+function describeResultType(data: unknown): string {
+  const type = isPlainObject(data) ? data.resultType : undefined;
+  return typeof type === 'string' ? `resultType "${type.slice(0, 40)}"` : 'an unknown resultType';
 }
 
 /** The error for a request abandoned because its signal was aborted; the toolset names the tool. */

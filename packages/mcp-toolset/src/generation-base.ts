@@ -1,7 +1,12 @@
-import { ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
-import type { Connection, ProgressUpdate } from './connection.ts';
+import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY } from '@modelcontextprotocol/client';
+import { isPlainObject, ProtocolError, TaskExpiredError } from '@toolwright/core';
+import type { Connection, ProgressUpdate, RequestOptions } from './connection.ts';
+import type { TaskSnapshot } from './task-model.ts';
 
-/** What every task generation takes from its connection unchanged: the server key, progress, loss, error answers. */
+/**
+ * What every task generation takes from its connection unchanged: the server key, progress, loss,
+ * error answers, and how a request about one task is sent and its answer checked.
+ */
 export abstract class ConnectionGeneration {
   protected readonly connection: Connection;
 
@@ -25,4 +30,54 @@ export abstract class ConnectionGeneration {
   onLost(listener: (error: Error) => void): () => void {
     return this.connection.onLost(listener);
   }
+
+  /** A request about task `taskId`; "Invalid params" for a task id means the server no longer has the task. */
+  protected async taskRequest(
+    method: string,
+    taskId: string,
+    params: Record<string, unknown>,
+    options: RequestOptions | undefined,
+  ): Promise<unknown> {
+    try {
+      return await this.connection.request(method, { ...params, taskId }, options);
+    } catch (error) {
+      if (
+        error instanceof JsonRpcError &&
+        error.code === ProtocolErrorCode.InvalidParams &&
+        /not found|expired|unknown task/i.test(error.message)
+      ) {
+        throw new TaskExpiredError(
+          `The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${error.message}`,
+          { taskId, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** `task` as the answer of `method` for `taskId`, which it must be about. */
+  protected sameTask(task: TaskSnapshot, taskId: string, method: string): TaskSnapshot {
+    if (task.taskId !== taskId)
+      throw new ProtocolError(
+        `The server answered ${method} for task ${taskId} with another task (${describeId(task.taskId)}).`,
+        { taskId },
+      );
+    return task;
+  }
+}
+
+/** The task a server request (an elicitation, a sampling request) belongs to, from its `_meta`. */
+export function relatedTaskId(meta: unknown): string | undefined {
+  if (!isPlainObject(meta)) return undefined;
+  const related = meta[RELATED_TASK_META_KEY];
+  return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
+}
+
+/** The `_meta` entry that relates a server request to task `taskId`. */
+export function relatedTaskMeta(taskId: string): Record<string, unknown> {
+  return { [RELATED_TASK_META_KEY]: { taskId } };
+}
+
+function describeId(taskId: string): string {
+  return taskId.length > 80 ? `${taskId.slice(0, 80)}…` : taskId;
 }

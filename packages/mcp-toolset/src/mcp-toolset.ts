@@ -26,9 +26,9 @@ import type { TaskGeneration, TaskSupport } from './task-generation.ts';
 import { TaskHandle, type TaskReference, taskReference } from './task-handle.ts';
 import type { TaskSnapshot } from './task-model.ts';
 import { Tasks20251125 } from './tasks-2025-11-25.ts';
+import { TASKS_2026_CAPABILITIES, Tasks20260728 } from './tasks-2026-07-28.ts';
 import { toToolDefinition } from './tool-mapping.ts';
 import type { CallToolResult } from './wire.ts';
-import { Without2026Tasks } from './without-tasks-2026-07-28.ts';
 
 /** Options of {@link MCPToolset.directCallTool}. */
 export interface DirectCallOptions {
@@ -111,16 +111,23 @@ export class MCPToolset extends BaseToolset<unknown> {
   }
 
   protected override async onOpen(): Promise<void> {
-    const connection = await Connection.open(this.#source, this.#options, this.#resolved);
+    // The tasks extension is declared wherever 2026-07-28 may be spoken (the 2025 handshake has no extensions).
+    const pinned2025 = this.#options.protocolVersion === '2025-11-25';
+    const connection = await Connection.open(
+      this.#source,
+      this.#options,
+      this.#resolved,
+      pinned2025 ? {} : TASKS_2026_CAPABILITIES,
+    );
     connection.onToolsListChanged(() => {
       this.#invalidateTools();
       this.#options.onToolsListChanged?.();
     });
     this.#connection = connection;
-    // The generation follows the negotiated protocol: 2026-07-28 tasks are an extension the toolset does not speak yet.
+    // The task generation follows the negotiated protocol.
     this.#generation =
       connection.protocolVersion === '2026-07-28'
-        ? new Without2026Tasks(connection)
+        ? new Tasks20260728(connection)
         : new Tasks20251125(connection, this.#resolved.maxPollMs);
     this.#wasOpened = true;
   }
@@ -216,6 +223,10 @@ export class MCPToolset extends BaseToolset<unknown> {
       if (options.signal?.aborted) await created.wait({ signal: options.signal });
       return created;
     }
+    if (protocol.serverDecides)
+      throw new UserError(
+        `The server of '${this.label}' ran tool '${name}' inline: on MCP ${protocol.version} the server alone decides whether a call becomes a task, so startTask cannot promise one. Call the tool with callTool or directCallTool, which take either answer.`,
+      );
     throw new ProtocolError(
       `The server ran tool '${name}' inline although it was asked for a task; use callTool for it.`,
       { toolName: name },
@@ -316,9 +327,12 @@ export class MCPToolset extends BaseToolset<unknown> {
         { name, arguments: args, meta, task: undefined },
         { signal: ctx.signal, progressToken: route?.token },
       );
-      if (outcome.kind !== 'result')
+      if (outcome.kind === 'result') return this.#toolResult(name, outcome.result);
+      if (!protocol.serverDecides)
         throw new ProtocolError(`The server answered a plain call of tool '${name}' with a task.`, { toolName: name });
-      return this.#toolResult(name, outcome.result);
+      // On 2026-07-28 the server decides: the call became a task, followed like any other.
+      route?.close();
+      return await this.#handle(protocol, name, outcome.task, ctx, undefined).result({ signal: ctx.signal });
     } catch (error) {
       throw this.#callError(name, error);
     } finally {

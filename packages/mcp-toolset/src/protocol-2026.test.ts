@@ -1,19 +1,32 @@
 // A 2026-07-28 server (the tasks-extension fixture of @toolwright/testing) over every transport: the
-// toolset negotiates the version by itself, calls plain tools, and refuses task work (the extension is
-// not spoken yet) with typed errors that say why, without ever declaring the extension.
+// toolset negotiates the version by itself, declares the io.modelcontextprotocol/tasks extension on
+// every request, and drives the server's tasks through the same API as 2025-11-25 tasks: created by
+// the server's choice, watched through subscriptions/listen, input answered by tasks/update,
+// cancelled cooperatively, failures typed.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ConnectionLostError, createRunContext, UserError } from '@toolwright/core';
+import {
+  ConnectionLostError,
+  createRunContext,
+  ModelRetry,
+  ProtocolError,
+  TaskCancelledError,
+  TaskExpiredError,
+  TaskFailedError,
+  type ToolEvent,
+  UserError,
+} from '@toolwright/core';
 import {
   startHttpTasksExtensionFixture,
   startInMemoryFixture,
   startInMemoryTasksExtensionFixture,
+  type TasksExtensionFixtureOptions,
   type TasksExtensionInspector,
   tasksExtensionStdioFixture,
 } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
-import { withEchoHeader, withoutResultType } from './test-2026-servers.ts';
+import { withEchoHeader, withoutListen, withoutResultType, withTaskAnswer } from './test-2026-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,39 +34,44 @@ afterEach(async () => {
 });
 
 interface Running {
-  readonly source: MCPServerSource;
+  /** A source for one connection (an in-memory transport serves one connection only). */
+  readonly source: () => MCPServerSource;
   readonly inspector: TasksExtensionInspector;
+  /** Every connection reaches the same server (not so over stdio: each toolset starts its own). */
+  readonly shared: boolean;
 }
 
-const transports: { name: string; start: () => Promise<Running> }[] = [
+const transports: { name: string; start: (options?: TasksExtensionFixtureOptions) => Promise<Running> }[] = [
   {
     name: 'in-memory',
-    start: async () => {
-      const fixture = await startInMemoryTasksExtensionFixture();
+    start: async (options) => {
+      const fixture = await startInMemoryTasksExtensionFixture(options);
       cleanups.push(() => fixture.close());
       return {
-        source: new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch }),
+        source: () => new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch }),
         inspector: fixture.inspector,
+        shared: true,
       };
     },
   },
   {
     name: 'stdio',
-    start: async () => {
-      const fixture = tasksExtensionStdioFixture();
+    start: async (options) => {
+      const fixture = tasksExtensionStdioFixture(options);
       cleanups.push(() => fixture.close());
       return {
-        source: { command: fixture.command, args: fixture.args, stderr: 'ignore' },
+        source: () => ({ command: fixture.command, args: fixture.args, stderr: 'ignore' }),
         inspector: fixture.inspector,
+        shared: false,
       };
     },
   },
   {
     name: 'http',
-    start: async () => {
-      const fixture = await startHttpTasksExtensionFixture();
+    start: async (options) => {
+      const fixture = await startHttpTasksExtensionFixture(options);
       cleanups.push(() => fixture.close());
-      return { source: fixture.url, inspector: fixture.inspector };
+      return { source: () => fixture.url, inspector: fixture.inspector, shared: true };
     },
   },
 ];
@@ -67,33 +85,191 @@ async function open(source: MCPServerSource, options: MCPToolsetOptions = {}): P
   return toolset;
 }
 
-describe.each(transports)('a 2026-07-28 server over $name', ({ start }) => {
-  it('negotiates 2026-07-28 by itself, lists the tools and calls a plain one', async () => {
+/** Polls until `check` passes (generous: the machine is shared). */
+async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const TASKS = 'io.modelcontextprotocol/tasks';
+/** A poll hint so long that a task seen to finish within a test was learnt of from a push. */
+const NO_POLL = { pollIntervalMs: 600_000 };
+
+describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) => {
+  it('negotiates 2026-07-28 by itself, lists every tool as one that may run as a task, and calls a plain one declaring the extension', async () => {
     const { source, inspector } = await start();
-    const toolset = await open(source);
+    const toolset = await open(source());
     expect(toolset.protocolVersion).toBe('2026-07-28');
     const tools = await toolset.getTools();
     const echo = tools.find((tool) => tool.name === 'echo');
-    expect(echo?.metadata).toMatchObject({ task: false, taskSupport: null });
+    expect(echo?.metadata).toMatchObject({ task: true, taskSupport: null });
     expect(await toolset.callTool('echo', { text: 'hi' }, createRunContext(), echo as NonNullable<typeof echo>)).toBe(
       'hi',
     );
     const calls = await inspector.calls();
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ tool: 'echo', answer: 'inline' });
-    // The extension is never declared, so the server may not turn the call into a task.
-    expect(calls[0]?.declaredCapabilities?.extensions).toBeUndefined();
+    expect(calls[0]?.declaredCapabilities?.extensions).toEqual({ [TASKS]: {} });
   });
 
-  it('refuses task work with UserErrors that say why: a task-only tool, startTask, listTasks, resumeTask', async () => {
+  it('follows a task the server made of a call to its result, learning of each step from notifications/tasks', async () => {
+    const { source, inspector } = await start(NO_POLL);
+    const toolset = await open(source());
+    const ctx = createRunContext();
+    const events: ToolEvent[] = [];
+    ctx.events.on('task-created', (event) => events.push(event));
+    ctx.events.on('task-status', (event) => events.push(event));
+    const tool = (await toolset.getTools()).find((candidate) => candidate.name === 'slow_task');
+    const result = await toolset.callTool(
+      'slow_task',
+      { value: 'v', steps: 2, delayMs: 200 },
+      ctx,
+      tool as NonNullable<typeof tool>,
+    );
+    expect(result).toBe('done: v');
+    const taskId = (await inspector.calls())[0]?.taskId as string;
+    expect(events[0]).toMatchObject({ type: 'task-created', taskId, status: 'working' });
+    expect(events[0]).toMatchObject({ reference: { protocol: '2026-07-28', taskId, toolName: 'slow_task' } });
+    const statuses = events.filter((event) => event.type === 'task-status');
+    expect(statuses.at(-1)).toMatchObject({ status: 'completed' });
+    expect(statuses.map((event) => (event as { statusMessage?: string }).statusMessage)).toContain('step 2 of 2');
+    // With a poll hint of ten minutes, only the pushes can have told it.
+    expect(await inspector.listens()).toEqual([{ requested: [taskId], agreed: [taskId] }]);
+    if (name === 'http') {
+      const taskRequests = (await inspector.httpRequests()).filter((request) => request.method?.startsWith('tasks/'));
+      for (const request of taskRequests) expect(request.mcpName).toBe(taskId);
+    }
+  });
+
+  it('starts a task, shows its status, and resumes it from its reference on another connection', async () => {
+    const { source, shared } = await start();
+    const toolset = await open(source());
+    const handle = await toolset.startTask('slow_task', { value: 'r', steps: 3, delayMs: 600 });
+    expect(handle.status).toBe('working');
+    const reference = handle.toJSON();
+    expect(reference).toMatchObject({ type: 'mcp-task', protocol: '2026-07-28', server: 'fixture-2026' });
+    // Over stdio the server lives as long as its connection: the reference is resumed on the same one.
+    if (shared) await toolset.close();
+    const again = shared ? await open(source()) : toolset;
+    const resumed = await again.resumeTask(JSON.parse(JSON.stringify(reference)));
+    expect(await resumed.result()).toBe('done: r');
+  });
+
+  it("answers a task's elicitation by tasks/update, each key once however often it is repeated", async () => {
+    const { source, inspector } = await start({ pollIntervalMs: 20 });
+    let asked = 0;
+    const toolset = await open(source(), {
+      elicitation: async (request, context) => {
+        asked++;
+        expect(request.message).toBe('What is your name?');
+        expect(context.taskId).toMatch(/.+/);
+        // Slow to answer: the task is reported input_required many times meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return { action: 'accept', content: { name: 'Ada' } };
+      },
+    });
+    expect(await toolset.directCallTool('input_task', {}, { useTask: true })).toBe('Hello, Ada');
+    expect(asked).toBe(1);
+    expect(await inspector.updates()).toEqual([expect.objectContaining({ key: 'name', accepted: true })]);
+  });
+
+  it("answers a task's sampling request through the sampling handler", async () => {
     const { source } = await start();
-    const toolset = await open(source);
-    const taskOnly = await toolset.directCallTool('slow_task', { delayMs: 10 }).catch((error: unknown) => error);
-    expect(UserError.isInstance(taskOnly)).toBe(true);
-    expect((taskOnly as Error).message).toMatch(/'slow_task' runs only as a task.*2026-07-28/);
-    const started = await toolset.startTask('slow_task', {}).catch((error: unknown) => error);
-    expect(UserError.isInstance(started)).toBe(true);
-    expect((started as Error).message).toMatch(/cannot run as a task: tasks of MCP 2026-07-28/);
+    const toolset = await open(source(), {
+      sampling: async () => ({ role: 'assistant', content: { type: 'text', text: 'hi there' }, model: 'test' }),
+    });
+    expect(await toolset.directCallTool('sampling_task', { prompt: 'Say hi' }, { useTask: true })).toBe(
+      'model said: hi there',
+    );
+  });
+
+  it('cancels a task that needs input nobody can give, and names the option that answers it', async () => {
+    const { source, inspector } = await start({ pollIntervalMs: 20 });
+    const toolset = await open(source());
+    const error = await toolset.directCallTool('input_task', {}, { useTask: true }).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/needs input \(elicitation\/create\).*Pass the `elicitation` option/);
+    const taskId = (await inspector.calls())[0]?.taskId as string;
+    expect(await inspector.cancelsReceived()).toEqual([taskId]);
+  });
+
+  it('answers the input a tools/call asks for before any task exists (multi round-trip), then follows the task', async () => {
+    const { source, inspector } = await start();
+    const toolset = await open(source(), {
+      elicitation: async () => ({ action: 'accept', content: { name: 'Grace' } }),
+    });
+    expect(await toolset.directCallTool('test_tool_with_task', {})).toBe('Hello, Grace! The task finished.');
+    expect((await inspector.calls()).map((call) => call.answer)).toEqual(['input_required', 'task']);
+  });
+
+  it('types a failed task: the JSON-RPC error with its code and message; an isError result through toolErrorBehavior', async () => {
+    const { source } = await start();
+    const strict = await open(source(), { toolErrorBehavior: 'error' });
+    const failed = await strict
+      .directCallTool('failing_task', { kind: 'protocol-error', code: -32050, message: 'disk full' })
+      .catch((caught: unknown) => caught);
+    expect(TaskFailedError.isInstance(failed)).toBe(true);
+    expect((failed as Error).message).toMatch(/disk full/);
+    expect((failed as { cause?: { code?: number } }).cause?.code).toBe(-32050);
+    const toolError = await strict
+      .directCallTool('failing_task', { kind: 'tool-error', message: 'bad input' })
+      .catch((caught: unknown) => caught);
+    expect(TaskFailedError.isInstance(toolError)).toBe(true);
+    expect((toolError as Error).message).toMatch(/bad input/);
+    const lenient = await open(source());
+    const retry = await lenient
+      .directCallTool('failing_task', { kind: 'tool-error', message: 'try again' })
+      .catch((caught: unknown) => caught);
+    expect(ModelRetry.isInstance(retry)).toBe(true);
+  });
+
+  it('cancels through tasks/cancel: the server acknowledges, the task stops, the caller gets a TaskCancelledError', async () => {
+    const { source, inspector } = await start();
+    const toolset = await open(source());
+    const handle = await toolset.startTask('cancellable_task', {});
+    const waiting = handle.result().catch((caught: unknown) => caught);
+    await handle.cancel();
+    expect(TaskCancelledError.isInstance(await waiting)).toBe(true);
+    expect(await inspector.cancelsReceived()).toEqual([handle.taskId]);
+    await eventually(async () => (await inspector.task(handle.taskId))?.cancelObserved);
+  });
+
+  it('cancels the task when the run is aborted', async () => {
+    const { source, inspector } = await start();
+    const toolset = await open(source());
+    const controller = new AbortController();
+    const tool = (await toolset.getTools()).find((candidate) => candidate.name === 'cancellable_task');
+    const ctx = createRunContext({ signal: controller.signal });
+    ctx.events.on('task-created', () => controller.abort(new Error('user stopped')));
+    const error = await toolset
+      .callTool('cancellable_task', {}, ctx, tool as NonNullable<typeof tool>)
+      .catch((caught: unknown) => caught);
+    expect(TaskCancelledError.isInstance(error)).toBe(true);
+    const taskId = (await inspector.calls())[0]?.taskId as string;
+    expect(await inspector.cancelsReceived()).toEqual([taskId]);
+  });
+
+  it('gives up a task still running past its ttl, as a backstop, and cancels it', async () => {
+    const { source } = await start({ ttlMs: 300, ...NO_POLL });
+    const toolset = await open(source(), { taskPolling: { maxIntervalMs: 600_000 } });
+    const started = Date.now();
+    const error = await toolset
+      .directCallTool('slow_task', { delayMs: 120_000 }, { useTask: true })
+      .catch((caught: unknown) => caught);
+    expect(TaskExpiredError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/300 ms after it was created \(its ttl\)/);
+    // Bounded by the ttl and its grace, not by the ten-minute poll hint (generous: the machine is shared).
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('has no task listing, and refuses a reference of the other generation', async () => {
+    const { source } = await start();
+    const toolset = await open(source());
     const listed = await toolset.listTasks().catch((error: unknown) => error);
     expect(UserError.isInstance(listed)).toBe(true);
     expect((listed as Error).message).toMatch(/has no task listing/);
@@ -104,11 +280,49 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ start }) => {
     expect((resumed as Error).message).toMatch(/tasks 2025-11-25.*tasks 2026-07-28/);
   });
 
-  it('runs a tool the server may run either way inline', async () => {
+  it('runs a tool inline when the server says so, and startTask then says to use callTool', async () => {
     const { source, inspector } = await start();
-    const toolset = await open(source);
-    await toolset.directCallTool('optional_task', {});
-    expect((await inspector.calls()).at(-1)).toMatchObject({ tool: 'optional_task', answer: 'inline' });
+    const toolset = await open(source());
+    expect(await toolset.directCallTool('sometimes_task', { delayMs: 0 }, { useTask: true })).toBe('ranAsTask: false');
+    expect(await toolset.directCallTool('sometimes_task', { delayMs: 50 }, { useTask: false })).toBe('ranAsTask: true');
+    expect((await inspector.calls()).map((call) => call.answer)).toEqual(['inline', 'task']);
+    const error = await toolset.startTask('greet', { name: 'x' }).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/ran tool 'greet' inline.*callTool/);
+  });
+});
+
+describe('a 2026-07-28 server that does not push', () => {
+  it('is polled at its pollIntervalMs, which may change, until the task ends', async () => {
+    const server = await withoutListen({ pollIntervalMs: 50 });
+    cleanups.push(() => server.close());
+    const toolset = await open(server.transport());
+    const handle = await toolset.startTask('slow_task', {
+      value: 'p',
+      steps: 2,
+      delayMs: 300,
+      pollIntervalsMs: [50, 120],
+    });
+    const intervals = new Set<number | undefined>();
+    handle.on((event) => {
+      if (event.type === 'status') intervals.add(event.task.pollInterval);
+    });
+    expect(await handle.result()).toBe('done: p');
+    expect(server.listensRefused()).toBeGreaterThan(0);
+    expect(intervals.has(120)).toBe(true);
+  });
+});
+
+describe('a 2026-07-28 task answer where none may be', () => {
+  it('is a ProtocolError naming the method', async () => {
+    const server = await withTaskAnswer('tasks/get');
+    cleanups.push(() => server.close());
+    const toolset = await open(server.transport());
+    const handle = await toolset.startTask('slow_task', { delayMs: 100 });
+    // resumeTask asks tasks/get at once (a running handle may learn everything from pushes).
+    const error = await toolset.resumeTask(handle.toJSON()).catch((caught: unknown) => caught);
+    expect(ProtocolError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/answered tasks\/get with resultType "task"/);
   });
 });
 

@@ -18,10 +18,14 @@ export type ToolCallOutcome =
   | { readonly kind: 'result'; readonly result: CallToolResult }
   | { readonly kind: 'task'; readonly task: TaskSnapshot };
 
-/** What tasks/cancel answered: the task (now cancelled, or already terminal), or that it had ended before. */
+/**
+ * What tasks/cancel answered: the task (now cancelled, or already terminal), that it had ended
+ * before, or (cooperative cancellation) only that the request was received.
+ */
 export type CancelAnswer =
   | { readonly kind: 'accepted'; readonly task: TaskSnapshot }
-  | { readonly kind: 'already-ended' };
+  | { readonly kind: 'already-ended' }
+  | { readonly kind: 'acknowledged' };
 
 /** How a tool may run, as the generation reads its tools/list entry. */
 export interface ToolRouting {
@@ -72,6 +76,10 @@ export interface TaskGeneration {
   /** Why there is no task listing, when {@link supportsList} is false (completes "The MCP server of X …"). */
   readonly noListReason: string;
   readonly supportsCancel: boolean;
+  /** The server decides per call whether it becomes a task: a task may answer a call made without asking for one. */
+  readonly serverDecides: boolean;
+  /** A task still running past its ttl is given up (the server may have discarded it without a word). */
+  readonly ttlIsBackstop: boolean;
   /** How a tools/list entry's `execution` routes the tool. */
   routing(execution: unknown, preferTasks: boolean): ToolRouting;
   /** Whether a call runs as a task: the caller's wish where the spec leaves a choice, the spec where it does not. */

@@ -81,6 +81,8 @@ export interface TaskHandleInit {
 const MAX_POLL_FAILURES = 3;
 /** Progress reported before anybody listened is kept (this many updates at most) for the first listener. */
 const EARLY_PROGRESS = 64;
+/** How long past its ttl a task that still runs is waited for, where the ttl is a backstop. */
+const TTL_GRACE_MS = 1_000;
 
 /**
  * One task on an MCP server, of either generation: a reducer over the neutral snapshots the
@@ -113,6 +115,10 @@ export class TaskHandle {
   /** The error the handle failed with (a lost connection, an expired task), for cancel() to report. */
   #failure: unknown;
   #outcome: Promise<TaskOutcome> | undefined;
+  /** When the handle first saw the task (the ttl backstop counts from here, never from the server's clock). */
+  readonly #firstSeen = performance.now();
+  #ttlArmed: number | null = null;
+  #stopTtl: (() => void) | undefined;
 
   constructor(init: TaskHandleInit) {
     this.taskId = init.task.taskId;
@@ -151,7 +157,10 @@ export class TaskHandle {
     );
     if (init.subscribeProgress) this.#unsubscribe.push(init.subscribeProgress((update) => this.#onProgress(update)));
     if (isTerminalStatus(init.task.status)) this.#finish(init.task);
-    else this.#input.onSnapshot(init.task);
+    else {
+      this.#armTtl(init.task.ttl);
+      this.#input.onSnapshot(init.task);
+    }
   }
 
   /** The status as last seen. */
@@ -310,6 +319,19 @@ export class TaskHandle {
       this.#scheduler.now(); // it finished first: learn how it ended
       return;
     }
+    if (answer.kind === 'acknowledged') {
+      // Cooperative cancellation: the server only acknowledged. One look tells whether the task
+      // stopped or finished first; otherwise the handle lets go, as the spec allows.
+      const task = await this.#generation.getTask(this.taskId).catch(() => undefined);
+      if (task !== undefined && isTerminalStatus(task.status)) this.#update(task);
+      else
+        this.#update({
+          ...(task ?? this.#snapshot),
+          status: 'cancelled',
+          statusMessage: 'Cancellation was acknowledged by the server; the task stops when the server honours it.',
+        });
+      return;
+    }
     const task = answer.task;
     this.#update(isTerminalStatus(task.status) ? task : { ...task, status: 'cancelled' });
   }
@@ -382,7 +404,34 @@ export class TaskHandle {
       this.#dispatch({ type: 'status', task: change.snapshot });
     }
     if (change.terminal) this.#finish(change.snapshot);
-    else this.#input.onSnapshot(change.snapshot);
+    else {
+      this.#armTtl(change.snapshot.ttl);
+      this.#input.onSnapshot(change.snapshot);
+    }
+  }
+
+  /**
+   * Where the generation makes the ttl a backstop: a task still running past its ttl (counted
+   * from when the handle first saw it, plus a grace) is cancelled and the handle fails with a
+   * TaskExpiredError. The ttl may change; each new value re-arms the timer.
+   */
+  #armTtl(ttl: number | null): void {
+    if (!this.#generation.ttlIsBackstop || ttl === this.#ttlArmed) return;
+    this.#ttlArmed = ttl;
+    this.#stopTtl?.();
+    this.#stopTtl = undefined;
+    if (ttl === null) return;
+    const left = this.#firstSeen + ttl + TTL_GRACE_MS - performance.now();
+    this.#stopTtl = longTimeout(
+      () =>
+        this.#abandon(
+          new TaskExpiredError(
+            `Task ${this.taskId} of tool '${this.toolName}' was still ${this.#snapshot.status} ${ttl} ms after it was created (its ttl), so the server may have discarded it; it was cancelled.`,
+            this.#details(),
+          ),
+        ),
+      Math.max(0, left),
+    );
   }
 
   #onProgress(update: ProgressUpdate): void {
@@ -444,6 +493,7 @@ export class TaskHandle {
   /** Releases everything the handle holds: timers, notification routes, the input strategy's requests. */
   #stop(): void {
     this.#scheduler.stop();
+    this.#stopTtl?.();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#input.dispose();
     this.#earlyProgress = undefined;

@@ -1,9 +1,9 @@
-import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY } from '@modelcontextprotocol/client';
-import { isPlainObject, ProtocolError, TaskExpiredError, UserError } from '@toolwright/core';
+import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
+import { isPlainObject, UserError } from '@toolwright/core';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
 import type { Connection, RequestOptions } from './connection.ts';
-import { ConnectionGeneration } from './generation-base.ts';
+import { ConnectionGeneration, relatedTaskId } from './generation-base.ts';
 import { HeldOpenResult } from './held-open-result.ts';
 import type {
   CancelAnswer,
@@ -28,6 +28,8 @@ import { parseCallToolResult } from './wire.ts';
  */
 export class Tasks20251125 extends ConnectionGeneration implements TaskGeneration {
   readonly version = '2025-11-25';
+  readonly serverDecides = false;
+  readonly ttlIsBackstop = false;
   readonly #hub = new TaskStatusHub();
   readonly #maxPollMs: number;
 
@@ -94,14 +96,8 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   }
 
   async getTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot> {
-    const raw = await this.#request('tasks/get', taskId, options);
-    const task = parseTask(raw, { what: 'tasks/get result', taskId });
-    if (task.taskId !== taskId)
-      throw new ProtocolError(
-        `The server answered tasks/get for task ${taskId} with another task (${describeId(task.taskId)}).`,
-        { taskId },
-      );
-    return task;
+    const raw = await this.taskRequest('tasks/get', taskId, {}, options);
+    return this.sameTask(parseTask(raw, { what: 'tasks/get result', taskId }), taskId, 'tasks/get');
   }
 
   /** tasks/result; for a failed task it answers the JSON-RPC error the call itself would have. */
@@ -118,7 +114,7 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   async cancelTask(taskId: string, options?: RequestOptions): Promise<CancelAnswer> {
     let raw: unknown;
     try {
-      raw = await this.#request('tasks/cancel', taskId, options);
+      raw = await this.taskRequest('tasks/cancel', taskId, {}, options);
     } catch (error) {
       // Already terminal on the server (it finished first): the caller learns how it ended.
       if (error instanceof JsonRpcError && error.code === ProtocolErrorCode.InvalidParams)
@@ -126,12 +122,7 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
       throw error;
     }
     const task = parseTask(raw, { what: 'tasks/cancel result', taskId });
-    if (task.taskId !== taskId)
-      throw new ProtocolError(
-        `The server answered tasks/cancel for task ${taskId} with another task (${describeId(task.taskId)}).`,
-        { taskId },
-      );
-    return { kind: 'accepted', task };
+    return { kind: 'accepted', task: this.sameTask(task, taskId, 'tasks/cancel') };
   }
 
   async listTasks(
@@ -160,29 +151,10 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   }
 
   async #result(taskId: string, options: RequestOptions | undefined) {
-    return parseCallToolResult(await this.#request('tasks/result', taskId, options), {
+    return parseCallToolResult(await this.taskRequest('tasks/result', taskId, {}, options), {
       what: 'tasks/result result',
       taskId,
     });
-  }
-
-  /** A task request; "Invalid params" for a task id means the server no longer has the task. */
-  async #request(method: string, taskId: string, options: RequestOptions | undefined): Promise<unknown> {
-    try {
-      return await this.connection.request(method, { taskId }, options);
-    } catch (error) {
-      if (
-        error instanceof JsonRpcError &&
-        error.code === ProtocolErrorCode.InvalidParams &&
-        /not found|expired|unknown task/i.test(error.message)
-      ) {
-        throw new TaskExpiredError(
-          `The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${error.message}`,
-          { taskId, cause: error },
-        );
-      }
-      throw error;
-    }
   }
 }
 
@@ -226,15 +198,4 @@ export function readTaskSupport(execution: unknown): TaskSupport {
       ? (execution as { taskSupport?: unknown }).taskSupport
       : undefined;
   return value === 'required' || value === 'optional' || value === 'forbidden' ? value : null;
-}
-
-/** The task a server request (an elicitation, a sampling request) belongs to, from its `_meta`. */
-function relatedTaskId(meta: unknown): string | undefined {
-  if (!isPlainObject(meta)) return undefined;
-  const related = meta[RELATED_TASK_META_KEY];
-  return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
-}
-
-function describeId(taskId: string): string {
-  return taskId.length > 80 ? `${taskId.slice(0, 80)}…` : taskId;
 }

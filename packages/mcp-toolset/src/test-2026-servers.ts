@@ -1,6 +1,6 @@
 // Test support (not exported): 2026-07-28 servers that differ from the fixture in one way.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { startInMemoryTasksExtensionFixture } from '@toolwright/testing';
+import { startInMemoryTasksExtensionFixture, type TasksExtensionFixtureOptions } from '@toolwright/testing';
 
 /**
  * The in-memory 2026 fixture behind a fetch that drops `resultType` from every tools/call result, as
@@ -43,6 +43,52 @@ export async function withEchoHeader(header: string) {
     const echo = message.result?.tools?.find((tool) => tool.name === 'echo');
     if (echo?.inputSchema.properties.text) echo.inputSchema.properties.text['x-mcp-header'] = header;
     return new Response(JSON.stringify(message), { status: response.status, headers: response.headers });
+  };
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    close: () => fixture.close(),
+  };
+}
+
+/** The JSON-RPC request a fetch carries, when it carries one. */
+function requestOf(init: RequestInit | undefined): { id?: unknown; method?: unknown; params?: unknown } | undefined {
+  if (typeof init?.body !== 'string') return undefined;
+  try {
+    return JSON.parse(init.body) as { id?: unknown; method?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The in-memory 2026 fixture without task notifications: it answers subscriptions/listen with
+ * "Method not found" (as a server without push support may), so tasks are learnt of by polling.
+ */
+export async function withoutListen(options: TasksExtensionFixtureOptions = {}) {
+  const fixture = await startInMemoryTasksExtensionFixture(options);
+  let refused = 0;
+  const fetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const request = requestOf(init);
+    if (request?.method !== 'subscriptions/listen') return fixture.fetch(url, init);
+    refused++;
+    return Response.json({ jsonrpc: '2.0', id: request.id, error: { code: -32601, message: 'Method not found' } });
+  };
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    listensRefused: () => refused,
+    close: () => fixture.close(),
+  };
+}
+
+/** The in-memory 2026 fixture answering every `method` request with a CreateTaskResult, which only a tools/call may be. */
+export async function withTaskAnswer(method: string) {
+  const fixture = await startInMemoryTasksExtensionFixture();
+  const fetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const request = requestOf(init);
+    if (request?.method !== method) return fixture.fetch(url, init);
+    const now = new Date().toISOString();
+    const task = { taskId: 'made-up', status: 'working', createdAt: now, lastUpdatedAt: now, ttlMs: 60_000 };
+    return Response.json({ jsonrpc: '2.0', id: request.id, result: { resultType: 'task', ...task } });
   };
   return {
     transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
