@@ -143,6 +143,9 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     if (name === 'http') {
       const taskRequests = (await inspector.httpRequests()).filter((request) => request.method?.startsWith('tasks/'));
       for (const request of taskRequests) expect(request.mcpName).toBe(taskId);
+      // The call itself, sent beside the SDK, carries the standard headers all the same.
+      const call = (await inspector.httpRequests()).find((request) => request.method === 'tools/call');
+      expect(call).toMatchObject({ mcpMethod: 'tools/call', mcpName: 'slow_task', protocolVersion: '2026-07-28' });
     }
   });
 
@@ -289,6 +292,73 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     const error = await toolset.startTask('greet', { name: 'x' }).catch((caught: unknown) => caught);
     expect(UserError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/ran tool 'greet' inline.*callTool/);
+  });
+});
+
+describe('a misbehaving 2026-07-28 server', () => {
+  async function misbehaving(options: MCPToolsetOptions = {}) {
+    const fixture = await startInMemoryTasksExtensionFixture({ misbehaving: true, pollIntervalMs: 20 });
+    cleanups.push(() => fixture.close());
+    const toolset = await open(new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch }), {
+      toolErrorBehavior: 'error',
+      ...options,
+    });
+    return { toolset, inspector: fixture.inspector };
+  }
+
+  it('sends a malformed CreateTaskResult: a ProtocolError naming the tool and the field', async () => {
+    const { toolset } = await misbehaving();
+    for (const [kind, field] of [
+      ['missing-task-id', /field taskId/],
+      ['bad-status', /field status/],
+      ['ttl-not-number', /field ttlMs/],
+      ['nested-task', /field taskId/],
+    ] as const) {
+      const error = await toolset.directCallTool('bad_create_result', { kind }).catch((caught: unknown) => caught);
+      expect(ProtocolError.isInstance(error), kind).toBe(true);
+      expect((error as Error).message).toMatch(/tools\/call result for tool 'bad_create_result'/);
+      expect((error as Error).message).toMatch(field);
+    }
+  });
+
+  it('creates a task it does not know: a TaskExpiredError with the reference', async () => {
+    const { toolset } = await misbehaving();
+    const error = await toolset.directCallTool('foreign_task_id', {}).catch((caught: unknown) => caught);
+    expect(TaskExpiredError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ taskId: 'foreign-0000-task', reference: { protocol: '2026-07-28' } });
+  });
+
+  it('ignores tasks/cancel: the acknowledgement ends the wait all the same', async () => {
+    const { toolset, inspector } = await misbehaving();
+    const handle = await toolset.startTask('never_terminal', {});
+    const waiting = handle.result().catch((caught: unknown) => caught);
+    await handle.cancel();
+    const error = await waiting;
+    expect(TaskCancelledError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/acknowledged by the server/);
+    expect(await inspector.cancelsReceived()).toEqual([handle.taskId]);
+    expect((await inspector.task(handle.taskId))?.status).toBe('working');
+  });
+
+  it('asks again under a key already answered: it is answered once, and the deadline ends the wait', async () => {
+    let asked = 0;
+    const { toolset, inspector } = await misbehaving({
+      elicitation: async () => {
+        asked++;
+        return { action: 'accept', content: { name: 'Ada' } };
+      },
+    });
+    const handle = await toolset.startTask('repeated_input_key', {});
+    const error = await handle.result({ timeoutMs: 1_500 }).catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('TaskDeadlineError');
+    expect(asked).toBe(1);
+    expect((await inspector.updates()).map((update) => update.key)).toEqual(['name']);
+  });
+
+  it('inlines a result with or without resultType: both are taken', async () => {
+    const { toolset } = await misbehaving();
+    expect(await toolset.directCallTool('result_type_inlined', {})).toBe('with resultType');
+    expect(await toolset.directCallTool('result_type_omitted', {})).toBe('without resultType');
   });
 });
 

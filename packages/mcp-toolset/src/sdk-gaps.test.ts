@@ -1,8 +1,8 @@
 // What SDK 2.x cannot carry for tasks yet, each with the workaround this package keeps for it. Each test
 // here passes while the gap exists and fails once the SDK handles the case itself: then remove the
 // workaround it names.
-import { Client, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
-import { startInMemoryFixture } from '@toolwright/testing';
+import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { startInMemoryFixture, startInMemoryTasksExtensionFixture } from '@toolwright/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import { withoutResultType } from './test-2026-servers.ts';
@@ -40,6 +40,28 @@ describe('SDK 2.x gaps the toolset works around', () => {
     } finally {
       await client.close();
       await server.close();
+    }
+  });
+
+  it('a 2026-07-28 tools/call answered with a task is refused by every SDK path, and the task is lost (workaround: sdk-bypass.ts RawRequests)', async () => {
+    await using fixture = await startInMemoryTasksExtensionFixture();
+    const client = new Client(
+      { name: 'gap-test', version: '1.0.0' },
+      {
+        capabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } },
+        versionNegotiation: { mode: { pin: '2026-07-28' } },
+      },
+    );
+    await client.connect(new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch }));
+    try {
+      const error = await client
+        .request({ method: 'tools/call', params: { name: 'slow_task', arguments: { delayMs: 10 } } }, z.unknown())
+        .catch((caught: unknown) => caught);
+      expect(error instanceof SdkError && error.code).toBe(SdkErrorCode.UnsupportedResultType);
+      // The server created the task all the same: the client cannot know its id.
+      expect((await fixture.inspector.calls())[0]).toMatchObject({ answer: 'task' });
+    } finally {
+      await client.close();
     }
   });
 });
