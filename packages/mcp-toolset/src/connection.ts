@@ -58,10 +58,31 @@ export interface RequestOptions {
 /** The option that answers each kind of server request for input, for the error that names it. */
 const INPUT_OPTIONS: Readonly<Record<string, string>> = {
   'elicitation/create':
-    "the `elicitation` option: elicitation: async (request, context) => ({ action: 'accept', content: { ... } })",
-  'sampling/createMessage': 'the `sampling` option: sampling: async (request, context) => ({ role, content, model })',
+    "the `elicitation` option to MCPToolset: elicitation: async (request, context) => ({ action: 'accept', content: { ... } })",
+  'sampling/createMessage':
+    'the `sampling` option to MCPToolset: sampling: async (request, context) => ({ role, content, model })',
   'roots/list': 'a connected SDK Client with a roots/list handler as the source (the toolset has no roots option)',
 };
+
+/** JSON-RPC "Method not found". */
+const METHOD_NOT_FOUND = -32601;
+
+/**
+ * The error for input a server asked for that the toolset cannot give: `what` needs it ("Task 1
+ * of tool 'x'"), `afterwards` says what became of it (", so the task was cancelled").
+ */
+export function noInputHandler(what: string, method: string, afterwards = ''): UserError {
+  const option = INPUT_OPTIONS[method];
+  return new UserError(
+    `${what} needs input (${method.slice(0, 60)}), but the toolset has no handler to answer it${afterwards}. ${option === undefined ? 'The toolset answers only elicitation, sampling and roots requests.' : `Pass ${option}.`}`,
+  );
+}
+
+/** A server request for input the toolset refused for want of a handler: its method, and the task it was for. */
+export interface RefusedInput {
+  readonly method: string;
+  readonly taskId: string | undefined;
+}
 
 /**
  * One live connection to an MCP server: the SDK client, the routing of progress to the calls
@@ -76,6 +97,7 @@ export class Connection {
   readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
   readonly #raw: RawRequests;
+  readonly #refusedListeners = new Set<(refused: RefusedInput) => void>();
   #lost: ConnectionLostError | undefined;
   #closing = false;
   #probing = false;
@@ -180,6 +202,17 @@ export class Connection {
     };
   }
 
+  /**
+   * Calls `listener` for each server request for input the toolset refused because nothing
+   * answers its method, until the returned function is called.
+   */
+  onInputRefused(listener: (refused: RefusedInput) => void): () => void {
+    this.#refusedListeners.add(listener);
+    return () => {
+      this.#refusedListeners.delete(listener);
+    };
+  }
+
   /** Calls `listener` once if the connection is lost (not when it is closed on purpose). */
   onLost(listener: (error: ConnectionLostError) => void): () => void {
     this.#closeListeners.add(listener);
@@ -222,14 +255,15 @@ export class Connection {
     key: string,
     method: string,
     params: Readonly<Record<string, unknown>>,
-    context: { readonly relatedMeta: Record<string, unknown>; readonly signal: AbortSignal; readonly what: string },
+    context: {
+      readonly relatedMeta: Record<string, unknown>;
+      readonly signal: AbortSignal;
+      /** Names who asks, and what becomes of it, for the error when nothing can answer. */
+      readonly what: string;
+      readonly afterwards: string;
+    },
   ): Promise<unknown> {
-    if (!this.answers(method)) {
-      const option = INPUT_OPTIONS[method];
-      throw new UserError(
-        `${context.what} needs input (${method.slice(0, 60)}), but the toolset has no handler to answer it. ${option === undefined ? 'The toolset answers only elicitation, sampling and roots requests.' : `Pass ${option}.`}`,
-      );
-    }
+    if (!this.answers(method)) throw noInputHandler(context.what, method, context.afterwards);
     const meta = { ...(isPlainObject(params._meta) ? params._meta : {}), ...context.relatedMeta };
     return answerEmbedded(this.client, key, method, { ...params, _meta: meta }, context.signal);
   }
@@ -393,6 +427,17 @@ export class Connection {
         sampling(request.params, { taskId: this.relatedTaskOf(request.params._meta), signal: ctx.mcpReq.signal }),
       );
     }
+    // A server may ask for input the client did not declare: it gets "Method not found" as before,
+    // and whoever waits on the call or task learns which option would have answered it.
+    const previousFallback = client.fallbackRequestHandler;
+    client.fallbackRequestHandler = async (request, ctx) => {
+      if (previousFallback) return previousFallback(request, ctx);
+      if (INPUT_OPTIONS[request.method] !== undefined) {
+        const refused = { method: request.method, taskId: this.relatedTaskOf(request.params?._meta) };
+        for (const listener of [...this.#refusedListeners]) listener(refused);
+      }
+      throw new JsonRpcError(METHOD_NOT_FOUND, `Method not found: ${request.method.slice(0, 60)}`);
+    };
   }
 
   /** Installs the handler for notifications/tools/list_changed. */

@@ -133,6 +133,30 @@ describe.each(transports)('task engine over $name', ({ start }) => {
     expect(await fixture.inspector.cancelsReceived()).toEqual([handle.taskId]);
   });
 
+  it('with a sampling handler only, cancels a task whose server asks for elicitation, and names the option', async () => {
+    const { toolset, fixture } = await connect(FAST, {
+      sampling: async () => ({ role: 'assistant', content: { type: 'text', text: 'x' }, model: 'm' }),
+    });
+    const handle = await toolset.startTask('input_task', {});
+    const error = await handle.result().catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    const message = (error as UserError).message;
+    expect(message).toContain(`Task ${handle.taskId} of tool 'input_task' needs input (elicitation/create)`);
+    expect(message).toContain('Pass the `elicitation` option to MCPToolset');
+    expect(await fixture.inspector.cancelsReceived()).toEqual([handle.taskId]);
+  });
+
+  it('names the option when a plain call fails because the server asked for input nobody could give', async () => {
+    const { toolset } = await connect(FAST, {
+      elicitation: async () => ({ action: 'accept', content: {} }),
+    });
+    const error = await toolset.directCallTool('sampling_tool', { prompt: 'hi' }).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /Tool 'sampling_tool' needs input \(sampling\/createMessage\).*Pass the `sampling` option to MCPToolset/,
+    );
+  });
+
   it('reports status, status messages and progress in order, with the task id', async () => {
     const { toolset } = await connect();
     const ctx = createRunContext({ toolCallId: 'call-1' });

@@ -1,8 +1,8 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
-import { isPlainObject, UserError } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
-import type { Connection, RequestOptions } from './connection.ts';
+import { type Connection, noInputHandler, type RefusedInput, type RequestOptions } from './connection.ts';
 import { ConnectionGeneration, relatedTaskId } from './generation-base.ts';
 import { HeldOpenResult } from './held-open-result.ts';
 import type {
@@ -84,7 +84,21 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
     const params: Record<string, unknown> = { name: request.name, arguments: request.arguments };
     if (request.meta !== undefined) params._meta = request.meta;
     if (request.task !== undefined) params.task = request.task;
-    const raw = await this.connection.request('tools/call', params, options);
+    // Input the server asked for during the call that nothing could answer explains its failure.
+    let refused: RefusedInput | undefined;
+    const stopWatching = this.connection.onInputRefused((input) => {
+      if (input.taskId === undefined) refused ??= input;
+    });
+    const unanswered = (cause?: unknown) =>
+      Object.assign(noInputHandler(`Tool '${request.name}'`, (refused as RefusedInput).method), { cause });
+    let raw: unknown;
+    try {
+      raw = await this.connection.request('tools/call', params, options);
+    } catch (error) {
+      throw refused === undefined ? error : unanswered(error);
+    } finally {
+      stopWatching();
+    }
     const context = { what: 'tools/call result', toolName: request.name };
     // A server without task support answers a task request with the plain result, as the spec says it must.
     const isPlainResult = isPlainObject(raw) && 'content' in raw && !('task' in raw);
@@ -92,7 +106,9 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
       const task = parseCreateTaskResult(raw, context);
       return { kind: 'task', task };
     }
-    return { kind: 'result', result: parseCallToolResult(raw, context) };
+    const result = parseCallToolResult(raw, context);
+    if (result.isError && refused !== undefined) throw unanswered();
+    return { kind: 'result', result };
   }
 
   async getTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot> {
@@ -136,14 +152,33 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
     return this.#hub.subscribe(taskId, listener);
   }
 
+  /**
+   * Input is served on a held-open tasks/result, so the server can send its requests; a request
+   * the toolset has no handler for (the server asked anyway) cancels the task with an error that
+   * names the option. Without any handler, the task is cancelled as soon as it needs input.
+   */
   inputStrategy(taskId: string, hooks: InputHooks, clock: Clock): InputStrategy {
     if (!this.connection.answersInput) return new NoInputHandler(taskId, hooks);
-    return new HeldOpenResult(
+    const held = new HeldOpenResult(
       async (options) => ({ kind: 'result', result: await this.#result(taskId, options) }),
       hooks,
       clock,
       this.#maxPollMs,
     );
+    const stopWatching = this.connection.onInputRefused((input) => {
+      if (input.taskId === taskId)
+        hooks.abandon(
+          noInputHandler(`Task ${taskId} of tool '${hooks.toolName}'`, input.method, ', so the task was cancelled'),
+        );
+    });
+    return {
+      onSnapshot: (task) => held.onSnapshot(task),
+      takeOutcome: () => held.takeOutcome(),
+      dispose: () => {
+        stopWatching();
+        held.dispose();
+      },
+    };
   }
 
   #tasks() {
@@ -174,12 +209,11 @@ class NoInputHandler implements InputStrategy {
 
   onSnapshot(task: TaskSnapshot): void {
     if (task.status !== 'input_required') return;
-    const toolName = this.#hooks.toolName;
     this.#hooks.abandon(
-      new UserError(
-        `Task ${this.#taskId} of tool '${toolName}' needs input (input_required), but the toolset has no handler to answer it, so the task was cancelled. ` +
-          'Pass the `elicitation` option to MCPToolset: ' +
-          "elicitation: async (request, context) => ({ action: 'accept', content: { ... } }).",
+      noInputHandler(
+        `Task ${this.#taskId} of tool '${this.#hooks.toolName}'`,
+        'elicitation/create',
+        ', so the task was cancelled',
       ),
     );
   }

@@ -116,7 +116,10 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
       const responses: Record<string, unknown> = {};
       await Promise.all(
         answer.inputRequests.map(async (input) => {
-          responses[input.key] = await this.#answer(input, signal, `Tool '${request.name}'`, undefined);
+          responses[input.key] = await this.#answer(input, signal, {
+            what: `Tool '${request.name}'`,
+            taskId: undefined,
+          });
         }),
       );
       if (answer.inputRequests.length === 0) await pause(STATE_ONLY_PAUSE_MS, signal);
@@ -167,7 +170,8 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
     const what = `task ${taskId} of tool '${hooks.toolName}'`;
     return new EmbeddedInput(
       hooks,
-      (request, signal) => this.#answer(request, signal, `Task ${taskId} of tool '${hooks.toolName}'`, taskId),
+      (request, signal) =>
+        this.#answer(request, signal, { what: `Task ${taskId} of tool '${hooks.toolName}'`, taskId }),
       async (inputResponses) => {
         await this.taskRequest('tasks/update', taskId, { inputResponses, _meta: this.#declaration() }, undefined);
       },
@@ -198,12 +202,18 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
       });
   }
 
-  /** One input request, answered by the toolset's handler for its method. */
-  #answer(request: TaskInputRequest, signal: AbortSignal, what: string, taskId: string | undefined): Promise<unknown> {
+  /** One input request of `what` (a task, or a call before any task exists), answered by the toolset's handler for its method. */
+  #answer(
+    request: TaskInputRequest,
+    signal: AbortSignal,
+    asker: { readonly what: string; readonly taskId: string | undefined },
+  ): Promise<unknown> {
+    const { what, taskId } = asker;
     return this.connection.answerEmbedded(request.key, request.method, request.params, {
       relatedMeta: taskId === undefined ? {} : relatedTaskMeta(taskId),
       signal,
       what,
+      afterwards: taskId === undefined ? '' : ', so the task was cancelled',
     });
   }
 
