@@ -1,6 +1,6 @@
 import { createRunContext, forToolCall, type ToolDefinition, UserError } from '@toolwright/core';
 import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startHttpFixture } from '@toolwright/testing';
+import { startHttpFixture, startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackgroundTools } from './background-tools.ts';
 import { applyCapabilities } from './capability.ts';
@@ -160,5 +160,32 @@ describe('BackgroundTools with a task store', () => {
     const waiting = background.nextFollowUps('run', { signal: controller.signal, pollMs: 600_000 });
     controller.abort(new Error('enough'));
     await expect(waiting).rejects.toThrow('enough');
+  });
+
+  it('takes over a task of an MCP 2026-07-28 server from its reference, which names the generation', async () => {
+    const store = new InMemoryTaskStore();
+    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 50 });
+    cleanups.push(() => fixture.close());
+    const mcp = new MCPToolset(fixture.url, { id: 'fixture-2026' });
+    await mcp.open();
+    cleanups.push(() => mcp.close());
+    const handle = await mcp.startTask('slow_task', { value: 'later', delayMs: 300 });
+    const reference = handle.toJSON();
+    expect(reference.protocol).toBe('2026-07-28');
+    await store.put(
+      { runId: 'run-26', toolCallId: 'c1', toolName: 'slow_task', taskId: handle.taskId, reference },
+      { owner: 'vanished', leaseMs: 300 },
+    );
+    const worker2026 = new MCPToolset(fixture.url, { id: 'fixture-2026' });
+    const background = new BackgroundTools({ store, owner: 'worker-b', leaseMs: 600 });
+    const toolset = applyCapabilities(worker2026, [background]);
+    await toolset.open();
+    cleanups.push(() => toolset.close());
+    const worker = background.startWorker({ toolset: worker2026, intervalMs: 50 });
+    cleanups.push(() => worker.stop());
+    const items = await background.nextFollowUps('run-26', { signal: AbortSignal.timeout(10_000) });
+    expect(items).toMatchObject([
+      { followUpId: 'run-26:c1', id: handle.taskId, outcome: 'result', content: 'done: later', recordedBy: 'worker-b' },
+    ]);
   });
 });
