@@ -8,8 +8,10 @@ import {
   ToolFailed,
   UserError,
 } from '@toolwright/core';
+import { MCPToolset } from '@toolwright/mcp-toolset';
+import { startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { generateText, isStepCount, streamText } from 'ai';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isTaskStatusOutput, type TaskStatusOutput } from './task-status.ts';
 import { callTool, fixtureToolset, promptOf, promptText, say, scriptedModel } from './test-support.ts';
 import { aiSdkTools } from './tools.ts';
@@ -39,6 +41,40 @@ describe('AI SDK tools', () => {
     expect(result.text).toBe('The report is done.');
     expect(result.steps[0]?.toolResults[0]).toMatchObject({ toolName: 'slow_task', output: 'done: tides' });
     expect(created).toEqual(['call-1']);
+    expect(promptText(model, 1)).toContain('done: tides');
+  });
+});
+
+describe('AI SDK tools of an MCP 2026-07-28 server', () => {
+  it('run a task tool of the tasks extension, streaming its status, then the result', async () => {
+    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
+    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
+    onTestFinished(async () => {
+      await toolset.close();
+      await fixture.close();
+    });
+    await toolset.open();
+    const ctx = createRunContext();
+    const model = scriptedModel(
+      callTool('slow_task', { value: 'tides', steps: 2, delayMs: 100 }, 'call-1'),
+      say('Done.'),
+    );
+    const result = streamText({
+      model,
+      tools: await aiSdkTools(toolset, ctx),
+      prompt: 'Go.',
+      stopWhen: isStepCount(5),
+    });
+    const outputs: unknown[] = [];
+    for await (const part of result.fullStream) {
+      if (part.type === 'tool-result') outputs.push(part.output);
+      if (part.type === 'error') throw part.error;
+    }
+    expect(outputs.at(-1)).toBe('done: tides');
+    const statuses = outputs.filter(isTaskStatusOutput);
+    expect(statuses[0]).toMatchObject({ type: 'task-status', status: 'working' });
+    expect(statuses.map((status) => status.statusMessage)).toContain('step 2 of 2');
+    expect(await result.text).toBe('Done.');
     expect(promptText(model, 1)).toContain('done: tides');
   });
 });
