@@ -21,6 +21,8 @@ export interface TaskCreatedEvent extends ToolEventBase {
   readonly type: 'task-created';
   readonly taskId: string;
   readonly status: string;
+  /** The status message the server created the task with, if any. */
+  readonly statusMessage?: string | undefined;
   readonly reference: JsonObject;
 }
 

@@ -386,6 +386,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       toolCallId: ctx?.toolCallId,
       taskId: task.taskId,
       status: task.status,
+      statusMessage: task.statusMessage,
       reference,
     });
     return new TaskHandle({

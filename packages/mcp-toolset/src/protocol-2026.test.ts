@@ -134,6 +134,8 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     expect(result).toBe('done: v');
     const taskId = (await inspector.calls())[0]?.taskId as string;
     expect(events[0]).toMatchObject({ type: 'task-created', taskId, status: 'working' });
+    // The message the task was created with (the fixture may already have set the first step's).
+    expect(events[0]).toHaveProperty('statusMessage');
     expect(events[0]).toMatchObject({ reference: { protocol: '2026-07-28', taskId, toolName: 'slow_task' } });
     const statuses = events.filter((event) => event.type === 'task-status');
     expect(statuses.at(-1)).toMatchObject({ status: 'completed' });
