@@ -26,7 +26,13 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
-import { withEchoHeader, withoutListen, withoutResultType, withTaskAnswer } from './test-2026-servers.ts';
+import {
+  withEchoHeader,
+  withoutListen,
+  withoutResultType,
+  withSlowCalls,
+  withTaskAnswer,
+} from './test-2026-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -361,6 +367,21 @@ describe('a misbehaving 2026-07-28 server', () => {
     const { toolset } = await misbehaving();
     expect(await toolset.directCallTool('result_type_inlined', {})).toBe('with resultType');
     expect(await toolset.directCallTool('result_type_omitted', {})).toBe('without resultType');
+  });
+});
+
+describe('a 2026-07-28 call abandoned before its answer', () => {
+  it('cancels the task the server made of it once the late answer arrives, so nothing is left running', async () => {
+    const server = await withSlowCalls(400);
+    cleanups.push(() => server.close());
+    const toolset = await open(server.transport());
+    const error = await toolset
+      .directCallTool('cancellable_task', {}, { useTask: false, signal: AbortSignal.timeout(100) })
+      .catch((caught: unknown) => caught);
+    expect((error as Error).name).toBe('CancelledError');
+    const taskId = await eventually(async () => (await server.inspector.calls())[0]?.taskId);
+    await eventually(async () => (await server.inspector.cancelsReceived()).includes(taskId));
+    expect((await server.inspector.task(taskId))?.cancelRequested).toBe(true);
   });
 });
 

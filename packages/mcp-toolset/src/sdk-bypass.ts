@@ -67,20 +67,23 @@ export class RawRequests {
     const id = `toolwright-raw-${++this.#next}`;
     const internals = this.#client as unknown as ClientInternals;
     const message = internals._envelopeOutbound({ jsonrpc: '2.0' as const, id, method, params });
-    const requestAbort = new AbortController();
     return new Promise<unknown>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
       };
-      // An abandoned request keeps listening a while: an answer that created something is handed on.
+      // An abandoned request keeps listening a while (its stream stays open): an answer that
+      // created something after all is handed on, so it can be undone.
       const abandon = (error: unknown) => {
         finish();
         reject(error);
-        transport
-          .send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: String(error) } })
-          .catch(() => undefined);
+        const cancelled = internals._envelopeOutbound({
+          jsonrpc: '2.0' as const,
+          method: 'notifications/cancelled',
+          params: { requestId: id, reason: String(error) },
+        });
+        transport.send(cancelled as Parameters<typeof transport.send>[0]).catch(() => undefined);
         const late = setTimeout(() => this.#pending.delete(id), LATE_ANSWER_MS);
         late.unref?.();
         this.#pending.set(id, {
@@ -107,13 +110,11 @@ export class RawRequests {
         () => abandon(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: options.timeoutMs })),
         options.timeoutMs,
       );
-      transport
-        .send(message as Parameters<typeof transport.send>[0], { requestSignal: requestAbort.signal })
-        .catch((error: unknown) => {
-          const pending = this.#pending.get(id);
-          this.#pending.delete(id);
-          pending?.reject(httpErrorAnswer(error) ?? error);
-        });
+      transport.send(message as Parameters<typeof transport.send>[0]).catch((error: unknown) => {
+        const pending = this.#pending.get(id);
+        this.#pending.delete(id);
+        pending?.reject(httpErrorAnswer(error) ?? error);
+      });
     });
   }
 

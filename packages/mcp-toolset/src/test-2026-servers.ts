@@ -95,3 +95,18 @@ export async function withTaskAnswer(method: string) {
     close: () => fixture.close(),
   };
 }
+
+/** The in-memory 2026 fixture whose tools/call answers arrive `delayMs` late (the server has acted by then). */
+export async function withSlowCalls(delayMs: number) {
+  const fixture = await startInMemoryTasksExtensionFixture();
+  const fetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const response = await fixture.fetch(url, init);
+    if (requestOf(init)?.method === 'tools/call') await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return response;
+  };
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    inspector: fixture.inspector,
+    close: () => fixture.close(),
+  };
+}
