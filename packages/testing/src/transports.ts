@@ -10,9 +10,9 @@ import { type FixtureOptions, toArgs } from './options.ts';
 import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
 
 /**
- * A fixture server on a linked in-memory transport pair; connect a client to `clientTransport`. The pair is
- * the SDK v2's (its `Transport` has the same shape in both SDK generations), so an SDK v2 client connects
- * to it as it is, and so does an SDK 1.x one.
+ * A fixture server on a linked in-memory transport pair; connect a client to `clientTransport`. The pair
+ * is the SDK v2's, whose `Transport` the 1.x server takes as it is (the shape is the same in both SDK
+ * generations), so an SDK v2 client connects to the 2025 fixture in process.
  */
 export interface InMemoryFixture extends AsyncDisposable {
   readonly clientTransport: ClientTransport;
