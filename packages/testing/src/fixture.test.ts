@@ -1,15 +1,21 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  CallToolResultSchema,
-  CreateTaskResultSchema,
-  TaskStatusNotificationSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport, specTypeSchemas } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
-import { delay, isAlive, runCleanups, streamTask, transports } from './test-clients.ts';
+import {
+  cancelTask,
+  createTask,
+  delay,
+  getTask,
+  getTaskResult,
+  isAlive,
+  listTasks,
+  listToolsPage,
+  onTaskStatus,
+  runCleanups,
+  streamTask,
+  transports,
+} from './test-clients.ts';
 import { startHttpFixture, stdioFixture } from './transports.ts';
 
 const RAW = z.unknown();
@@ -19,7 +25,7 @@ afterEach(runCleanups);
 describe.each(transports)('fixture server over $name', ({ connect }) => {
   it('declares each kind of task support, and none for the plain tools', async () => {
     const { client } = await connect();
-    const { tools } = await client.listTools();
+    const { tools } = await listToolsPage(client);
     const support = (name: string) => tools.find((tool) => tool.name === name)?.execution;
     expect(support('slow_task')).toEqual({ taskSupport: 'required' });
     expect(support('optional_task')).toEqual({ taskSupport: 'optional' });
@@ -63,14 +69,17 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
   it('reports progress per step with status messages, and status notifications', async () => {
     const { client } = await connect({ pollInterval: 20 });
     const notified: string[] = [];
-    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
-      notified.push(`${notification.params.status}:${notification.params.statusMessage ?? ''}`);
+    onTaskStatus(client, (params) => {
+      notified.push(`${params.status}:${params.statusMessage ?? ''}`);
     });
     const progress: unknown[] = [];
-    const created = await client.request(
-      { method: 'tools/call', params: { name: 'progress_task', arguments: { steps: 3, stepMs: 10 }, task: {} } },
-      CreateTaskResultSchema,
-      { onprogress: (update) => progress.push([update.progress, update.total, update.message]) },
+    const created = await createTask(
+      client,
+      'progress_task',
+      { steps: 3, stepMs: 10 },
+      {
+        onprogress: (update) => progress.push([update.progress, update.total, update.message]),
+      },
     );
     await expect.poll(() => notified.at(-1)).toMatch(/^completed/);
     expect(progress).toEqual([
@@ -79,13 +88,13 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
       [3, 3, 'step 3 of 3'],
     ]);
     expect(notified).toContain('working:step 2 of 3');
-    expect((await client.experimental.tasks.getTask(created.task.taskId)).statusMessage).toBe('step 3 of 3');
+    expect((await getTask(client, created.task.taskId)).statusMessage).toBe('step 3 of 3');
   });
 
   it('sends no status notification when told not to', async () => {
     const { client } = await connect({ pollInterval: 20, statusNotifications: false });
     let notified = 0;
-    client.setNotificationHandler(TaskStatusNotificationSchema, () => {
+    onTaskStatus(client, () => {
       notified++;
     });
     const { final } = await streamTask(client, 'slow_task', { delayMs: 10 });
@@ -95,8 +104,8 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
 
   it('sends no status notification when told not to, not even when input_task goes input_required', async () => {
     const { client, wire } = await connect({ pollInterval: 20, statusNotifications: false });
-    const created = await call(client, 'input_task');
-    const result = await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    const created = await createTask(client, 'input_task');
+    const result = await getTaskResult(client, created.task.taskId);
     expect(result.content).toEqual([{ type: 'text', text: 'Hello, Ada' }]);
     await delay(100);
     expect(wire.filter((message) => 'method' in message && message.method === 'notifications/tasks/status')).toEqual(
@@ -108,7 +117,7 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
     const { client, inspector } = await connect({ tasks: false });
     const answer = await client.request(
       { method: 'tools/call', params: { name: 'slow_task', arguments: { value: 'inline', delayMs: 1 }, task: {} } },
-      CallToolResultSchema,
+      specTypeSchemas.CallToolResult,
     );
     expect(answer.content).toEqual([{ type: 'text', text: 'done: inline' }]);
     expect(await inspector.tasks()).toEqual([]);
@@ -117,14 +126,14 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
   it('with listTasks: false, answers tasks/list with -32601 and declares no tasks.list', async () => {
     const { client } = await connect({ listTasks: false });
     expect(client.getServerCapabilities()?.tasks).not.toHaveProperty('list');
-    await call(client, 'slow_task');
+    await createTask(client, 'slow_task');
     await expect(client.request({ method: 'tasks/list', params: {} }, RAW)).rejects.toMatchObject({ code: -32601 });
   });
 
   it('delivers a list_changed sent right after initialize (over HTTP, before the GET stream opened)', async () => {
     let changed = 0;
     await connect({ listChangedOnInitialize: true }, (client) =>
-      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      client.setNotificationHandler('notifications/tools/list_changed', () => {
         changed++;
       }),
     );
@@ -134,20 +143,17 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
   it('fails a task with a status message and an isError result', async () => {
     const { client } = await connect({ pollInterval: 20 });
     const { taskId } = await streamTask(client, 'failing_task', { message: 'disk full' });
-    const task = await client.experimental.tasks.getTask(taskId);
+    const task = await getTask(client, taskId);
     expect(task).toMatchObject({ status: 'failed', statusMessage: 'disk full' });
-    const result = await client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema);
+    const result = await getTaskResult(client, taskId);
     expect(result).toMatchObject({ isError: true, content: [{ type: 'text', text: 'disk full' }] });
   });
 
   it('notices cancellation and records it', async () => {
     const { client, inspector } = await connect();
-    const created = await client.request(
-      { method: 'tools/call', params: { name: 'cancellable_task', arguments: { durationMs: 10_000 }, task: {} } },
-      CreateTaskResultSchema,
-    );
+    const created = await createTask(client, 'cancellable_task', { durationMs: 10_000 });
     const { taskId } = created.task;
-    const cancelled = await client.experimental.tasks.cancelTask(taskId);
+    const cancelled = await cancelTask(client, taskId);
     expect(cancelled.status).toBe('cancelled');
     expect(await inspector.cancelsReceived()).toEqual([taskId]);
     await expect.poll(async () => (await inspector.task(taskId))?.cancelObserved).toBe(true);
@@ -155,11 +161,8 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
 
   it('asks for input through elicitation while input_required, then uses it', async () => {
     const { client } = await connect({ pollInterval: 20 });
-    const created = await client.request(
-      { method: 'tools/call', params: { name: 'input_task', arguments: {}, task: {} } },
-      CreateTaskResultSchema,
-    );
-    const result = await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    const created = await createTask(client, 'input_task');
+    const result = await getTaskResult(client, created.task.taskId);
     expect(result.content).toEqual([{ type: 'text', text: 'Hello, Ada' }]);
   });
 
@@ -185,19 +188,19 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
 
   it('pages a generated tool list and announces list changes', async () => {
     const { client, changeTools } = await connect({ generatedTools: 25, pageSize: 10 });
-    const first = await client.listTools();
+    const first = await listToolsPage(client);
     expect(first.tools).toHaveLength(10);
     expect(first.nextCursor).toBeDefined();
     let total = first.tools.length;
     let cursor = first.nextCursor;
     while (cursor !== undefined) {
-      const page = await client.listTools({ cursor });
+      const page = await listToolsPage(client, cursor);
       total += page.tools.length;
       cursor = page.nextCursor;
     }
     expect(total).toBeGreaterThan(25);
     let changed = 0;
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
       changed++;
     });
     await changeTools();
@@ -233,41 +236,37 @@ describe.each(transports)('fixture server over $name', ({ connect }) => {
   it('answers rpc_error_tool with a JSON-RPC error, and keeps never_finishes working until cancelled', async () => {
     const { client, inspector } = await connect({ pollInterval: 20, misbehaving: true });
     await expect(client.callTool({ name: 'rpc_error_tool', arguments: {} })).rejects.toMatchObject({ code: -32602 });
-    const { taskId } = (await call(client, 'never_finishes')).task;
+    const { taskId } = (await createTask(client, 'never_finishes')).task;
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await client.experimental.tasks.getTask(taskId)).status).toBe('working');
-    await client.experimental.tasks.cancelTask(taskId);
+    expect((await getTask(client, taskId)).status).toBe('working');
+    await cancelTask(client, taskId);
     await expect.poll(async () => (await inspector.task(taskId))?.cancelObserved).toBe(true);
   });
 
   it('lists the tasks it holds, page by page', async () => {
     const { client } = await connect({ pollInterval: 20 });
-    const created = await Promise.all(Array.from({ length: 12 }, () => call(client, 'cancellable_task')));
+    const created = await Promise.all(Array.from({ length: 12 }, () => createTask(client, 'cancellable_task')));
     const listed: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await client.experimental.tasks.listTasks(cursor);
+      const page = await listTasks(client, cursor);
       listed.push(...page.tasks.map((task) => task.taskId));
       cursor = page.nextCursor;
     } while (cursor !== undefined);
     expect(listed.sort()).toEqual(created.map((entry) => entry.task.taskId).sort());
-    await Promise.all(created.map((entry) => client.experimental.tasks.cancelTask(entry.task.taskId)));
+    await Promise.all(created.map((entry) => cancelTask(client, entry.task.taskId)));
   });
 
   it('sends stale and unknown status notifications after an out-of-order task completes', async () => {
     const { client } = await connect({ pollInterval: 20, misbehaving: true });
     const seen: string[] = [];
-    client.setNotificationHandler(TaskStatusNotificationSchema, (notification) => {
-      seen.push(`${notification.params.taskId === 'no-such-task' ? 'unknown' : 'own'}:${notification.params.status}`);
+    onTaskStatus(client, (params) => {
+      seen.push(`${params.taskId === 'no-such-task' ? 'unknown' : 'own'}:${params.status}`);
     });
-    await call(client, 'out_of_order_task');
+    await createTask(client, 'out_of_order_task');
     await expect.poll(() => seen).toEqual(['own:completed', 'unknown:completed', 'own:working']);
   });
 });
-
-async function call(client: Client, name: string) {
-  return client.request({ method: 'tools/call', params: { name, arguments: {}, task: {} } }, CreateTaskResultSchema);
-}
 
 describe('fixture processes and ports', () => {
   it('leaves no stdio child behind, and the child dies with dies_mid_task', async () => {
@@ -289,7 +288,7 @@ describe('fixture processes and ports', () => {
       closed = true;
     };
     await dyingClient.connect(dyingTransport);
-    await call(dyingClient, 'dies_mid_task');
+    await createTask(dyingClient, 'dies_mid_task');
     await expect.poll(() => closed).toBe(true);
     await expect.poll(() => isAlive(dyingTransport.pid as number)).toBe(false);
     await dying.close();
@@ -299,7 +298,7 @@ describe('fixture processes and ports', () => {
     const fixture = await startHttpFixture({ misbehaving: true });
     const client = new Client({ name: 'fixture-test', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(fixture.url));
-    await call(client, 'dies_mid_task');
+    await createTask(client, 'dies_mid_task');
     await expect.poll(() => refuses(fixture.url)).toBe(true);
     await client.close().catch(() => undefined);
     await fixture.close();

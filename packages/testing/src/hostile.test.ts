@@ -1,30 +1,29 @@
 import { spawnSync } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  CallToolResultSchema,
-  CreateTaskResultSchema,
-  type JSONRPCMessage,
-  LoggingMessageNotificationSchema,
-  ToolListChangedNotificationSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { Client, type JSONRPCMessage, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import type { WireScript } from './fixture-server.ts';
 import { ANOTHER_TASK_ID } from './misbehaving.ts';
 import { fromArgs, toArgs } from './options.ts';
-import { cleanups, delay, isAlive, rawPeers, runCleanups, transports } from './test-clients.ts';
+import {
+  cancelTask,
+  cleanups,
+  createTask,
+  delay,
+  getTask,
+  getTaskResult,
+  isAlive,
+  listTasks,
+  listToolsPage,
+  rawPeers,
+  runCleanups,
+  transports,
+} from './test-clients.ts';
 import { startHttpFixture, startInMemoryFixture, stdioFixture } from './transports.ts';
 
-const _RAW = z.unknown();
 const LOOSE = z.looseObject({});
 
 afterEach(runCleanups);
-
-/** Starts a task-augmented call; resolves with the CreateTaskResult. */
-async function createTask(client: Client, name: string, args: Record<string, unknown> = {}) {
-  return client.request({ method: 'tools/call', params: { name, arguments: args, task: {} } }, CreateTaskResultSchema);
-}
 
 const statusNotifications = (wire: JSONRPCMessage[]) =>
   wire.filter(
@@ -38,7 +37,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const { client } = await connect(
       { misbehaving: true, listChangedStorm: { intervalMs: 10, durationMs: 300 } },
       (c) =>
-        c.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        c.setNotificationHandler('notifications/tools/list_changed', () => {
           changed++;
         }),
     );
@@ -59,7 +58,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
   it('answers tools/list late and counts every tools/list it received', async () => {
     const { client, inspector } = await connect({ listToolsDelayMs: 300 });
     const started = performance.now();
-    const [first, second] = await Promise.all([client.listTools(), client.listTools()]);
+    const [first, second] = await Promise.all([listToolsPage(client), listToolsPage(client)]);
     expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     expect(first.tools.length).toBe(second.tools.length);
     const received = await inspector.received('tools/list');
@@ -72,7 +71,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const { client, wire } = await connect({ listChangedDuringListing: 1 });
     const changes = () =>
       wire.filter((message) => 'method' in message && message.method === 'notifications/tools/list_changed').length;
-    await client.listTools();
+    await listToolsPage(client);
     await expect.poll(changes).toBe(1);
     if (name !== 'http') {
       // On one stream, the notification arrives before the listing's answer.
@@ -80,7 +79,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
       const listedAt = wire.findIndex((message) => 'result' in message && 'tools' in (message.result as object));
       expect(changedAt).toBeLessThan(listedAt);
     }
-    await client.listTools();
+    await listToolsPage(client);
     await delay(100);
     expect(changes()).toBe(1);
   });
@@ -88,9 +87,9 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
   it('answers the failing methods with a JSON-RPC error at once', async () => {
     const { client, inspector } = await connect({ failingMethods: ['tools/list', 'tasks/get'] });
     const started = performance.now();
-    await expect(client.listTools()).rejects.toMatchObject({ code: -32603 });
+    await expect(listToolsPage(client)).rejects.toMatchObject({ code: -32603 });
     const created = await createTask(client, 'slow_task', { delayMs: 1 });
-    await expect(client.experimental.tasks.getTask(created.task.taskId)).rejects.toMatchObject({ code: -32603 });
+    await expect(getTask(client, created.task.taskId)).rejects.toMatchObject({ code: -32603 });
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(await inspector.received('tools/list')).toHaveLength(1);
   });
@@ -100,7 +99,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const names: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const listed = await client.listTools(cursor === undefined ? {} : { cursor });
+      const listed = await listToolsPage(client, cursor);
       names.push(...listed.tools.map((tool) => tool.name));
       expect(listed.nextCursor).toBeDefined();
       cursor = listed.nextCursor;
@@ -111,7 +110,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     let taskCursor: string | undefined;
     const taskIds = new Set<string>();
     for (let page = 0; page < 5; page++) {
-      const listed = await client.experimental.tasks.listTasks(taskCursor);
+      const listed = await listTasks(client, taskCursor);
       for (const task of listed.tasks) taskIds.add(task.taskId);
       expect(listed.nextCursor).toBeDefined();
       taskCursor = listed.nextCursor;
@@ -123,7 +122,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const { client, wire } = await connect({ misbehaving: true, pollInterval: 60_000 });
     const created = await createTask(client, 'instant_task');
     expect(created.task.status).toBe('completed');
-    const result = await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    const result = await getTaskResult(client, created.task.taskId);
     expect(result.content).toEqual([{ type: 'text', text: 'instant' }]);
     expect(statusNotifications(wire)).toEqual([]);
   });
@@ -158,7 +157,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const created = await pending;
     expect(performance.now() - started).toBeGreaterThanOrEqual(400);
     expect(created.task.taskId).toBe(held?.taskId);
-    await client.experimental.tasks.cancelTask(created.task.taskId);
+    await cancelTask(client, created.task.taskId);
     expect(await inspector.cancelsReceived()).toEqual([created.task.taskId]);
     await expect.poll(async () => (await inspector.task(created.task.taskId))?.cancelObserved).toBe(true);
   });
@@ -177,8 +176,8 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const created = await createTask(client, 'flaky_get_task', { failures: 2, delayMs: 1 });
     const { taskId } = created.task;
     for (let attempt = 0; attempt < 2; attempt++)
-      await expect(client.experimental.tasks.getTask(taskId)).rejects.toMatchObject({ code: -32603 });
-    await expect.poll(async () => (await client.experimental.tasks.getTask(taskId)).status).toBe('completed');
+      await expect(getTask(client, taskId)).rejects.toMatchObject({ code: -32603 });
+    await expect.poll(async () => (await getTask(client, taskId)).status).toBe('completed');
     expect(
       (await inspector.received('tasks/get')).filter((message) => message.taskId === taskId).length,
     ).toBeGreaterThanOrEqual(3);
@@ -186,16 +185,14 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
 
   it('never answers silent_tool, nor the methods told to stay unanswered', async () => {
     const { client, inspector } = await connect({ misbehaving: true, unansweredMethods: ['tasks/get'] });
-    await expect(
-      client.callTool({ name: 'silent_tool', arguments: {} }, undefined, { timeout: 300 }),
-    ).rejects.toMatchObject({
-      code: -32001,
+    await expect(client.callTool({ name: 'silent_tool', arguments: {} }, { timeout: 300 })).rejects.toMatchObject({
+      code: SdkErrorCode.RequestTimeout,
     });
     expect((await inspector.calls()).map((call) => call.tool)).toEqual(['silent_tool']);
     const created = await createTask(client, 'slow_task', { delayMs: 1 });
     await expect(
       client.request({ method: 'tasks/get', params: { taskId: created.task.taskId } }, LOOSE, { timeout: 300 }),
-    ).rejects.toMatchObject({ code: -32001 });
+    ).rejects.toMatchObject({ code: SdkErrorCode.RequestTimeout });
     expect(await inspector.received('tasks/get')).toHaveLength(1);
   });
 
@@ -207,7 +204,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     await expect.poll(() => statusNotifications(wire).length).toBeGreaterThanOrEqual(1);
     for (const notification of statusNotifications(wire))
       expect(ahead(notification.params.lastUpdatedAt)).toBeGreaterThan(500_000);
-    const got = await client.experimental.tasks.getTask(created.task.taskId);
+    const got = await getTask(client, created.task.taskId);
     expect(ahead(got.createdAt)).toBeGreaterThan(500_000);
   });
 
@@ -222,8 +219,8 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     expect(Date.parse(working?.params.lastUpdatedAt ?? '')).toBeGreaterThan(
       Date.parse(completed?.params.lastUpdatedAt ?? ''),
     );
-    expect((await client.experimental.tasks.getTask(taskId)).status).toBe('completed');
-    expect((await client.experimental.tasks.getTask(taskId)).status).toBe('working');
+    expect((await getTask(client, taskId)).status).toBe('completed');
+    expect((await getTask(client, taskId)).status).toBe('working');
   });
 
   it.each(['early', 'error'] as const)(
@@ -232,7 +229,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
       const { client, inspector } = await connect({ misbehaving: true });
       const created = await createTask(client, 'early_result_task', { mode });
       const { taskId } = created.task;
-      await expect.poll(async () => (await client.experimental.tasks.getTask(taskId)).status).toBe('input_required');
+      await expect.poll(async () => (await getTask(client, taskId)).status).toBe('input_required');
       const started = performance.now();
       const fetchResult = () => client.request({ method: 'tasks/result', params: { taskId } }, LOOSE);
       if (mode === 'early') {
@@ -246,8 +243,8 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
       const requests = (await inspector.received('tasks/result')).filter((message) => message.taskId === taskId);
       expect(requests).toHaveLength(2);
       expect(requests[1]?.at).toBeGreaterThanOrEqual(requests[0]?.at ?? Number.POSITIVE_INFINITY);
-      expect((await client.experimental.tasks.getTask(taskId)).status).toBe('input_required');
-      await client.experimental.tasks.cancelTask(taskId);
+      expect((await getTask(client, taskId)).status).toBe('input_required');
+      await cancelTask(client, taskId);
     },
   );
 
@@ -255,7 +252,9 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const { client, pid, inspector } = await connect({ misbehaving: true, pollInterval: 20 });
     await createTask(client, 'hangs_task', { afterMs: 10 });
     await delay(100);
-    await expect(client.listTools(undefined, { timeout: 300 })).rejects.toMatchObject({ code: -32001 });
+    await expect(listToolsPage(client, undefined, { timeout: 300 })).rejects.toMatchObject({
+      code: SdkErrorCode.RequestTimeout,
+    });
     // Over HTTP a hung server does not even read the request; elsewhere it records what arrived.
     expect(await inspector.received('tools/list')).toHaveLength(name === 'http' ? 0 : 1);
     if (pid !== undefined) {
@@ -268,9 +267,7 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     const { client, inspector } = await connect({ record: false, pollInterval: 20 });
     for (let index = 0; index < 5; index++) await client.callTool({ name: 'echo', arguments: { text: 'x' } });
     const created = await createTask(client, 'slow_task', { delayMs: 1 });
-    await expect
-      .poll(async () => (await client.experimental.tasks.getTask(created.task.taskId)).status)
-      .toBe('completed');
+    await expect.poll(async () => (await getTask(client, created.task.taskId)).status).toBe('completed');
     expect(await inspector.calls()).toEqual([]);
     expect(await inspector.received()).toEqual([]);
     expect(await inspector.tasks()).toEqual([]);
@@ -341,13 +338,13 @@ describe.each([
     cleanups.push(() => fixture.close());
     const client = new Client({ name: 'fixture-test', version: '1' });
     const logged: unknown[] = [];
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+    client.setNotificationHandler('notifications/message', (notification) => {
       logged.push(notification.params.data);
     });
     await client.connect('url' in fixture ? new StreamableHTTPClientTransport(fixture.url) : fixture.clientTransport);
     cleanups.push(() => client.close());
-    expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['scripted']);
-    await expect(client.ping({ timeout: 300 })).rejects.toMatchObject({ code: -32001 });
+    expect((await listToolsPage(client)).tools.map((tool) => tool.name)).toEqual(['scripted']);
+    await expect(client.ping({ timeout: 300 })).rejects.toMatchObject({ code: SdkErrorCode.RequestTimeout });
     expect((await fixture.inspector.received('ping')).length).toBe(1);
     await client.callTool({ name: 'echo', arguments: { text: name } });
     await expect.poll(() => logged).toEqual(['scripted']);
@@ -381,7 +378,7 @@ describe('hostile HTTP fixture', () => {
   it('drops the GET stream alone with dropStreams, holding what is sent until the client reopens it', async () => {
     const { fixture, client } = await httpClient({});
     let changed = 0;
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
       changed++;
     });
     await fixture.changeTools();

@@ -1,10 +1,15 @@
-// Test helpers (not exported by the package): plain SDK clients and raw JSON-RPC peers on each transport.
+// Test helpers (not exported by the package): SDK v2 clients and raw JSON-RPC peers on each transport,
+// with the 2025-11-25 task requests the v2 client's typed API does not offer.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CallToolResultSchema, ElicitRequestSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import {
+  Client,
+  type JSONRPCMessage,
+  type RequestOptions,
+  StreamableHTTPClientTransport,
+  specTypeSchemas,
+  type Transport,
+} from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import type { FixtureOptions } from './options.ts';
 import type { FixtureInspector } from './state.ts';
 import { type HttpFixture, startHttpFixture, startInMemoryFixture, stdioFixture } from './transports.ts';
@@ -17,7 +22,7 @@ export async function runCleanups(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 }
 
-/** A plain SDK client connected to a fixture, and what its transport received, raw and in order. */
+/** An SDK v2 client connected to a fixture, and what its transport received, raw and in order. */
 export interface Connected {
   readonly client: Client;
   readonly inspector: FixtureInspector;
@@ -30,12 +35,12 @@ export interface Connected {
   changeTools(): Promise<void>;
 }
 
-/** Connects a plain SDK client; `setup` runs before the handshake (to catch notifications sent right after it). */
+/** Connects an SDK v2 client; `setup` runs before the handshake (to catch notifications sent right after it). */
 export type Connect = (options?: FixtureOptions, setup?: (client: Client) => void) => Promise<Connected>;
 
 async function clientOn(transport: Transport, setup?: (client: Client) => void) {
   const client = new Client({ name: 'fixture-test', version: '1' }, { capabilities: { elicitation: {} } });
-  client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada' } }));
+  client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { name: 'Ada' } }));
   setup?.(client);
   const wire: JSONRPCMessage[] = [];
   const start = transport.start.bind(transport);
@@ -52,7 +57,7 @@ async function clientOn(transport: Transport, setup?: (client: Client) => void) 
   return { client, wire };
 }
 
-/** The three transports, each connecting a plain SDK client (answering elicitation with { name: 'Ada' }). */
+/** The three transports, each connecting an SDK v2 client (answering elicitation with { name: 'Ada' }). */
 export const transports: { name: 'in-memory' | 'stdio' | 'http'; connect: Connect }[] = [
   {
     name: 'in-memory',
@@ -99,21 +104,104 @@ export const transports: { name: 'in-memory' | 'stdio' | 'http'; connect: Connec
   },
 ];
 
-/** Runs a tool as a task with the SDK's callToolStream; returns the task id, the statuses seen and the final message. */
+let progressTokens = 0;
+
+/**
+ * Starts a task-augmented call; resolves with the CreateTaskResult. A task reports progress after its
+ * CreateTaskResult, when the client has already dropped the request's `onprogress`; so `onprogress` here
+ * gets a token of its own and a `notifications/progress` handler routes by it. That handler replaces the
+ * client's own progress routing: one task's progress per client.
+ */
+export function createTask(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+  options: RequestOptions = {},
+) {
+  const { onprogress, ...rest } = options;
+  let meta: { progressToken: string } | undefined;
+  if (onprogress) {
+    progressTokens += 1;
+    const token = `task-progress-${progressTokens}`;
+    meta = { progressToken: token };
+    client.setNotificationHandler('notifications/progress', ({ params: { progressToken, ...update } }) => {
+      if (progressToken === token) onprogress(update);
+    });
+  }
+  return client.request(
+    { method: 'tools/call', params: { name, arguments: args, task: {}, ...(meta ? { _meta: meta } : {}) } },
+    specTypeSchemas.CreateTaskResult,
+    rest,
+  );
+}
+
+/** `tasks/get`. */
+export function getTask(client: Client, taskId: string, options?: RequestOptions) {
+  return client.request({ method: 'tasks/get', params: { taskId } }, specTypeSchemas.GetTaskResult, options);
+}
+
+/** `tasks/result` (blocks until the task is terminal), read as a tool result. */
+export function getTaskResult(client: Client, taskId: string, options?: RequestOptions) {
+  return client.request({ method: 'tasks/result', params: { taskId } }, specTypeSchemas.CallToolResult, options);
+}
+
+/** `tasks/cancel`. */
+export function cancelTask(client: Client, taskId: string, options?: RequestOptions) {
+  return client.request({ method: 'tasks/cancel', params: { taskId } }, specTypeSchemas.CancelTaskResult, options);
+}
+
+/** One page of `tasks/list`. */
+export function listTasks(client: Client, cursor?: string, options?: RequestOptions) {
+  const params = cursor === undefined ? {} : { cursor };
+  return client.request({ method: 'tasks/list', params }, specTypeSchemas.ListTasksResult, options);
+}
+
+/**
+ * One `tools/list` request: one page, as the server sent it. (The client's `listTools()` without a cursor
+ * walks every page and caches the list, so it would hide what a test counts.)
+ */
+export function listToolsPage(client: Client, cursor?: string, options?: RequestOptions) {
+  return client.request({ method: 'tools/list', params: cursor === undefined ? {} : { cursor } }, options);
+}
+
+/** Calls `handler` with the params of every `notifications/tasks/status`. */
+export function onTaskStatus(
+  client: Client,
+  handler: (params: { taskId: string; status: string; statusMessage?: string | undefined }) => void,
+): void {
+  client.setNotificationHandler(
+    'notifications/tasks/status',
+    { params: specTypeSchemas.TaskStatusNotificationParams },
+    handler,
+  );
+}
+
+/**
+ * Runs a tool as a task and follows it as a streaming task call does: it polls `tasks/get` at the task's
+ * poll interval, then fetches `tasks/result` once the task completes or needs input. Returns the task id
+ * and the final message: `result`, or `error` if the task failed or was cancelled or a request failed.
+ */
 export async function streamTask(client: Client, name: string, args: Record<string, unknown>) {
   let taskId = '';
-  const statuses: string[] = [];
   let final: { type: string; result?: unknown; error?: unknown } = { type: 'none' };
-  for await (const message of client.experimental.tasks.callToolStream(
-    { name, arguments: args },
-    CallToolResultSchema,
-    { task: {} },
-  )) {
-    if (message.type === 'taskCreated') taskId = message.task.taskId;
-    else if (message.type === 'taskStatus') statuses.push(message.task.status);
-    else final = message;
+  try {
+    taskId = (await createTask(client, name, args)).task.taskId;
+    for (;;) {
+      const task = await getTask(client, taskId);
+      if (task.status === 'completed' || task.status === 'input_required') {
+        final = { type: 'result', result: await getTaskResult(client, taskId) };
+        break;
+      }
+      if (task.status === 'failed' || task.status === 'cancelled') {
+        final = { type: 'error', error: new Error(`task ${taskId} ended ${task.status}`) };
+        break;
+      }
+      await delay(task.pollInterval ?? 1_000);
+    }
+  } catch (error) {
+    final = { type: 'error', error };
   }
-  return { taskId, statuses, final };
+  return { taskId, final };
 }
 
 /** A raw JSON-RPC answer or notification, as parsed from the wire (it may not be valid MCP). */

@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { type Transport as ClientTransport, InMemoryTransport } from '@modelcontextprotocol/server';
 import { createFixtureServer, type FixtureServer, type WireScript } from './fixture-server.ts';
 import { launchBin, listenOnLoopback } from './local-host.ts';
 import { type FixtureOptions, toArgs } from './options.ts';
 import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
 
-/** A fixture server on a linked in-memory transport pair; connect a client to `clientTransport`. */
+/**
+ * A fixture server on a linked in-memory transport pair; connect a client to `clientTransport`. The pair
+ * is the SDK v2's, whose `Transport` the 1.x server takes as it is (the shape is the same in both SDK
+ * generations), so an SDK v2 client connects to the 2025 fixture in process.
+ */
 export interface InMemoryFixture extends AsyncDisposable {
-  readonly clientTransport: Transport;
+  readonly clientTransport: ClientTransport;
   readonly inspector: FixtureInspector;
   readonly fixture: FixtureServer;
   /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed. */
