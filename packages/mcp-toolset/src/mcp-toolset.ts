@@ -18,7 +18,7 @@ import {
 } from '@toolwright/core';
 import { closestNames } from './closest-names.ts';
 import { Connection, type ProgressUpdate } from './connection.ts';
-import { invalidMcpHeader } from './mcp-header.ts';
+import { type HeaderParameter, readMcpHeaders } from './mcp-header.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { ProgressRoute } from './progress-route.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
@@ -475,8 +475,10 @@ export class MCPToolset extends BaseToolset<unknown> {
     const definitions: ToolDefinition[] = [];
     const taskSupport = new Map<string, NonNullable<TaskSupport> | 'none'>();
     const excluded = new Map<string, string>();
-    // Tool-parameter headers (x-mcp-header) are a 2026-07-28 feature; a tool whose annotations are invalid is left out.
+    // Tool-parameter headers (x-mcp-header) are a 2026-07-28 feature: a tool whose annotations are invalid
+    // is left out, and the parameters the others designate are mirrored into headers on each call.
     const checkHeaders = connection.protocolVersion === '2026-07-28';
+    const headerParameters = new Map<string, readonly HeaderParameter[]>();
     await this.#paginate('tools/list', async (cursor) => {
       const raw = await connection
         .request('tools/list', cursor === undefined ? {} : { cursor })
@@ -489,9 +491,9 @@ export class MCPToolset extends BaseToolset<unknown> {
         );
       for (const tool of raw.tools) {
         const { definition, taskSupport: support } = toToolDefinition(tool, routing, definitions.length);
-        const invalid = checkHeaders ? invalidMcpHeader(definition.inputSchema) : undefined;
-        if (invalid !== undefined) {
-          excluded.set(definition.name, invalid);
+        const headers = checkHeaders ? readMcpHeaders(definition.inputSchema) : undefined;
+        if (headers?.invalid !== undefined) {
+          excluded.set(definition.name, headers.invalid);
           continue;
         }
         if (taskSupport.has(definition.name))
@@ -499,6 +501,7 @@ export class MCPToolset extends BaseToolset<unknown> {
             toolName: definition.name,
           });
         taskSupport.set(definition.name, support ?? 'none');
+        if (headers?.parameters.length) headerParameters.set(definition.name, headers.parameters);
         definitions.push(definition);
       }
       return {
@@ -507,6 +510,7 @@ export class MCPToolset extends BaseToolset<unknown> {
         nextCursor: typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined,
       };
     });
+    connection.paramHeaders.useListing(headerParameters);
     return { definitions, taskSupport, excluded };
   }
 
