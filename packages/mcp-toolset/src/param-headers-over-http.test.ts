@@ -91,14 +91,14 @@ describe('Mcp-Param-* headers over Streamable HTTP on 2026-07-28', () => {
     expect((await lastReceived(inspector, 'tools/call')).paramHeaders).toEqual({});
   });
 
-  it('reach a message sent on the transport directly, which gets Mcp-Method and Mcp-Name from the SDK only with the 2026 envelope', async () => {
+  it('reach a message sent on the transport directly, which gets Mcp-Method and Mcp-Name (from the SDK) only with the 2026 envelope', async () => {
     const { transport: makeTransport, inspector } = await server();
     const transport = makeTransport();
     const toolset = await open(transport);
     await toolset.getTools();
-    const send = (id: string, params: Record<string, unknown>) =>
+    const send = (id: string, params: Record<string, unknown>, headers?: Record<string, string>) =>
       transport
-        .send({ jsonrpc: '2.0', id, method: 'tools/call', params } as JSONRPCMessage)
+        .send({ jsonrpc: '2.0', id, method: 'tools/call', params } as JSONRPCMessage, headers && { headers })
         .catch((error: unknown) => error);
     await send('raw-with-envelope', {
       name: 'echo',
@@ -118,6 +118,17 @@ describe('Mcp-Param-* headers over Streamable HTTP on 2026-07-28', () => {
     const bare = await lastReceived(inspector, 'tools/call');
     expect(bare.mcpMethod).toBeUndefined();
     expect(bare.mcpName).toBeUndefined();
+    expect(bare.protocolVersion).toBe('2026-07-28');
+    // Nor can a sender set them itself: the SDK's transport drops them from the per-message headers.
+    await send(
+      'raw-own-headers',
+      { name: 'echo', arguments: { text: 'own' } },
+      { 'Mcp-Method': 'tools/call', 'Mcp-Name': 'echo' },
+    );
+    const own = await lastReceived(inspector, 'tools/call');
+    expect(own.paramHeaders).toEqual({ 'mcp-param-text': 'own' });
+    expect(own.mcpMethod).toBeUndefined();
+    expect(own.mcpName).toBeUndefined();
     expect(bare.paramHeaders).toEqual({ 'mcp-param-text': 'bare' });
   });
 
