@@ -20,6 +20,7 @@ import { closestNames } from './closest-names.ts';
 import { Connection, type ProgressUpdate } from './connection.ts';
 import { type HeaderParameter, readMcpHeaders } from './mcp-header.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import { isHeaderMismatch } from './param-headers.ts';
 import { ProgressRoute } from './progress-route.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
 import type { TaskGeneration, TaskSupport } from './task-generation.ts';
@@ -312,7 +313,8 @@ export class MCPToolset extends BaseToolset<unknown> {
       route.subscribe((update) => emit(progressEvent(name, ctx, undefined, update)));
     }
     try {
-      const outcome = await protocol.callTool(
+      const outcome = await this.#sendCall(
+        protocol,
         { name, arguments: args, meta, task: undefined },
         { signal: ctx.signal, progressToken: route?.token },
       );
@@ -344,7 +346,8 @@ export class MCPToolset extends BaseToolset<unknown> {
   ): Promise<TaskHandle | CallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
-    const outcome = await protocol.callTool(
+    const outcome = await this.#sendCall(
+      protocol,
       { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl } },
       { progressToken: route.token },
     );
@@ -355,6 +358,26 @@ export class MCPToolset extends BaseToolset<unknown> {
       return outcome.result;
     }
     return this.#handle(protocol, name, outcome.task, ctx, route);
+  }
+
+  /**
+   * Sends a tools/call through the generation. Refused with HeaderMismatch, the call carried other
+   * `Mcp-Param-*` headers than the server expects (SEP-2243): the tool's inputSchema may have changed
+   * since the last listing, so the tools are listed again and the call is sent once more (the server
+   * refused it before running it). A second refusal is the caller's error.
+   */
+  async #sendCall(
+    protocol: TaskGeneration,
+    ...call: Parameters<TaskGeneration['callTool']>
+  ): ReturnType<TaskGeneration['callTool']> {
+    try {
+      return await protocol.callTool(...call);
+    } catch (error) {
+      if (!isHeaderMismatch(error)) throw error;
+      this.#invalidateTools();
+      await this.#list();
+      return protocol.callTool(...call);
+    }
   }
 
   #handle(

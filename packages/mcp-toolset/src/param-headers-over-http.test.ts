@@ -2,11 +2,12 @@
 // fixture of @toolwright/testing on 127.0.0.1, with x-mcp-header annotations added to `echo` in its
 // tools/list answers, and its inspector reporting the headers of every request.
 import { Client, type JSONRPCMessage } from '@modelcontextprotocol/client';
+import { ToolError } from '@toolwright/core';
 import type { TasksExtensionHttpRequest, TasksExtensionInspector } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
-import { withAnnotatedEchoOverHttp } from './test-2026-servers.ts';
+import { withAnnotatedEchoOverHttp, withEnforcedEchoHeader } from './test-2026-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -149,5 +150,32 @@ describe('Mcp-Param-* headers over Streamable HTTP on 2026-07-28', () => {
     });
     await toolset.close();
     expect(transport.send).toBe(ownSend);
+  });
+
+  it('after a HeaderMismatch, list the tools again and send the call once more with the headers they now designate', async () => {
+    let designated = false;
+    const running = await withEnforcedEchoHeader(() => designated);
+    cleanups.push(() => running.close());
+    const toolset = await open(running.transport());
+    await toolset.getTools();
+    // The tool now designates `text`, but the toolset's listing is from before.
+    designated = true;
+    expect(await toolset.directCallTool('echo', { text: 'retried' })).toBe('retried');
+    expect(running.refused()).toBe(1);
+    const received = await running.inspector.httpRequests();
+    expect(received.filter((request) => request.method === 'tools/list')).toHaveLength(2);
+    const calls = received.filter((request) => request.method === 'tools/call');
+    expect(calls.map((call) => call.paramHeaders)).toEqual([{ 'mcp-param-text': 'retried' }]);
+  });
+
+  it('retry a refused call only once', async () => {
+    const running = await withEnforcedEchoHeader(() => false);
+    cleanups.push(() => running.close());
+    const toolset = await open(running.transport(), { toolErrorBehavior: 'error' });
+    const error = await toolset.directCallTool('echo', { text: 'never' }).catch((caught: unknown) => caught);
+    expect(ToolError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/echo.*Header mismatch: Mcp-Param-Text is missing/);
+    expect(running.refused()).toBe(2);
+    expect((await running.inspector.httpRequests()).filter((request) => request.method === 'tools/call')).toEqual([]);
   });
 });

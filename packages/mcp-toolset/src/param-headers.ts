@@ -5,11 +5,13 @@
 // the headers are added below both: on the transport's `send`, through the per-message `headers` option
 // of the SDK's transport contract (TransportSendOptions), which its Streamable HTTP transport puts on
 // that message's POST and every other transport ignores.
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/client';
+import { ProtocolError as JsonRpcError, type Transport, type TransportSendOptions } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core';
 import type { HeaderParameter } from './mcp-header.ts';
 
 const PREFIX = 'Mcp-Param-';
+/** JSON-RPC error of 2026-07-28 (HeaderMismatch): the request's headers do not match its body, or some are missing. */
+const HEADER_MISMATCH = -32020;
 /** The Base64 sentinel's markers; a plain value that looks like one is encoded too, so decoding stays unambiguous. */
 const SENTINEL_START = '=?base64?';
 const SENTINEL_END = '?=';
@@ -62,6 +64,15 @@ export function paramHeaders(parameters: readonly HeaderParameter[], args: unkno
     if (text !== undefined) headers[`${PREFIX}${header}`] = encodeHeaderValue(text);
   }
   return headers;
+}
+
+/**
+ * Whether a request was refused with HeaderMismatch (-32020). For a tools/call, the tool's
+ * designated parameters may have changed since the toolset listed it: the spec asks a client to
+ * list the tools again and retry.
+ */
+export function isHeaderMismatch(error: unknown): boolean {
+  return error instanceof JsonRpcError && error.code === HEADER_MISMATCH;
 }
 
 /**

@@ -96,3 +96,35 @@ export async function withAnnotatedEchoOverHttp(properties: Record<string, Recor
     close: () => fixture.close(),
   };
 }
+
+/**
+ * The 2026 fixture on Streamable HTTP (127.0.0.1) behind a fetch that stands for an intermediary
+ * enforcing `Mcp-Param-Text` on every tools/call of `echo` (400 and HeaderMismatch, -32020, when it
+ * is missing), while tools/list gives `text` that x-mcp-header only while `designate()` says so, as a
+ * server whose tool changed without a list_changed would.
+ * `refused()` counts the calls it refused.
+ */
+export async function withEnforcedEchoHeader(designate: () => boolean) {
+  const fixture = await startHttpTasksExtensionFixture();
+  let refused = 0;
+  const enforcing = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const message = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const isEchoCall = message?.method === 'tools/call' && message.params?.name === 'echo';
+    if (isEchoCall && !new Headers(init?.headers).has('mcp-param-text')) {
+      refused++;
+      const error = { code: -32020, message: 'Header mismatch: Mcp-Param-Text is missing' };
+      return Response.json({ jsonrpc: '2.0', id: message.id, error }, { status: 400 });
+    }
+    return globalThis.fetch(url, init);
+  };
+  const annotate = annotateEcho({ text: { type: 'string', 'x-mcp-header': 'Text' } });
+  const fetch = alteringToolsList(enforcing, (tools) => {
+    if (designate()) annotate(tools);
+  });
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    inspector: fixture.inspector,
+    refused: () => refused,
+    close: () => fixture.close(),
+  };
+}
