@@ -43,21 +43,7 @@ const SCENARIOS = [
 ];
 
 /** scenario@version → the checks that fail today and why. Keep it as short as the truth allows. */
-const EXPECTED_FAILURES = new Map([
-  [
-    'http-custom-headers@2026-07-28',
-    {
-      checks: [
-        'sep-2243-client-supports-custom-headers',
-        'sep-2243-client-mirrors-designated-params',
-        'sep-2243-client-encode-values',
-        'sep-2243-client-base64-unsafe',
-      ],
-      reason:
-        'the toolset sends tools/call without Mcp-Param-* headers: mirroring parameters marked x-mcp-header (SEP-2243) into headers is not implemented',
-    },
-  ],
-]);
+const EXPECTED_FAILURES = new Map();
 
 const SCENARIO_TIMEOUT_MS = 60_000;
 const CLIENT_TIMEOUT_MS = 30_000;

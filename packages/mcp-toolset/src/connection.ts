@@ -23,6 +23,7 @@ import {
   repairStdioResponses,
 } from './malformed-responses.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
+import { ParamHeaderMirror } from './param-headers.ts';
 import { answerEmbedded, hasRequestHandler, RawRequests } from './sdk-bypass.ts';
 
 /**
@@ -114,6 +115,11 @@ export class Connection {
    * toolset made the client without either handler. A client given connected may have its own.
    */
   answersInput = true;
+  /**
+   * Mirrors tools/call arguments into `Mcp-Param-*` headers (SEP-2243) on the connection's transport;
+   * the toolset hands it the designated parameters of each listing.
+   */
+  readonly paramHeaders = new ParamHeaderMirror();
 
   private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
     this.client = client;
@@ -143,6 +149,7 @@ export class Connection {
       const connection = new Connection(source, key, false, resolved.requestMs);
       connection.#install(options);
       repairDeliveredResponses(source.transport, () => connection.protocolVersion === '2026-07-28');
+      connection.paramHeaders.install(source.transport);
       return connection;
     }
     const { transport, key, secrets } = createTransport(source);
@@ -169,6 +176,7 @@ export class Connection {
       );
     }
     repairDeliveredResponses(client.transport, () => connection.protocolVersion === '2026-07-28');
+    connection.paramHeaders.install(client.transport);
     if (options.id === undefined && key === 'transport')
       connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
     return connection;
@@ -334,6 +342,7 @@ export class Connection {
     // Whoever still waits (a task handle, a request) fails now, with a reference to resume from.
     this.#markLost(new Error('the toolset was closed'));
     this.#progressListeners.clear();
+    this.paramHeaders.uninstall();
     if (!this.#ownsClient) return;
     const transport = this.client.transport;
     if (transport instanceof StreamableHTTPClientTransport && transport.sessionId !== undefined) {

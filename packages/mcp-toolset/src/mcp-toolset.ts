@@ -18,8 +18,9 @@ import {
 } from '@toolwright/core';
 import { closestNames } from './closest-names.ts';
 import { Connection, type ProgressUpdate } from './connection.ts';
-import { invalidMcpHeader } from './mcp-header.ts';
+import { type HeaderParameter, readMcpHeaders } from './mcp-header.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import { isHeaderMismatch } from './param-headers.ts';
 import { ProgressRoute } from './progress-route.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
 import type { TaskGeneration, TaskSupport } from './task-generation.ts';
@@ -323,7 +324,8 @@ export class MCPToolset extends BaseToolset<unknown> {
       route.subscribe((update) => emit(progressEvent(name, ctx, undefined, update)));
     }
     try {
-      const outcome = await protocol.callTool(
+      const outcome = await this.#sendCall(
+        protocol,
         { name, arguments: args, meta, task: undefined },
         { signal: ctx.signal, progressToken: route?.token },
       );
@@ -358,7 +360,8 @@ export class MCPToolset extends BaseToolset<unknown> {
   ): Promise<TaskHandle | CallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
-    const outcome = await protocol.callTool(
+    const outcome = await this.#sendCall(
+      protocol,
       { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl } },
       { progressToken: route.token },
     );
@@ -369,6 +372,26 @@ export class MCPToolset extends BaseToolset<unknown> {
       return outcome.result;
     }
     return this.#handle(protocol, name, outcome.task, ctx, route);
+  }
+
+  /**
+   * Sends a tools/call through the generation. Refused with HeaderMismatch, the call carried other
+   * `Mcp-Param-*` headers than the server expects (SEP-2243): the tool's inputSchema may have changed
+   * since the last listing, so the tools are listed again and the call is sent once more (the server
+   * refused it before running it). A second refusal is the caller's error.
+   */
+  async #sendCall(
+    protocol: TaskGeneration,
+    ...call: Parameters<TaskGeneration['callTool']>
+  ): ReturnType<TaskGeneration['callTool']> {
+    try {
+      return await protocol.callTool(...call);
+    } catch (error) {
+      if (!isHeaderMismatch(error)) throw error;
+      this.#invalidateTools();
+      await this.#list();
+      return protocol.callTool(...call);
+    }
   }
 
   #handle(
@@ -490,8 +513,10 @@ export class MCPToolset extends BaseToolset<unknown> {
     const definitions: ToolDefinition[] = [];
     const taskSupport = new Map<string, NonNullable<TaskSupport> | 'none'>();
     const excluded = new Map<string, string>();
-    // Tool-parameter headers (x-mcp-header) are a 2026-07-28 feature; a tool whose annotations are invalid is left out.
+    // Tool-parameter headers (x-mcp-header) are a 2026-07-28 feature: a tool whose annotations are invalid
+    // is left out, and the parameters the others designate are mirrored into headers on each call.
     const checkHeaders = connection.protocolVersion === '2026-07-28';
+    const headerParameters = new Map<string, readonly HeaderParameter[]>();
     await this.#paginate('tools/list', async (cursor) => {
       const raw = await connection
         .request('tools/list', cursor === undefined ? {} : { cursor })
@@ -504,9 +529,9 @@ export class MCPToolset extends BaseToolset<unknown> {
         );
       for (const tool of raw.tools) {
         const { definition, taskSupport: support } = toToolDefinition(tool, routing, definitions.length);
-        const invalid = checkHeaders ? invalidMcpHeader(definition.inputSchema) : undefined;
-        if (invalid !== undefined) {
-          excluded.set(definition.name, invalid);
+        const headers = checkHeaders ? readMcpHeaders(definition.inputSchema) : undefined;
+        if (headers?.invalid !== undefined) {
+          excluded.set(definition.name, headers.invalid);
           continue;
         }
         if (taskSupport.has(definition.name))
@@ -514,6 +539,7 @@ export class MCPToolset extends BaseToolset<unknown> {
             toolName: definition.name,
           });
         taskSupport.set(definition.name, support ?? 'none');
+        if (headers?.parameters.length) headerParameters.set(definition.name, headers.parameters);
         definitions.push(definition);
       }
       return {
@@ -522,6 +548,7 @@ export class MCPToolset extends BaseToolset<unknown> {
         nextCursor: typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined,
       };
     });
+    connection.paramHeaders.useListing(headerParameters);
     return { definitions, taskSupport, excluded };
   }
 

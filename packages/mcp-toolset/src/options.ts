@@ -23,6 +23,8 @@ export interface StdioServer {
 /**
  * Where the MCP server is: a URL (Streamable HTTP), a stdio command, an SDK transport (connected
  * on open), or an SDK client that is already connected (the toolset then does not close it).
+ * On 2026-07-28 the toolset sends `Mcp-Param-*` headers (SEP-2243) through the transport's
+ * per-message `headers` send option: a transport of your own that ignores it cannot send them.
  */
 export type MCPServerSource = string | URL | StdioServer | Transport | Client;
 

@@ -1,6 +1,10 @@
 // Test support (not exported): 2026-07-28 servers that differ from the fixture in one way.
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { startInMemoryTasksExtensionFixture, type TasksExtensionFixtureOptions } from '@toolwright/testing';
+import {
+  startHttpTasksExtensionFixture,
+  startInMemoryTasksExtensionFixture,
+  type TasksExtensionFixtureOptions,
+} from '@toolwright/testing';
 
 /**
  * The in-memory 2026 fixture behind a fetch that drops `resultType` from every tools/call result, as
@@ -27,25 +31,104 @@ export async function withoutResultType() {
   };
 }
 
+type ListedTool = { name: string; inputSchema: { properties: Record<string, Record<string, unknown>> } };
+
+/**
+ * A fetch that hands every tools/list result's tools to `alter` before the client reads them, in a
+ * JSON body or in the data of a server-sent event (2025-11-25 answers a POST with an event stream).
+ */
+function alteringToolsList(fetch: typeof globalThis.fetch, alter: (tools: ListedTool[]) => void) {
+  const altered = (json: string) => {
+    let message: { result?: { tools?: ListedTool[] } };
+    try {
+      message = JSON.parse(json);
+    } catch {
+      return json; // an event without JSON data (a priming event) passes as it came
+    }
+    alter(message.result?.tools ?? []);
+    return JSON.stringify(message);
+  };
+  return async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const response = await fetch(url, init);
+    const isList = typeof init?.body === 'string' && JSON.parse(init.body).method === 'tools/list';
+    const type = response.headers.get('content-type') ?? '';
+    if (!isList || !response.ok) return response;
+    let body: string;
+    if (type.includes('application/json')) body = altered(await response.text());
+    else if (type.includes('text/event-stream'))
+      body = (await response.text()).replace(/^data: (.*)$/gm, (_line, json: string) => `data: ${altered(json)}`);
+    else return response;
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+}
+
+/** Adds `properties` to the inputSchema of the listed `echo` tool. */
+function annotateEcho(properties: Record<string, Record<string, unknown>>) {
+  return (tools: ListedTool[]) => {
+    const echo = tools.find((tool) => tool.name === 'echo');
+    if (echo) Object.assign(echo.inputSchema.properties, properties);
+  };
+}
+
 /**
  * The in-memory 2026 fixture behind a fetch that gives `echo`'s `text` parameter the x-mcp-header
  * `header` in every tools/list result.
  */
 export async function withEchoHeader(header: string) {
   const fixture = await startInMemoryTasksExtensionFixture();
-  const fetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
-    const response = await fixture.fetch(url, init);
-    const isList = typeof init?.body === 'string' && JSON.parse(init.body).method === 'tools/list';
-    if (!isList || !(response.headers.get('content-type') ?? '').includes('application/json')) return response;
-    const message = (await response.json()) as {
-      result?: { tools?: { name: string; inputSchema: { properties: Record<string, Record<string, unknown>> } }[] };
-    };
-    const echo = message.result?.tools?.find((tool) => tool.name === 'echo');
-    if (echo?.inputSchema.properties.text) echo.inputSchema.properties.text['x-mcp-header'] = header;
-    return new Response(JSON.stringify(message), { status: response.status, headers: response.headers });
-  };
+  const fetch = alteringToolsList(
+    (url, init) => fixture.fetch(url as string | URL, init),
+    annotateEcho({ text: { type: 'string', 'x-mcp-header': header } }),
+  );
   return {
     transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    close: () => fixture.close(),
+  };
+}
+
+/**
+ * The 2026 fixture on Streamable HTTP (127.0.0.1) behind a fetch that adds `properties` (say, with
+ * x-mcp-header annotations) to `echo`'s inputSchema in every tools/list result; the fixture's
+ * inspector reports the headers each request arrived with.
+ */
+export async function withAnnotatedEchoOverHttp(properties: Record<string, Record<string, unknown>>) {
+  const fixture = await startHttpTasksExtensionFixture();
+  const fetch = alteringToolsList(globalThis.fetch, annotateEcho(properties));
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    inspector: fixture.inspector,
+    close: () => fixture.close(),
+  };
+}
+
+/**
+ * The 2026 fixture on Streamable HTTP (127.0.0.1) behind a fetch that stands for an intermediary
+ * enforcing `Mcp-Param-Text` on every tools/call of `echo` (400 and HeaderMismatch, -32020, when it
+ * is missing), while tools/list gives `text` that x-mcp-header only while `designate()` says so, as a
+ * server whose tool changed without a list_changed would.
+ * `refused()` counts the calls it refused.
+ */
+export async function withEnforcedEchoHeader(designate: () => boolean) {
+  const fixture = await startHttpTasksExtensionFixture();
+  let refused = 0;
+  const enforcing = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const message = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const isEchoCall = message?.method === 'tools/call' && message.params?.name === 'echo';
+    if (isEchoCall && !new Headers(init?.headers).has('mcp-param-text')) {
+      refused++;
+      const error = { code: -32020, message: 'Header mismatch: Mcp-Param-Text is missing' };
+      return Response.json({ jsonrpc: '2.0', id: message.id, error }, { status: 400 });
+    }
+    return globalThis.fetch(url, init);
+  };
+  const annotate = annotateEcho({ text: { type: 'string', 'x-mcp-header': 'Text' } });
+  const fetch = alteringToolsList(enforcing, (tools) => {
+    if (designate()) annotate(tools);
+  });
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    inspector: fixture.inspector,
+    refused: () => refused,
     close: () => fixture.close(),
   };
 }

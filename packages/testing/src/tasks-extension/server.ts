@@ -174,6 +174,7 @@ export function createTasksExtensionServer(
       mcpMethod: request.headers.get('mcp-method') ?? undefined,
       mcpName: request.headers.get('mcp-name') ?? undefined,
       protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
+      paramHeaders: Object.fromEntries([...request.headers].filter(([name]) => name.startsWith('mcp-param-'))),
     });
     const taskIds = listenTaskIds(message);
     if (taskIds !== undefined) return listenResponse(message as { id: string | number }, taskIds);

@@ -41,6 +41,8 @@ export interface TasksExtensionHttpRequest {
   readonly mcpMethod: string | undefined;
   readonly mcpName: string | undefined;
   readonly protocolVersion: string | undefined;
+  /** Its `Mcp-Param-*` headers (tool parameters mirrored by the client), by lower-case name, values as received. */
+  readonly paramHeaders: Record<string, string>;
 }
 
 /** One subscriptions/listen for task ids and what the server agreed to. */
