@@ -1,5 +1,6 @@
 import { ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
-import type { Connection, ProgressUpdate } from './connection.ts';
+import type { ProgressUpdate } from '@toolwright/core';
+import type { Connection } from './connection.ts';
 
 /** What every task generation takes from its connection unchanged: the server key, progress, loss, error answers. */
 export abstract class ConnectionGeneration {

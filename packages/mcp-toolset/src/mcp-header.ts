@@ -1,4 +1,4 @@
-import { isPlainObject } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 
 /** An HTTP token (RFC 9110): what a header name may be made of. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -7,8 +7,8 @@ import {
   BaseToolset,
   CancelledError,
   createRunContext,
-  isPlainObject,
   type JsonObject,
+  type ProgressUpdate,
   ProtocolError,
   type RunContext,
   type ToolArguments,
@@ -16,8 +16,9 @@ import {
   type ToolEvent,
   UserError,
 } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import { closestNames } from './closest-names.ts';
-import { Connection, type ProgressUpdate } from './connection.ts';
+import { Connection } from './connection.ts';
 import { invalidMcpHeader } from './mcp-header.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { ProgressRoute } from './progress-route.ts';
@@ -27,7 +28,7 @@ import { TaskHandle, type TaskReference, taskReference } from './task-handle.ts'
 import type { TaskSnapshot } from './task-model.ts';
 import { Tasks20251125 } from './tasks-2025-11-25.ts';
 import { toToolDefinition } from './tool-mapping.ts';
-import type { CallToolResult } from './wire.ts';
+import type { MCPCallToolResult } from './wire.ts';
 import { Without2026Tasks } from './without-tasks-2026-07-28.ts';
 
 /** Options of {@link MCPToolset.directCallTool}. */
@@ -196,7 +197,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     }
     const ctx = options.ctx ?? detachedContext(options.signal);
     const route = new ProgressRoute(protocol);
-    let created: TaskHandle | CallToolResult;
+    let created: TaskHandle | MCPCallToolResult;
     try {
       created = await this.#createTask(
         protocol,
@@ -296,7 +297,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     const useTask = protocol.useTask(wish ?? this.#resolved.preferTasks, taskSupport);
     if (useTask) {
       const route = new ProgressRoute(protocol);
-      let created: TaskHandle | CallToolResult;
+      let created: TaskHandle | MCPCallToolResult;
       try {
         created = await this.#createTask(protocol, name, args, meta, ctx, route, undefined);
       } catch (error) {
@@ -341,7 +342,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     ctx: RunContext,
     route: ProgressRoute,
     ttlMs: number | undefined,
-  ): Promise<TaskHandle | CallToolResult> {
+  ): Promise<TaskHandle | MCPCallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
     const outcome = await protocol.callTool(
@@ -395,19 +396,11 @@ export class MCPToolset extends BaseToolset<unknown> {
     const onProgress = this.#options.onProgress;
     return (event) => {
       ctx.events.emit(event);
-      if (onProgress && event.type === 'progress') {
-        onProgress({
-          toolName: event.toolName,
-          taskId: event.taskId,
-          progress: event.progress,
-          total: event.total,
-          message: event.message,
-        });
-      }
+      if (onProgress && event.type === 'progress') onProgress(event);
     };
   }
 
-  #toolResult(name: string, result: CallToolResult): unknown {
+  #toolResult(name: string, result: MCPCallToolResult): unknown {
     if (result.isError) throw toolFailure(name, resultText(result), this.#resolved.toolErrorBehavior);
     return mapToolResult(result);
   }

@@ -1,6 +1,7 @@
 import {
   ConnectionLostError,
   type JsonObject,
+  type ProgressUpdate,
   ProtocolError,
   RequestTimeoutError,
   TaskCancelledError,
@@ -13,13 +14,13 @@ import {
   UserError,
 } from '@toolwright/core';
 import { type Clock, systemClock } from './clock.ts';
-import { errorMessage, type ProgressUpdate } from './connection.ts';
+import { errorMessage } from './connection.ts';
 import { MAX_TIMER_MS, type ToolErrorBehavior } from './options.ts';
 import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
 import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
 import type { InputStrategy, TaskGeneration } from './task-generation.ts';
 import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
-import type { CallToolResult } from './wire.ts';
+import type { MCPCallToolResult } from './wire.ts';
 
 /** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
 export interface TaskReference extends JsonObject {
@@ -37,16 +38,14 @@ export function taskReference(generation: TaskGeneration, taskId: string, toolNa
   return { type: 'mcp-task', protocol: generation.version, server: generation.serverKey, taskId, toolName };
 }
 
-/** Something that happened to a task, for a handle's listeners. */
-export type TaskHandleEvent =
-  | { readonly type: 'status'; readonly task: TaskSnapshot }
-  | {
-      readonly type: 'progress';
-      readonly taskId: string;
-      readonly progress: number;
-      readonly total: number | undefined;
-      readonly message: string | undefined;
-    };
+/** Progress of a task, for a handle's listeners: a {@link ProgressUpdate} with the task it belongs to. */
+export interface TaskProgressEvent extends ProgressUpdate {
+  readonly type: 'progress';
+  readonly taskId: string;
+}
+
+/** Something that happened to a task, for a handle's listeners: a status change, or progress. */
+export type TaskHandleEvent = { readonly type: 'status'; readonly task: TaskSnapshot } | TaskProgressEvent;
 
 /** Options of {@link TaskHandle.wait} and {@link TaskHandle.result}. */
 export interface WaitOptions {
@@ -103,7 +102,7 @@ export class TaskHandle {
   #resolveTerminal!: (task: TaskSnapshot) => void;
   #rejectTerminal!: (error: unknown) => void;
   #snapshot: TaskSnapshot;
-  #progress: Extract<TaskHandleEvent, { type: 'progress' }> | undefined;
+  #progress: TaskProgressEvent | undefined;
   #done = false;
   #pollFailures = 0;
   /** Progress dispatched before the first listener came (see EARLY_PROGRESS); undefined once one did. */
@@ -178,9 +177,7 @@ export class TaskHandle {
     return this.#snapshot;
   }
   /** The last progress reported, if any. */
-  get progress():
-    | { readonly progress: number; readonly total: number | undefined; readonly message: string | undefined }
-    | undefined {
+  get progress(): ProgressUpdate | undefined {
     return this.#progress;
   }
 
@@ -265,7 +262,7 @@ export class TaskHandle {
   }
 
   /** The task's result as the server sent it (after waiting, like {@link wait}). */
-  async rawResult(options: WaitOptions = {}): Promise<CallToolResult> {
+  async rawResult(options: WaitOptions = {}): Promise<MCPCallToolResult> {
     const outcome = await this.#fetchOutcome(await this.wait(options));
     if (outcome.kind === 'error') throw this.#withTask(outcome.cause);
     return outcome.result;

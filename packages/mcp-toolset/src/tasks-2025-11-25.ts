@@ -1,5 +1,6 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY } from '@modelcontextprotocol/client';
-import { isPlainObject, ProtocolError, TaskExpiredError, UserError } from '@toolwright/core';
+import { ProtocolError, TaskExpiredError, UserError } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
 import type { Connection, RequestOptions } from './connection.ts';
