@@ -5,6 +5,7 @@ export {
   ModelRetry,
   ProtocolError,
   RequestTimeoutError,
+  ResultValidationError,
   TaskCancelledError,
   TaskDeadlineError,
   TaskError,

@@ -1,5 +1,10 @@
 export { type MCPToolAnnotations, type MCPToolMetadataView, mcpMetadata } from './mcp-metadata.ts';
-export { type DirectCallOptions, MCPToolset, type StartTaskOptions } from './mcp-toolset.ts';
+export {
+  type DirectCallOptions,
+  MCPToolset,
+  type ResultOptions,
+  type StartTaskOptions,
+} from './mcp-toolset.ts';
 export type {
   BoundToolCall,
   MCPServerSource,
@@ -12,6 +17,7 @@ export type {
   ToolErrorBehavior,
 } from './options.ts';
 export type { EmbeddedResource, ResourceLink } from './result-mapping.ts';
+export type { ResultOf, ResultSchema, SchemaIssue, SchemaResult } from './result-schema.ts';
 export type { TaskSupport } from './task-generation.ts';
 export {
   TaskHandle,

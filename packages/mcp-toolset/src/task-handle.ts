@@ -17,7 +17,8 @@ import { type Clock, systemClock } from './clock.ts';
 import { errorMessage } from './connection.ts';
 import { MAX_TIMER_MS, type ToolErrorBehavior } from './options.ts';
 import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
-import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
+import { callFailure, resultText, toolFailure } from './result-mapping.ts';
+import { type ResultSchema, toolResultValue } from './result-schema.ts';
 import type { InputStrategy, TaskGeneration } from './task-generation.ts';
 import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
 import type { MCPCallToolResult } from './wire.ts';
@@ -72,6 +73,8 @@ export interface TaskHandleInit {
   /** Receives status and progress events (the run's event sink, with the tool call id). */
   readonly emit?: ((event: ToolEvent) => void) | undefined;
   readonly toolCallId?: string | undefined;
+  /** Validates the result's structuredContent for {@link TaskHandle.result}; none: the result as it comes. */
+  readonly resultSchema?: ResultSchema | undefined;
   /** Timers (for tests); the real ones by default. */
   readonly clock?: Clock | undefined;
 }
@@ -87,7 +90,7 @@ const EARLY_PROGRESS = 64;
  * and polls (honouring the server's hint) only as the fallback, while someone waits or listens; the
  * poll scheduler decides when. When the task needs input, the generation's input strategy answers it.
  */
-export class TaskHandle {
+export class TaskHandle<Result = unknown> {
   readonly taskId: string;
   readonly toolName: string;
   readonly #generation: TaskGeneration;
@@ -96,6 +99,7 @@ export class TaskHandle {
   readonly #behavior: ToolErrorBehavior;
   readonly #emit: ((event: ToolEvent) => void) | undefined;
   readonly #toolCallId: string | undefined;
+  readonly #resultSchema: ResultSchema | undefined;
   readonly #listeners = new Set<(event: TaskHandleEvent) => void>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #terminal: Promise<TaskSnapshot>;
@@ -127,6 +131,7 @@ export class TaskHandle {
     this.#behavior = init.behavior;
     this.#emit = init.emit;
     this.#toolCallId = init.toolCallId;
+    this.#resultSchema = init.resultSchema;
     this.#snapshot = init.task;
     this.#scheduler.hint(init.task.pollInterval);
     this.#terminal = new Promise((resolve, reject) => {
@@ -235,7 +240,7 @@ export class TaskHandle {
    * becomes the toolset's tool error (ModelRetry, ToolFailed or ToolError) with the server's
    * message; a cancelled one a TaskCancelledError.
    */
-  async result(options: WaitOptions = {}): Promise<unknown> {
+  async result(options: WaitOptions = {}): Promise<Result> {
     const task = await this.wait(options);
     if (task.status === 'cancelled') {
       throw new TaskCancelledError(
@@ -258,7 +263,7 @@ export class TaskHandle {
     if (task.status === 'failed' || raw.isError) {
       throw this.#taskFailure(resultText(raw) || task.statusMessage || '');
     }
-    return mapToolResult(raw);
+    return (await toolResultValue(this.toolName, raw, this.#resultSchema, this.#details())) as Result;
   }
 
   /** The task's result as the server sent it (after waiting, like {@link wait}). */

@@ -51,7 +51,8 @@ export function readWire<Schema extends z.ZodType>(
   );
 }
 
-function fieldValue(value: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` inside `value`, or undefined where the path leads nowhere. */
+export function fieldValue(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;
   for (const key of path)
     current =
