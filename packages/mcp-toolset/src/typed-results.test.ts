@@ -54,6 +54,12 @@ describe.each(transports)('typed results over $name', ({ start }) => {
     expect(await toolset.directCallTool('add', { a: 2, b: 3 })).toBe(5);
     const handle = await toolset.startTask('optional_task', {}, { resultSchema: z.object({ ranAsTask: z.boolean() }) });
     expect(await handle.result()).toEqual({ ranAsTask: true });
+    // callTool of a tool that runs as a task validates the task's result.
+    expect(
+      await toolset.callTool('optional_task', {}, ctx, tool('optional_task'), {
+        resultSchema: z.object({ ranAsTask: z.literal(true) }),
+      }),
+    ).toEqual({ ranAsTask: true });
   });
 });
 
