@@ -93,8 +93,13 @@ export function findReadmes(root: string): string[] {
   return found.sort();
 }
 
+/** Every TypeScript block of every README under the root (see {@link findReadmes}), skipped ones included. */
+export function readmeBlocks(root: string): ReadmeBlock[] {
+  return findReadmes(root).flatMap((readme) => extractBlocks(readme, readFileSync(join(root, readme), 'utf8')));
+}
+
 /** The package names a block imports (`zod`, `@toolwright/core`), from its import and export-from lines. */
-function importedPackages(code: string): string[] {
+export function importedPackages(code: string): string[] {
   const names = new Set<string>();
   for (const match of code.matchAll(/(?:from|import)\s*['"]([^'"./][^'"]*)['"]/g)) {
     const specifier = match[1] ?? '';
@@ -125,15 +130,10 @@ function workspacePackages(root: string): Map<string, string> {
  */
 export function checkBlocks(root: string, blocks: readonly ReadmeBlock[], outDir: string): ReadmeError[] {
   rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(join(outDir, 'blocks'), { recursive: true });
   const workspace = workspacePackages(root);
   const linked = new Set<string>();
-  const byFile = new Map<string, ReadmeBlock>();
+  const byFile = writeBlockModules(blocks, join(outDir, 'blocks'));
   for (const block of blocks) {
-    const file = join(outDir, 'blocks', `${block.readme.replace(/[^\w]+/g, '-')}-${block.line}.ts`);
-    // Each block is a module of its own, so top-level await works and names never clash between blocks.
-    writeFileSync(file, `${block.code}\nexport {};\n`);
-    byFile.set(resolve(file), block);
     for (const name of importedPackages(block.code)) {
       if (linked.has(name)) continue;
       const target = workspace.get(name) ?? installedPackage(root, dirname(join(root, block.readme)), name);
@@ -152,6 +152,35 @@ export function checkBlocks(root: string, blocks: readonly ReadmeBlock[], outDir
     tsconfig,
     JSON.stringify({ extends: base, compilerOptions: { noEmit: true, typeRoots }, include: ['blocks'] }),
   );
+  return typeCheckBlocks(root, tsconfig, byFile);
+}
+
+/**
+ * Writes each block into `dir` as a module of its own (so top-level await works and names never clash
+ * between blocks). Returns the blocks by the absolute path of their file, for {@link typeCheckBlocks}.
+ */
+export function writeBlockModules(blocks: readonly ReadmeBlock[], dir: string): Map<string, ReadmeBlock> {
+  mkdirSync(dir, { recursive: true });
+  const byFile = new Map<string, ReadmeBlock>();
+  for (const block of blocks) {
+    const file = join(dir, `${block.readme.replace(/[^\w]+/g, '-')}-${block.line}.ts`);
+    writeFileSync(file, `${block.code}\nexport {};\n`);
+    byFile.set(resolve(file), block);
+  }
+  return byFile;
+}
+
+/**
+ * Type-checks the program a tsconfig describes and places each error at the README line of the block
+ * it is in; an error elsewhere (a package's types, the configuration) is reported with its file.
+ * `checked`, when given, limits the files whose errors count (the configuration's always do).
+ */
+export function typeCheckBlocks(
+  root: string,
+  tsconfig: string,
+  byFile: ReadonlyMap<string, ReadmeBlock>,
+  checked?: (fileName: string) => boolean,
+): ReadmeError[] {
   const config = ts.getParsedCommandLineOfConfigFile(
     tsconfig,
     {},
@@ -159,8 +188,18 @@ export function checkBlocks(root: string, blocks: readonly ReadmeBlock[], outDir
   );
   if (config === undefined) throw new Error(`cannot read ${tsconfig}`);
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
-  return ts
-    .getPreEmitDiagnostics(program)
+  const diagnostics =
+    checked === undefined
+      ? ts.getPreEmitDiagnostics(program)
+      : [
+          ...program.getOptionsDiagnostics(),
+          ...program.getGlobalDiagnostics(),
+          ...program
+            .getSourceFiles()
+            .filter((file) => checked(file.fileName))
+            .flatMap((file) => [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]),
+        ];
+  return diagnostics
     .map((diagnostic) => toReadmeError(root, diagnostic, byFile))
     .sort((a, b) => a.readme.localeCompare(b.readme) || a.line - b.line || a.column - b.column);
 }
@@ -174,7 +213,7 @@ function installedPackage(root: string, readmeDir: string, name: string): string
   return undefined;
 }
 
-function toReadmeError(root: string, diagnostic: ts.Diagnostic, byFile: Map<string, ReadmeBlock>): ReadmeError {
+function toReadmeError(root: string, diagnostic: ts.Diagnostic, byFile: ReadonlyMap<string, ReadmeBlock>): ReadmeError {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
   const file = diagnostic.file;
   const block = file === undefined ? undefined : byFile.get(resolve(file.fileName));
@@ -189,7 +228,7 @@ function toReadmeError(root: string, diagnostic: ts.Diagnostic, byFile: Map<stri
 
 function main(): number {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const blocks = findReadmes(root).flatMap((readme) => extractBlocks(readme, readFileSync(join(root, readme), 'utf8')));
+  const blocks = readmeBlocks(root);
   const checked = blocks.filter((block) => block.skipReason === undefined);
   for (const block of blocks) {
     if (block.skipReason !== undefined) console.log(`skipped ${block.readme}:${block.line}: ${block.skipReason}`);

@@ -1,14 +1,13 @@
 import { getEventListeners } from 'node:events';
 import {
   forToolCall,
-  isPlainObject,
   type JsonObject,
   type RunContext,
   type ToolDefinition,
   type Toolset,
-  toJsonValue,
   UserError,
 } from '@toolwright/core';
+import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
 import { dynamicTool, jsonSchema, type Tool, type ToolExecutionOptions, type ToolSet } from 'ai';
 import { callSignal } from './call-signal.ts';
 import { readableFailure, toModelOutput, toModelValue } from './model-output.ts';

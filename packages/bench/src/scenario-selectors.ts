@@ -1,4 +1,5 @@
-import { createRunContext, mergeJsonObjects, selectTools, type ToolDefinition } from '@toolwright/core';
+import { createRunContext, selectTools, type ToolDefinition } from '@toolwright/core';
+import { mergeJsonObjects } from '@toolwright/core/internal';
 import { type CaseResult, roundsCase } from './report.ts';
 import { type Round, type RunnerSettings, repeat, runAlternating } from './runner.ts';
 import { median } from './stats.ts';

@@ -1,6 +1,5 @@
 import {
   type FollowUp,
-  isJsonObject,
   type JsonObject,
   ModelRetry,
   matchesToolSelector,
@@ -10,6 +9,7 @@ import {
   ToolwrightError,
   UserError,
 } from '@toolwright/core';
+import { isJsonObject } from '@toolwright/core/internal';
 import type { Capability, NextToolCall, ToolCall } from './capability.ts';
 import {
   BackgroundWorker,

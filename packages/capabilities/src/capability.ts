@@ -1,11 +1,11 @@
 import {
-  assertSameTools,
   type RunContext,
   type ToolArguments,
   type ToolDefinition,
   type Toolset,
   WrapperToolset,
 } from '@toolwright/core';
+import { assertSameTools } from '@toolwright/core/internal';
 
 /** One tool call as a capability sees it. */
 export interface ToolCall {

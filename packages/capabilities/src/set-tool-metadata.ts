@@ -1,11 +1,11 @@
 import {
   type JsonObject,
-  mergeJsonObjects,
   type RunContext,
   selectTools,
   type ToolDefinition,
   type ToolSelector,
 } from '@toolwright/core';
+import { mergeJsonObjects } from '@toolwright/core/internal';
 import type { Capability } from './capability.ts';
 
 /** Options of {@link SetToolMetadata}. */

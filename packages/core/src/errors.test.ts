@@ -10,6 +10,7 @@ import {
   ModelRetry,
   ProtocolError,
   RequestTimeoutError,
+  ResultValidationError,
   TaskCancelledError,
   TaskDeadlineError,
   TaskError,
@@ -111,6 +112,23 @@ describe('errors', () => {
       method: 'tasks/get',
       timeoutMs: 5,
     });
+  });
+
+  it('make ResultValidationError a ProtocolError naming the tool and the field, a TaskError only for a task', () => {
+    const plain = new ResultValidationError('no fit', { toolName: 'forecast', field: 'celsius' });
+    expect(plain).toMatchObject({
+      code: 'result_invalid',
+      toolName: 'forecast',
+      field: 'celsius',
+      name: 'ResultValidationError',
+    });
+    expect(ProtocolError.isInstance(plain)).toBe(true);
+    expect(ResultValidationError.isInstance(plain)).toBe(true);
+    expect(TaskError.isInstance(plain)).toBe(false);
+    expect(ResultValidationError.isInstance(new ProtocolError('other'))).toBe(false);
+    expect(TaskError.isInstance(new ResultValidationError('no fit', { toolName: 'forecast', taskId: 't2' }))).toBe(
+      true,
+    );
   });
 
   it('make TaskFailedError a ToolError and a TaskError, and TaskCancelledError a CancelledError', () => {

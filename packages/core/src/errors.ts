@@ -131,6 +131,7 @@ export type TaskErrorCode =
   | 'task_deadline_exceeded'
   | 'protocol_error'
   | 'request_timeout'
+  | 'result_invalid'
   | 'connection_lost';
 
 /** What a task error knows about the task it concerns. */
@@ -241,7 +242,7 @@ export class TaskDeadlineError extends TaskError {
 /** The peer sent something the protocol does not allow (or no answer in time); the message names what was wrong. */
 export class ProtocolError extends TaskDetailsError {
   static override readonly kind: string = 'ProtocolError';
-  declare readonly code: 'protocol_error' | 'request_timeout';
+  declare readonly code: 'protocol_error' | 'request_timeout' | 'result_invalid';
   constructor(message: string, details?: TaskErrorDetails) {
     super('protocol_error', message, details);
   }
@@ -260,6 +261,28 @@ export class RequestTimeoutError extends ProtocolError {
     (this as { code: string }).code = 'request_timeout';
     this.method = details.method;
     this.timeoutMs = details.timeoutMs;
+  }
+}
+
+/**
+ * A tool's result does not fit the result schema its caller asked for: the server sent another
+ * shape than the caller expects (the tool broke its output schema, or the caller's schema is
+ * wrong). The message names the tool, the field and what the server sent.
+ */
+export class ResultValidationError extends ProtocolError {
+  static override readonly kind = 'ResultValidationError';
+  declare readonly code: 'result_invalid';
+  /** The tool whose result did not fit. */
+  declare readonly toolName: string;
+  /** The path of the first field that does not fit (`forecast.0.celsius`); undefined for the whole result. */
+  readonly field: string | undefined;
+  constructor(
+    message: string,
+    details: TaskErrorDetails & { readonly toolName: string; readonly field?: string | undefined },
+  ) {
+    super(message, details);
+    (this as { code: string }).code = 'result_invalid';
+    this.field = details.field;
   }
 }
 

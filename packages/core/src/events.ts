@@ -7,13 +7,25 @@ interface ToolEventBase {
   readonly toolCallId: string | undefined;
 }
 
-/** Progress of a tool call or task: `progress` rises; `total` when known. */
-export interface ProgressEvent extends ToolEventBase {
-  readonly type: 'progress';
-  readonly taskId: string | undefined;
+/**
+ * One progress report of a tool call or task, as a server sends it: `progress` rises; `total` and
+ * `message` when the server gives them. The one shape of progress in Toolwright: every event that
+ * carries progress extends it.
+ */
+export interface ProgressUpdate {
+  /** Progress so far; it rises with every update. */
   readonly progress: number;
+  /** The progress at which the work is done, when known. */
   readonly total: number | undefined;
+  /** What the work is doing now, when the server says. */
   readonly message: string | undefined;
+}
+
+/** Progress of a tool call or task, on a run's event sink: a {@link ProgressUpdate} with the tool and call it belongs to. */
+export interface ProgressEvent extends ToolEventBase, ProgressUpdate {
+  readonly type: 'progress';
+  /** The server task reporting it; undefined for a call that is not a task. */
+  readonly taskId: string | undefined;
 }
 
 /** A server accepted a call as a task; `reference` resumes it later. */

@@ -1,8 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type * as core from './index.ts';
 import {
   createRunContext,
   type JsonObject,
   ModelRetry,
+  type ProgressEvent,
+  type ProgressUpdate,
   type RunContext,
   type TaskError,
   type ToolDefinition,
@@ -10,6 +13,7 @@ import {
   type ToolSelector,
   type Toolset,
 } from './index.ts';
+import type * as internal from './internal.ts';
 
 describe('public types', () => {
   it('make definitions read-only', () => {
@@ -57,5 +61,37 @@ describe('public types', () => {
 
   it('return unknown from callTool', () => {
     expectTypeOf<ReturnType<Toolset['callTool']>>().toEqualTypeOf<Promise<unknown>>();
+  });
+
+  it('keep the helpers the packages share out of the public entry point', () => {
+    for (const name of [
+      'isPlainObject',
+      'isJsonObject',
+      'toJsonValue',
+      'mergeJsonObjects',
+      'assertSameTools',
+    ] as const) {
+      expectTypeOf<typeof internal>().toHaveProperty(name);
+    }
+    expectTypeOf<typeof core>().not.toHaveProperty('isPlainObject');
+    expectTypeOf<typeof core>().not.toHaveProperty('isJsonObject');
+    expectTypeOf<typeof core>().not.toHaveProperty('toJsonValue');
+    expectTypeOf<typeof core>().not.toHaveProperty('mergeJsonObjects');
+    expectTypeOf<typeof core>().not.toHaveProperty('assertSameTools');
+    expectTypeOf<typeof core>().not.toHaveProperty('setOwn');
+    expectTypeOf<typeof core>().not.toHaveProperty('jsonEqual');
+    expectTypeOf<typeof core>().not.toHaveProperty('withToolName');
+    // What an application does use stays.
+    expectTypeOf<typeof core>().toHaveProperty('selectTools');
+    expectTypeOf<typeof core>().toHaveProperty('includesPattern');
+  });
+
+  it('describe progress with one shape that every progress event extends', () => {
+    expectTypeOf<ProgressEvent>().toMatchTypeOf<ProgressUpdate>();
+    expectTypeOf<ProgressUpdate>().toEqualTypeOf<{
+      readonly progress: number;
+      readonly total: number | undefined;
+      readonly message: string | undefined;
+    }>();
   });
 });

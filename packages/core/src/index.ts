@@ -5,6 +5,7 @@ export {
   ModelRetry,
   ProtocolError,
   RequestTimeoutError,
+  ResultValidationError,
   TaskCancelledError,
   TaskDeadlineError,
   TaskError,
@@ -21,6 +22,7 @@ export {
 export {
   type EventSink,
   type ProgressEvent,
+  type ProgressUpdate,
   RunEvents,
   type TaskCreatedEvent,
   type TaskStatusEvent,
@@ -30,17 +32,7 @@ export {
 } from './events.ts';
 export { type FollowUp, FollowUpQueue } from './follow-ups.ts';
 export { type FunctionTool, FunctionToolset, functionTool } from './function-toolset.ts';
-export {
-  isJsonObject,
-  isPlainObject,
-  type JsonArray,
-  type JsonObject,
-  type JsonValue,
-  jsonEqual,
-  mergeJsonObjects,
-  setOwn,
-  toJsonValue,
-} from './json.ts';
+export type { JsonArray, JsonObject, JsonValue } from './json.ts';
 export { createRunContext, forToolCall, type RunContext, type RunContextOptions } from './run-context.ts';
 export {
   includesPattern,
@@ -50,16 +42,13 @@ export {
   type ToolSelector,
 } from './selectors.ts';
 export {
-  EMPTY_INPUT_SCHEMA,
   type ToolDefinition,
   type ToolDefinitionInput,
   type ToolMetadata,
   toolDefinition,
-  withToolName,
 } from './tool-definition.ts';
 export {
   AbstractToolset,
-  assertSameTools,
   BaseToolset,
   CombinedToolset,
   combineToolsets,

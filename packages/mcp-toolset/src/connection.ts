@@ -10,11 +10,12 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import {
   CancelledError,
   ConnectionLostError,
-  isPlainObject,
+  type ProgressUpdate,
   ProtocolError,
   RequestTimeoutError,
   UserError,
 } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import {
   malformedResponse,
@@ -37,13 +38,6 @@ const RAW_RESULT = z.unknown();
 const PROBE_MS = 1_000;
 /** How long close() waits for the server to confirm the end of an HTTP session. */
 const TERMINATE_SESSION_MS = 2_000;
-
-/** A progress notification's payload. */
-export interface ProgressUpdate {
-  readonly progress: number;
-  readonly total: number | undefined;
-  readonly message: string | undefined;
-}
 
 /** Options of one request. */
 export interface RequestOptions {

@@ -9,7 +9,7 @@ import {
   parseJSONRPCMessage,
   type Transport,
 } from '@modelcontextprotocol/client';
-import { isPlainObject } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 
 /** Marks an error response made here from a malformed one; its value says what was wrong. */
 const MALFORMED_MARK = 'toolwright/malformed-response';

@@ -2,7 +2,7 @@
 // `x-mcp-header`, and a client mirrors their values into `Mcp-Param-{Name}` request headers. This
 // module reads a tool's annotations once, at listing time: the listing leaves out a tool whose
 // annotations are invalid, and hands the parameters of the others to param-headers.ts.
-import { isPlainObject } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 
 /** An HTTP token (RFC 9110): what a header name may be made of. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

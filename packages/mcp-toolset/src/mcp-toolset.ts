@@ -7,8 +7,8 @@ import {
   BaseToolset,
   CancelledError,
   createRunContext,
-  isPlainObject,
   type JsonObject,
+  type ProgressUpdate,
   ProtocolError,
   type RunContext,
   type ToolArguments,
@@ -16,23 +16,36 @@ import {
   type ToolEvent,
   UserError,
 } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import { closestNames } from './closest-names.ts';
-import { Connection, type ProgressUpdate } from './connection.ts';
+import { Connection } from './connection.ts';
 import { type HeaderParameter, readMcpHeaders } from './mcp-header.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
 import { isHeaderMismatch } from './param-headers.ts';
 import { ProgressRoute } from './progress-route.ts';
-import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
+import { callFailure, resultText, toolFailure } from './result-mapping.ts';
+import { assertResultSchema, type ResultSchema, toolResultValue } from './result-schema.ts';
 import type { TaskGeneration, TaskSupport } from './task-generation.ts';
 import { TaskHandle, type TaskReference, taskReference } from './task-handle.ts';
 import type { TaskSnapshot } from './task-model.ts';
 import { Tasks20251125 } from './tasks-2025-11-25.ts';
 import { TASKS_2026_CAPABILITIES, Tasks20260728 } from './tasks-2026-07-28.ts';
 import { toToolDefinition } from './tool-mapping.ts';
-import type { CallToolResult } from './wire.ts';
+import type { MCPCallToolResult } from './wire.ts';
+
+/**
+ * Options that type what a call returns (of callTool, directCallTool, startTask, resumeTask). With `resultSchema` (a zod schema, or any Standard Schema) the call
+ * returns the result's `structuredContent` validated by it, typed as the schema's output; a result
+ * that does not fit is a ResultValidationError naming the tool and the field. Without one, the call's
+ * type parameter (default `unknown`) is the caller's word, unchecked.
+ */
+export interface ResultOptions<Result = unknown> {
+  /** Validates the result's `structuredContent` (not unwrapped, so `{ result: … }` stays as sent). */
+  readonly resultSchema?: ResultSchema<Result>;
+}
 
 /** Options of {@link MCPToolset.directCallTool}. */
-export interface DirectCallOptions {
+export interface DirectCallOptions<Result = unknown> extends ResultOptions<Result> {
   /** Run as a task where the tool allows a choice (default: the toolset's routing for that tool). */
   readonly useTask?: boolean;
   /** Sent as the request's `_meta`. */
@@ -43,8 +56,9 @@ export interface DirectCallOptions {
   readonly ctx?: RunContext;
 }
 
-/** Options of {@link MCPToolset.startTask}. */
-export interface StartTaskOptions {
+/** Options of {@link MCPToolset.startTask}; `resultSchema` types the handle's {@link TaskHandle.result}. */
+export interface StartTaskOptions<Result = unknown> extends ResultOptions<Result> {
+  /** Sent as the request's `_meta`. */
   readonly meta?: JsonObject;
   /**
    * Aborting cancels the task: while it is being created, the toolset still waits for the server's
@@ -170,27 +184,53 @@ export class MCPToolset extends BaseToolset<unknown> {
    * Calls a tool. Routes by the `task` flag of the definition it is handed (so an overriding
    * capability, or a definition that went through JSON, keeps working) but never against the spec:
    * no task for a tool or server that does not support tasks, always a task for a `required` tool.
+   * `options.resultSchema` types and validates the result (see {@link ResultOptions}); a
+   * `processToolCall` hook that answers without calling the server is not validated.
    */
-  callTool(name: string, args: ToolArguments, ctx: RunContext, tool: ToolDefinition): Promise<unknown> {
+  callTool<Result = unknown>(
+    name: string,
+    args: ToolArguments,
+    ctx: RunContext,
+    tool: ToolDefinition,
+    options: ResultOptions<Result> = {},
+  ): Promise<Result> {
     const wish = tool.metadata.task === true;
+    const schema = options.resultSchema;
     const process = this.#options.processToolCall;
-    if (!process) return this.#call(name, args, ctx, wish, undefined);
+    if (!process) return this.#call(name, args, ctx, wish, undefined, schema) as Promise<Result>;
     const call = (calledName: string, calledArgs: ToolArguments, meta?: JsonObject) =>
-      this.#call(calledName, calledArgs, ctx, calledName === name ? wish : undefined, meta);
-    return process(ctx, call, name, args);
+      calledName === name
+        ? this.#call(calledName, calledArgs, ctx, wish, meta, schema)
+        : this.#call(calledName, calledArgs, ctx, undefined, meta, undefined);
+    return process(ctx, call, name, args) as Promise<Result>;
   }
 
-  /** Calls a tool without a definition; `useTask` chooses where the spec leaves a choice. */
-  directCallTool(name: string, args: ToolArguments, options: DirectCallOptions = {}): Promise<unknown> {
+  /**
+   * Calls a tool without a definition; `useTask` chooses where the spec leaves a choice, and
+   * `resultSchema` types and validates the result (see {@link ResultOptions}).
+   */
+  directCallTool<Result = unknown>(
+    name: string,
+    args: ToolArguments,
+    options: DirectCallOptions<Result> = {},
+  ): Promise<Result> {
     const ctx = options.ctx ?? detachedContext(options.signal);
     const withSignal = options.signal && options.ctx ? { ...ctx, signal: options.signal } : ctx;
-    return this.#call(name, args, withSignal, options.useTask, options.meta);
+    return this.#call(name, args, withSignal, options.useTask, options.meta, options.resultSchema) as Promise<Result>;
   }
 
-  /** Starts a tool call as a task and returns its handle at once. The tool must allow tasks. */
-  async startTask(name: string, args: ToolArguments, options: StartTaskOptions = {}): Promise<TaskHandle> {
+  /**
+   * Starts a tool call as a task and returns its handle at once. The tool must allow tasks.
+   * `resultSchema` types and validates what the handle's `result()` returns (see {@link ResultOptions}).
+   */
+  async startTask<Result = unknown>(
+    name: string,
+    args: ToolArguments,
+    options: StartTaskOptions<Result> = {},
+  ): Promise<TaskHandle<Result>> {
     const { protocol } = this.#open('startTask');
     assertJsonArguments(name, args);
+    assertResultSchema(name, options.resultSchema);
     if (options.ttlMs !== undefined && !(Number.isFinite(options.ttlMs) && options.ttlMs > 0))
       throw new UserError(
         `startTask('${name}'): ttlMs must be a positive number of milliseconds, got ${options.ttlMs}.`,
@@ -204,9 +244,9 @@ export class MCPToolset extends BaseToolset<unknown> {
     }
     const ctx = options.ctx ?? detachedContext(options.signal);
     const route = new ProgressRoute(protocol);
-    let created: TaskHandle | CallToolResult;
+    let created: TaskHandle<Result> | MCPCallToolResult;
     try {
-      created = await this.#createTask(
+      created = await this.#createTask<Result>(
         protocol,
         name,
         args,
@@ -214,6 +254,7 @@ export class MCPToolset extends BaseToolset<unknown> {
         options.signal ? { ...ctx, signal: options.signal } : ctx,
         route,
         options.ttlMs,
+        options.resultSchema,
       );
     } catch (error) {
       route.close();
@@ -234,10 +275,17 @@ export class MCPToolset extends BaseToolset<unknown> {
     );
   }
 
-  /** A handle for a task started earlier (on this or another connection, in this or another process). */
-  async resumeTask(reference: TaskReference, options: { readonly ctx?: RunContext } = {}): Promise<TaskHandle> {
+  /**
+   * A handle for a task started earlier (on this or another connection, in this or another process);
+   * `resultSchema` types and validates its result (see {@link ResultOptions}).
+   */
+  async resumeTask<Result = unknown>(
+    reference: TaskReference,
+    options: ResultOptions<Result> & { readonly ctx?: RunContext } = {},
+  ): Promise<TaskHandle<Result>> {
     const { protocol } = this.#open('resumeTask');
     reference = readReference(reference);
+    assertResultSchema(reference.toolName, options.resultSchema);
     if (reference.server !== protocol.serverKey || reference.protocol !== protocol.version) {
       throw new UserError(
         `Task ${reference.taskId} belongs to server '${reference.server}' (tasks ${reference.protocol}), but '${this.label}' connects to '${protocol.serverKey}' (tasks ${protocol.version}). Resume it with a toolset for that server, or give both toolsets the same id.`,
@@ -246,7 +294,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     const task = await protocol.getTask(reference.taskId).catch((error: unknown) => {
       throw this.#callError(reference.toolName, error);
     });
-    return this.#handle(protocol, reference.toolName, task, options.ctx, undefined);
+    return this.#handle<Result>(protocol, reference.toolName, task, options.ctx, undefined, options.resultSchema);
   }
 
   /** Every task the server lists (all pages of tasks/list). */
@@ -301,21 +349,25 @@ export class MCPToolset extends BaseToolset<unknown> {
     ctx: RunContext,
     wish: boolean | undefined,
     meta: JsonObject | undefined,
+    resultSchema: ResultSchema | undefined,
   ): Promise<unknown> {
     const { protocol } = this.#open('callTool');
     assertJsonArguments(name, args);
+    assertResultSchema(name, resultSchema);
     const taskSupport = await this.#taskSupportOf(name);
     const useTask = protocol.useTask(wish ?? this.#resolved.preferTasks, taskSupport);
     if (useTask) {
       const route = new ProgressRoute(protocol);
-      let created: TaskHandle | CallToolResult;
+      let created: TaskHandle | MCPCallToolResult;
       try {
-        created = await this.#createTask(protocol, name, args, meta, ctx, route, undefined);
+        created = await this.#createTask(protocol, name, args, meta, ctx, route, undefined, resultSchema);
       } catch (error) {
         route.close();
         throw this.#callError(name, error);
       }
-      return created instanceof TaskHandle ? created.result({ signal: ctx.signal }) : this.#toolResult(name, created);
+      return created instanceof TaskHandle
+        ? created.result({ signal: ctx.signal })
+        : this.#toolResult(name, created, resultSchema);
     }
     // A plain call asks for progress only when someone will read it.
     const route = ctx.events.listens('progress') || this.#options.onProgress ? new ProgressRoute(protocol) : undefined;
@@ -329,12 +381,14 @@ export class MCPToolset extends BaseToolset<unknown> {
         { name, arguments: args, meta, task: undefined },
         { signal: ctx.signal, progressToken: route?.token },
       );
-      if (outcome.kind === 'result') return this.#toolResult(name, outcome.result);
+      if (outcome.kind === 'result') return await this.#toolResult(name, outcome.result, resultSchema);
       if (!protocol.serverDecides)
         throw new ProtocolError(`The server answered a plain call of tool '${name}' with a task.`, { toolName: name });
       // On 2026-07-28 the server decides: the call became a task, followed like any other.
       route?.close();
-      return await this.#handle(protocol, name, outcome.task, ctx, undefined).result({ signal: ctx.signal });
+      return await this.#handle(protocol, name, outcome.task, ctx, undefined, resultSchema).result({
+        signal: ctx.signal,
+      });
     } catch (error) {
       throw this.#callError(name, error);
     } finally {
@@ -349,7 +403,7 @@ export class MCPToolset extends BaseToolset<unknown> {
    * cancels the task through the handle (see startTask and #call).
    */
 
-  async #createTask(
+  async #createTask<Result>(
     protocol: TaskGeneration,
     name: string,
     args: ToolArguments,
@@ -357,7 +411,8 @@ export class MCPToolset extends BaseToolset<unknown> {
     ctx: RunContext,
     route: ProgressRoute,
     ttlMs: number | undefined,
-  ): Promise<TaskHandle | CallToolResult> {
+    resultSchema: ResultSchema | undefined,
+  ): Promise<TaskHandle<Result> | MCPCallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
     const outcome = await this.#sendCall(
@@ -371,7 +426,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
       return outcome.result;
     }
-    return this.#handle(protocol, name, outcome.task, ctx, route);
+    return this.#handle<Result>(protocol, name, outcome.task, ctx, route, resultSchema);
   }
 
   /**
@@ -394,13 +449,14 @@ export class MCPToolset extends BaseToolset<unknown> {
     }
   }
 
-  #handle(
+  #handle<Result>(
     protocol: TaskGeneration,
     toolName: string,
     task: TaskSnapshot,
     ctx: RunContext | undefined,
     route: ProgressRoute | undefined,
-  ): TaskHandle {
+    resultSchema: ResultSchema | undefined,
+  ): TaskHandle<Result> {
     const emit = ctx ? this.#emitter(ctx) : undefined;
     const reference = taskReference(protocol, task.taskId, toolName);
     emit?.({
@@ -412,7 +468,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       statusMessage: task.statusMessage,
       reference,
     });
-    return new TaskHandle({
+    return new TaskHandle<Result>({
       generation: protocol,
       toolName,
       task,
@@ -425,6 +481,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       subscribeProgress: route ? (listener) => route.subscribe(listener) : undefined,
       emit,
       toolCallId: ctx?.toolCallId,
+      resultSchema,
     });
   }
 
@@ -433,21 +490,13 @@ export class MCPToolset extends BaseToolset<unknown> {
     const onProgress = this.#options.onProgress;
     return (event) => {
       ctx.events.emit(event);
-      if (onProgress && event.type === 'progress') {
-        onProgress({
-          toolName: event.toolName,
-          taskId: event.taskId,
-          progress: event.progress,
-          total: event.total,
-          message: event.message,
-        });
-      }
+      if (onProgress && event.type === 'progress') onProgress(event);
     };
   }
 
-  #toolResult(name: string, result: CallToolResult): unknown {
-    if (result.isError) throw toolFailure(name, resultText(result), this.#resolved.toolErrorBehavior);
-    return mapToolResult(result);
+  #toolResult(name: string, result: MCPCallToolResult, resultSchema: ResultSchema | undefined): Promise<unknown> {
+    if (result.isError) return Promise.reject(toolFailure(name, resultText(result), this.#resolved.toolErrorBehavior));
+    return toolResultValue(name, result, resultSchema);
   }
 
   #callError(name: string, error: unknown): unknown {

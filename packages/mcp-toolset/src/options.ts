@@ -7,7 +7,7 @@ import type {
   LoggingMessageNotification,
   Transport,
 } from '@modelcontextprotocol/client';
-import { type JsonObject, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
+import { type JsonObject, type ProgressEvent, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
 
 /** A local MCP server started as a child process, spoken to over stdio. */
 export interface StdioServer {
@@ -103,13 +103,7 @@ export interface MCPToolsetOptions {
     context: ServerRequestContext,
   ) => Promise<CreateMessageResult>;
   /** Called for each progress notification of any call (the run's event sink also receives them). */
-  readonly onProgress?: (event: {
-    toolName: string;
-    taskId: string | undefined;
-    progress: number;
-    total: number | undefined;
-    message: string | undefined;
-  }) => void;
+  readonly onProgress?: (event: ProgressEvent) => void;
   /** Called for each log message the server sends. */
   readonly onLog?: (message: LoggingMessageNotification['params']) => void;
   /** Called when the server says its tool list changed (after the cache was dropped). */

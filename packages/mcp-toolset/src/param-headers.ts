@@ -6,7 +6,7 @@
 // of the SDK's transport contract (TransportSendOptions), which its Streamable HTTP transport puts on
 // that message's POST and every other transport ignores.
 import { ProtocolError as JsonRpcError, type Transport, type TransportSendOptions } from '@modelcontextprotocol/client';
-import { isPlainObject } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import type { HeaderParameter } from './mcp-header.ts';
 
 const PREFIX = 'Mcp-Param-';

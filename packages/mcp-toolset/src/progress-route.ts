@@ -1,4 +1,4 @@
-import type { ProgressUpdate } from './connection.ts';
+import type { ProgressUpdate } from '@toolwright/core';
 import type { TaskGeneration } from './task-generation.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
   type ToolwrightError,
 } from '@toolwright/core';
 import type { ToolErrorBehavior } from './options.ts';
-import type { CallToolResult, ContentPart } from './wire.ts';
+import type { ContentPart, MCPCallToolResult } from './wire.ts';
 
 /** A resource link in a tool result. */
 export interface ResourceLink {
@@ -33,7 +33,7 @@ export interface EmbeddedResource {
  * images and audio, resource links and embedded resources), one part alone, several as a list,
  * none as `null`.
  */
-export function mapToolResult(result: CallToolResult): unknown {
+export function mapToolResult(result: MCPCallToolResult): unknown {
   const structured = result.structuredContent;
   if (structured !== undefined) {
     const keys = Object.keys(structured);
@@ -96,7 +96,7 @@ function optionalString(value: unknown): string | undefined {
 }
 
 /** The text of a result's text parts, for error messages. */
-export function resultText(result: CallToolResult): string {
+export function resultText(result: MCPCallToolResult): string {
   const texts = result.content.flatMap((part) =>
     part.type === 'text' && typeof part.text === 'string' ? [part.text] : [],
   );

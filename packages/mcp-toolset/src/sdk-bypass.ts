@@ -18,7 +18,7 @@ import {
   SdkError,
   SdkErrorCode,
 } from '@modelcontextprotocol/client';
-import { isPlainObject } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 
 /** The protected members of the SDK's Client this module uses. */
 interface ClientInternals {

@@ -1,8 +1,8 @@
-import type { JsonObject } from '@toolwright/core';
+import type { JsonObject, ProgressUpdate } from '@toolwright/core';
 import type { Clock } from './clock.ts';
-import type { ProgressUpdate, RequestOptions } from './connection.ts';
+import type { RequestOptions } from './connection.ts';
 import type { TaskOutcome, TaskSnapshot } from './task-model.ts';
-import type { CallToolResult } from './wire.ts';
+import type { MCPCallToolResult } from './wire.ts';
 
 /** One tools/call, as the toolset sends it. */
 export interface ToolCallRequest {
@@ -15,7 +15,7 @@ export interface ToolCallRequest {
 
 /** What a tools/call answered: the result, or the task that will produce it. */
 export type ToolCallOutcome =
-  | { readonly kind: 'result'; readonly result: CallToolResult }
+  | { readonly kind: 'result'; readonly result: MCPCallToolResult }
   | { readonly kind: 'task'; readonly task: TaskSnapshot };
 
 /**

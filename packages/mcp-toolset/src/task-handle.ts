@@ -1,6 +1,7 @@
 import {
   ConnectionLostError,
   type JsonObject,
+  type ProgressUpdate,
   ProtocolError,
   RequestTimeoutError,
   TaskCancelledError,
@@ -13,13 +14,14 @@ import {
   UserError,
 } from '@toolwright/core';
 import { type Clock, systemClock } from './clock.ts';
-import { errorMessage, type ProgressUpdate } from './connection.ts';
+import { errorMessage } from './connection.ts';
 import { MAX_TIMER_MS, type ToolErrorBehavior } from './options.ts';
 import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
-import { callFailure, mapToolResult, resultText, toolFailure } from './result-mapping.ts';
+import { callFailure, resultText, toolFailure } from './result-mapping.ts';
+import { type ResultSchema, toolResultValue } from './result-schema.ts';
 import type { InputStrategy, TaskGeneration } from './task-generation.ts';
 import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
-import type { CallToolResult } from './wire.ts';
+import type { MCPCallToolResult } from './wire.ts';
 
 /** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
 export interface TaskReference extends JsonObject {
@@ -37,16 +39,14 @@ export function taskReference(generation: TaskGeneration, taskId: string, toolNa
   return { type: 'mcp-task', protocol: generation.version, server: generation.serverKey, taskId, toolName };
 }
 
-/** Something that happened to a task, for a handle's listeners. */
-export type TaskHandleEvent =
-  | { readonly type: 'status'; readonly task: TaskSnapshot }
-  | {
-      readonly type: 'progress';
-      readonly taskId: string;
-      readonly progress: number;
-      readonly total: number | undefined;
-      readonly message: string | undefined;
-    };
+/** Progress of a task, for a handle's listeners: a {@link ProgressUpdate} with the task it belongs to. */
+export interface TaskProgressEvent extends ProgressUpdate {
+  readonly type: 'progress';
+  readonly taskId: string;
+}
+
+/** Something that happened to a task, for a handle's listeners: a status change, or progress. */
+export type TaskHandleEvent = { readonly type: 'status'; readonly task: TaskSnapshot } | TaskProgressEvent;
 
 /** Options of {@link TaskHandle.wait} and {@link TaskHandle.result}. */
 export interface WaitOptions {
@@ -73,6 +73,8 @@ export interface TaskHandleInit {
   /** Receives status and progress events (the run's event sink, with the tool call id). */
   readonly emit?: ((event: ToolEvent) => void) | undefined;
   readonly toolCallId?: string | undefined;
+  /** Validates the result's structuredContent for {@link TaskHandle.result}; none: the result as it comes. */
+  readonly resultSchema?: ResultSchema | undefined;
   /** Timers (for tests); the real ones by default. */
   readonly clock?: Clock | undefined;
 }
@@ -90,7 +92,7 @@ const TTL_GRACE_MS = 1_000;
  * and polls (honouring the server's hint) only as the fallback, while someone waits or listens; the
  * poll scheduler decides when. When the task needs input, the generation's input strategy answers it.
  */
-export class TaskHandle {
+export class TaskHandle<Result = unknown> {
   readonly taskId: string;
   readonly toolName: string;
   readonly #generation: TaskGeneration;
@@ -99,13 +101,14 @@ export class TaskHandle {
   readonly #behavior: ToolErrorBehavior;
   readonly #emit: ((event: ToolEvent) => void) | undefined;
   readonly #toolCallId: string | undefined;
+  readonly #resultSchema: ResultSchema | undefined;
   readonly #listeners = new Set<(event: TaskHandleEvent) => void>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #terminal: Promise<TaskSnapshot>;
   #resolveTerminal!: (task: TaskSnapshot) => void;
   #rejectTerminal!: (error: unknown) => void;
   #snapshot: TaskSnapshot;
-  #progress: Extract<TaskHandleEvent, { type: 'progress' }> | undefined;
+  #progress: TaskProgressEvent | undefined;
   #done = false;
   #pollFailures = 0;
   /** Progress dispatched before the first listener came (see EARLY_PROGRESS); undefined once one did. */
@@ -134,6 +137,7 @@ export class TaskHandle {
     this.#behavior = init.behavior;
     this.#emit = init.emit;
     this.#toolCallId = init.toolCallId;
+    this.#resultSchema = init.resultSchema;
     this.#snapshot = init.task;
     this.#scheduler.hint(init.task.pollInterval);
     this.#terminal = new Promise((resolve, reject) => {
@@ -187,9 +191,7 @@ export class TaskHandle {
     return this.#snapshot;
   }
   /** The last progress reported, if any. */
-  get progress():
-    | { readonly progress: number; readonly total: number | undefined; readonly message: string | undefined }
-    | undefined {
+  get progress(): ProgressUpdate | undefined {
     return this.#progress;
   }
 
@@ -247,7 +249,7 @@ export class TaskHandle {
    * becomes the toolset's tool error (ModelRetry, ToolFailed or ToolError) with the server's
    * message; a cancelled one a TaskCancelledError.
    */
-  async result(options: WaitOptions = {}): Promise<unknown> {
+  async result(options: WaitOptions = {}): Promise<Result> {
     const task = await this.wait(options);
     if (task.status === 'cancelled') {
       throw new TaskCancelledError(
@@ -270,11 +272,11 @@ export class TaskHandle {
     if (task.status === 'failed' || raw.isError) {
       throw this.#taskFailure(resultText(raw) || task.statusMessage || '');
     }
-    return mapToolResult(raw);
+    return (await toolResultValue(this.toolName, raw, this.#resultSchema, this.#details())) as Result;
   }
 
   /** The task's result as the server sent it (after waiting, like {@link wait}). */
-  async rawResult(options: WaitOptions = {}): Promise<CallToolResult> {
+  async rawResult(options: WaitOptions = {}): Promise<MCPCallToolResult> {
     const outcome = await this.#fetchOutcome(await this.wait(options));
     if (outcome.kind === 'error') throw this.#withTask(outcome.cause);
     return outcome.result;

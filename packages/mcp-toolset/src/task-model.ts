@@ -1,4 +1,4 @@
-import type { CallToolResult } from './wire.ts';
+import type { MCPCallToolResult } from './wire.ts';
 
 /** The statuses of a task, the same in both generations of MCP tasks. */
 export const TASK_STATUSES = ['working', 'input_required', 'completed', 'failed', 'cancelled'] as const;
@@ -16,7 +16,7 @@ export function isTerminalStatus(status: TaskStatus): boolean {
  * itself would have answered.
  */
 export type TaskOutcome =
-  | { readonly kind: 'result'; readonly result: CallToolResult }
+  | { readonly kind: 'result'; readonly result: MCPCallToolResult }
   | { readonly kind: 'error'; readonly code: number; readonly message: string; readonly cause: unknown };
 
 /** One request a task waits on (an elicitation, a sampling request, …), with the key its answer goes back under. */

@@ -1,5 +1,5 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
-import { isPlainObject } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
 import { type Connection, noInputHandler, type RefusedInput, type RequestOptions } from './connection.ts';

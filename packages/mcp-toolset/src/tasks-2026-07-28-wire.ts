@@ -1,10 +1,10 @@
 import { ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
-import { isPlainObject } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import { TASK_STATUSES, type TaskInputRequest, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
 import {
-  type CallToolResult,
   describeValue,
+  type MCPCallToolResult,
   malformed,
   parseCallToolResult,
   readWire,
@@ -50,7 +50,7 @@ const InputRequiredResultSchema = z.looseObject({
 
 /** What a tools/call answered on 2026-07-28, by its `resultType`. */
 export type CallAnswer =
-  | { readonly kind: 'result'; readonly result: CallToolResult }
+  | { readonly kind: 'result'; readonly result: MCPCallToolResult }
   | { readonly kind: 'task'; readonly task: TaskSnapshot }
   | {
       readonly kind: 'input-required';

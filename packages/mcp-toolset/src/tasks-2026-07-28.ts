@@ -3,7 +3,8 @@ import {
   ProtocolError as JsonRpcError,
   type SubscriptionFilter,
 } from '@modelcontextprotocol/client';
-import { isPlainObject, ProtocolError, UserError } from '@toolwright/core';
+import { ProtocolError, UserError } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
 import type { Connection, RequestOptions } from './connection.ts';

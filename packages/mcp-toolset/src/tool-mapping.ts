@@ -1,4 +1,5 @@
-import { isPlainObject, type JsonObject, ProtocolError, type ToolDefinition, toJsonValue } from '@toolwright/core';
+import { type JsonObject, ProtocolError, type ToolDefinition } from '@toolwright/core';
+import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
 import type { TaskSupport, ToolRouting } from './task-generation.ts';
 
 /** The metadata an MCP toolset writes on each tool definition. */

@@ -1,11 +1,15 @@
-import { isPlainObject, type JsonObject, ProtocolError, toJsonValue } from '@toolwright/core';
+import { type JsonObject, ProtocolError } from '@toolwright/core';
+import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
 import type { z } from 'zod/v4';
 
 /** One content part of a tool result, as MCP sends it. */
 export type ContentPart = { readonly type: string } & Readonly<Record<string, unknown>>;
 
-/** A tool result, as MCP sends it (validated). */
-export interface CallToolResult {
+/**
+ * A tool result, as MCP sends it (validated). Named apart from the SDK's `CallToolResult`, which an app
+ * may import beside it: this is the toolset's own, read-only and already checked.
+ */
+export interface MCPCallToolResult {
   readonly content: readonly ContentPart[];
   readonly structuredContent: JsonObject | undefined;
   readonly isError: boolean;
@@ -47,7 +51,8 @@ export function readWire<Schema extends z.ZodType>(
   );
 }
 
-function fieldValue(value: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` inside `value`, or undefined where the path leads nowhere. */
+export function fieldValue(value: unknown, path: readonly PropertyKey[]): unknown {
   let current = value;
   for (const key of path)
     current =
@@ -55,8 +60,8 @@ function fieldValue(value: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** Validates a CallToolResult (tools/call, tasks/result). */
-export function parseCallToolResult(value: unknown, context: WireContext): CallToolResult {
+/** Validates a tool result (tools/call, tasks/result). */
+export function parseCallToolResult(value: unknown, context: WireContext): MCPCallToolResult {
   if (!isPlainObject(value)) malformed(context, 'the result is not an object');
   const { content, structuredContent, isError, _meta } = value;
   if (content !== undefined && !Array.isArray(content)) malformed(context, 'content must be an array');
