@@ -417,7 +417,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
     const outcome = await this.#sendCall(
       protocol,
-      { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl } },
+      { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl }, runSignal: ctx.signal },
       { progressToken: route.token },
     );
     if (outcome.kind === 'result') {

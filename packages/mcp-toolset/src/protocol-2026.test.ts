@@ -5,6 +5,7 @@
 // cancelled cooperatively, failures typed.
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import {
+  CancelledError,
   ConnectionLostError,
   createRunContext,
   ModelRetry,
@@ -218,6 +219,31 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     expect((await inspector.calls()).map((call) => call.answer)).toEqual(['input_required', 'task']);
   });
 
+  it('stops answering the input a call asks for before any task exists when the run is aborted', async () => {
+    const { source, inspector } = await start();
+    let handlerAborted = false;
+    const toolset = await open(source(), {
+      elicitation: (_request, { signal }) =>
+        new Promise((resolve) => {
+          signal.addEventListener('abort', () => {
+            handlerAborted = true;
+            resolve({ action: 'cancel' });
+          });
+        }),
+    });
+    const tool = (await toolset.getTools()).find((candidate) => candidate.name === 'test_tool_with_task');
+    const controller = new AbortController();
+    const ctx = createRunContext({ signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user stopped')), 100);
+    const error = await toolset
+      .callTool('test_tool_with_task', {}, ctx, tool as NonNullable<typeof tool>)
+      .catch((caught: unknown) => caught);
+    expect(CancelledError.isInstance(error)).toBe(true);
+    expect(handlerAborted).toBe(true);
+    // No further round went out: the server never made a task.
+    expect((await inspector.calls()).map((call) => call.answer)).toEqual(['input_required']);
+  });
+
   it('types a failed task: the JSON-RPC error with its code and message; an isError result through toolErrorBehavior', async () => {
     const { source } = await start();
     const strict = await open(source(), { toolErrorBehavior: 'error' });
@@ -273,7 +299,7 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
       .directCallTool('slow_task', { delayMs: 120_000 }, { useTask: true })
       .catch((caught: unknown) => caught);
     expect(TaskExpiredError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/300 ms after it was created \(its ttl\)/);
+    expect((error as Error).message).toMatch(/300 ms \(its ttl\) after the toolset first saw it/);
     // Bounded by the ttl and its grace, not by the ten-minute poll hint (generous: the machine is shared).
     expect(Date.now() - started).toBeLessThan(60_000);
   });

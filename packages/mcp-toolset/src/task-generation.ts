@@ -11,6 +11,12 @@ export interface ToolCallRequest {
   readonly meta: JsonObject | undefined;
   /** Ask for a task (with this ttl, if given); absent for a plain call. */
   readonly task: { readonly ttl?: number } | undefined;
+  /**
+   * The caller's run. Aborting it stops the input a call asks for before any task exists (multi
+   * round-trip requests) at once, even where the request itself is left to finish, so a task it
+   * creates meanwhile can still be cancelled.
+   */
+  readonly runSignal?: AbortSignal | undefined;
 }
 
 /** What a tools/call answered: the result, or the task that will produce it. */

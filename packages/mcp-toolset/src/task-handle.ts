@@ -428,7 +428,7 @@ export class TaskHandle<Result = unknown> {
       () =>
         this.#abandon(
           new TaskExpiredError(
-            `Task ${this.taskId} of tool '${this.toolName}' was still ${this.#snapshot.status} ${ttl} ms after it was created (its ttl), so the server may have discarded it; it was cancelled.`,
+            `Task ${this.taskId} of tool '${this.toolName}' was still ${this.#snapshot.status} ${ttl} ms (its ttl) after the toolset first saw it, so the server may have discarded it; it was cancelled.`,
             this.#details(),
           ),
         ),

@@ -3,7 +3,7 @@ import {
   ProtocolError as JsonRpcError,
   type SubscriptionFilter,
 } from '@modelcontextprotocol/client';
-import { ProtocolError, UserError } from '@toolwright/core';
+import { CancelledError, ProtocolError, UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import type { Clock } from './clock.ts';
@@ -103,7 +103,7 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
       _meta: { ...request.meta, ...this.#declaration() },
     };
     const context = { what: 'tools/call result', toolName: request.name };
-    const signal = options.signal ?? new AbortController().signal;
+    const signal = request.runSignal ?? options.signal ?? new AbortController().signal;
     let params = base;
     for (let round = 1; ; round++) {
       const raw = await this.#toolsCall(request.name, params, options);
@@ -115,7 +115,7 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
           { toolName: request.name },
         );
       const responses: Record<string, unknown> = {};
-      await Promise.all(
+      const answering = Promise.all(
         answer.inputRequests.map(async (input) => {
           responses[input.key] = await this.#answer(input, signal, {
             what: `Tool '${request.name}'`,
@@ -123,7 +123,13 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
           });
         }),
       );
-      if (answer.inputRequests.length === 0) await pause(STATE_ONLY_PAUSE_MS, signal);
+      // The run was aborted: no task exists yet, so nothing is left to cancel; no further round is sent.
+      await untilAborted(answer.inputRequests.length > 0 ? answering : pause(STATE_ONLY_PAUSE_MS, signal), signal);
+      if (signal.aborted)
+        throw new CancelledError(
+          `The call of tool '${request.name}' was cancelled while it waited for input, before any task existed.`,
+          { toolName: request.name, cause: signal.reason },
+        );
       params = {
         ...base,
         ...(answer.inputRequests.length > 0 ? { inputResponses: responses } : {}),
@@ -254,6 +260,22 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
       void close?.().catch(() => undefined);
     };
   }
+}
+
+/** Waits for `work`, or until `signal` aborts (a handler that ignores its signal cannot hold the caller). */
+function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve(undefined);
+    };
+    signal.addEventListener('abort', done, { once: true });
+    work.then(done, (error: unknown) => {
+      signal.removeEventListener('abort', done);
+      reject(error);
+    });
+  });
 }
 
 /** Waits `ms`, or until `signal` aborts. */
