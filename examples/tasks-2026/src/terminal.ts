@@ -2,6 +2,9 @@ import { styleText } from 'node:util';
 
 type Style = Parameters<typeof styleText>[0];
 
+/** The colour of each terminal status. */
+const ENDED: Readonly<Record<string, Style>> = { completed: 'green', failed: 'red', cancelled: 'red' };
+
 /**
  * The example's output. Colours go through `util.styleText`, which leaves them out when stdout is
  * not a terminal or NO_COLOR is set (and adds them when FORCE_COLOR is).
@@ -18,13 +21,8 @@ export function output() {
       console.log(`  ${dim(`${((performance.now() - started) / 1000).toFixed(2).padStart(5)} s`)}  ${text}`),
     /** A remark, dimmed. */
     note: (text: string) => console.log(dim(`  ${text}`)),
-    /** A task status, coloured by how it ended. */
-    status: (status: string) =>
-      status === 'completed'
-        ? style('green')(status)
-        : status === 'failed' || status === 'cancelled'
-          ? style('red')(status)
-          : style('cyan')(status),
+    /** A task status, coloured by how it ended (cyan while it runs). */
+    status: (status: string) => style(ENDED[status] ?? 'cyan')(status),
     /** A tool's answer. */
     value: (value: unknown) => style('magenta')(JSON.stringify(value)),
   };
