@@ -34,6 +34,9 @@ function connect(): MCPToolset {
 
 /** Prints the status of a task, then each change as it arrives, and returns its result. */
 async function follow(handle: TaskHandle): Promise<unknown> {
+  // Waiting first bounds the events too: past the bound the task is cancelled, which ends them.
+  const result = handle.result(bound);
+  result.catch(() => undefined); // the caller gets the rejection below
   let last = '';
   for await (const event of handle.events()) {
     if (event.type !== 'status') continue; // MCP 2026-07-28 has no progress on tasks
@@ -42,7 +45,7 @@ async function follow(handle: TaskHandle): Promise<unknown> {
     if (shown !== last) out.line(`task ${short(handle.taskId)} ${shown}`);
     last = shown;
   }
-  return handle.result(bound);
+  return result;
 }
 
 /** The UserError a misuse gets (anything else is a failure of this walk-through). */
