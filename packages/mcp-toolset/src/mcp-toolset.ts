@@ -68,7 +68,10 @@ export interface StartTaskOptions<Result = unknown> extends ResultOptions<Result
   readonly signal?: AbortSignal;
   /** The run the task belongs to: its events receive the task's creation, status and progress. */
   readonly ctx?: RunContext;
-  /** The ttl to ask for, in milliseconds (default: the toolset's `taskTtlMs`, else the server's choice). */
+  /**
+   * The ttl to ask for, in milliseconds (default: the toolset's `taskTtlMs`, else the server's
+   * choice). Not sent on MCP 2026-07-28, where the server chooses the ttl.
+   */
   readonly ttlMs?: number;
 }
 
@@ -220,7 +223,8 @@ export class MCPToolset extends BaseToolset<unknown> {
   }
 
   /**
-   * Starts a tool call as a task and returns its handle at once. The tool must allow tasks.
+   * Starts a tool call as a task and returns its handle at once. The tool must allow tasks. On MCP
+   * 2026-07-28 the server decides: a call it answers inline is a UserError that says to use callTool.
    * `resultSchema` types and validates what the handle's `result()` returns (see {@link ResultOptions}).
    */
   async startTask<Result = unknown>(
@@ -297,7 +301,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     return this.#handle<Result>(protocol, reference.toolName, task, options.ctx, undefined, options.resultSchema);
   }
 
-  /** Every task the server lists (all pages of tasks/list). */
+  /** Every task the server lists (all pages of tasks/list); a UserError on MCP 2026-07-28, which has no listing. */
   async listTasks(): Promise<TaskSnapshot[]> {
     const { protocol } = this.#open('listTasks');
     if (!protocol.supportsList) throw new UserError(`The MCP server of '${this.label}' ${protocol.noListReason}.`);

@@ -82,7 +82,10 @@ export interface ListingLimits {
 export interface MCPToolsetOptions {
   /** Names the toolset in errors and identifies its server in task references. */
   readonly id?: string;
-  /** Run `optional` task tools as tasks (default true). `required` tools always run as tasks. */
+  /**
+   * Run `optional` task tools as tasks (default true). `required` tools always run as tasks. On
+   * MCP 2026-07-28 the server decides per call whatever this says.
+   */
   readonly preferTasks?: boolean;
   /** Keep the tool list until the server says it changed (default true). */
   readonly cacheTools?: boolean;
@@ -93,7 +96,10 @@ export interface MCPToolsetOptions {
   readonly taskPolling?: TaskPolling;
   /** Bounds on tools/list and tasks/list, so a server that pages forever cannot hold a caller. */
   readonly listing?: ListingLimits;
-  /** The ttl to ask for when creating a task, in milliseconds (the server may choose another). */
+  /**
+   * The ttl to ask for when creating a 2025-11-25 task, in milliseconds (the server may choose
+   * another). Not sent on MCP 2026-07-28, where the server chooses the ttl.
+   */
   readonly taskTtlMs?: number;
   /** Answers the server's elicitation requests (also those of a task in `input_required`). */
   readonly elicitation?: (request: ElicitRequest['params'], context: ServerRequestContext) => Promise<ElicitResult>;

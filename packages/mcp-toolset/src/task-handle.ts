@@ -26,7 +26,7 @@ import type { MCPCallToolResult } from './wire.ts';
 /** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
 export interface TaskReference extends JsonObject {
   readonly type: 'mcp-task';
-  /** The task protocol generation, e.g. `2025-11-25`. */
+  /** The task protocol generation: `2025-11-25` or `2026-07-28`. */
   readonly protocol: string;
   /** The server: the toolset id, URL or command. */
   readonly server: string;
