@@ -1,18 +1,8 @@
-import { ProtocolError } from '@toolwright/core';
 import { describe, expect, it } from 'vitest';
 import { parseCreateTaskResult, parseTask, parseTaskList } from './tasks-2025-11-25-wire.ts';
+import { protocolFailure } from './test-wire.ts';
 
 const task = { taskId: 't1', status: 'working', createdAt: '2025-11-25T00:00:00Z', ttl: 60_000, pollInterval: 50 };
-
-function failure(read: () => unknown): ProtocolError {
-  try {
-    read();
-  } catch (error) {
-    expect(ProtocolError.isInstance(error)).toBe(true);
-    return error as ProtocolError;
-  }
-  throw new Error('expected a ProtocolError');
-}
 
 describe('the 2025-11-25 task wire', () => {
   it('maps a Task to the neutral snapshot, tolerating missing timestamps', () => {
@@ -32,19 +22,20 @@ describe('the 2025-11-25 task wire', () => {
   });
 
   it('names what was read, the task and the field that does not fit', () => {
-    const status = failure(() => parseTask({ ...task, status: 'done' }, { what: 'tasks/get result' }));
+    const status = protocolFailure(() => parseTask({ ...task, status: 'done' }, { what: 'tasks/get result' }));
     expect(status.message).toMatch(/malformed tasks\/get result: field status .*got "done"/);
     expect(status.taskId).toBe('t1');
-    expect(failure(() => parseTask({ ...task, ttl: -1 }, { what: 'tasks/get result' })).message).toMatch(
+    expect(protocolFailure(() => parseTask({ ...task, ttl: -1 }, { what: 'tasks/get result' })).message).toMatch(
       /field ttl .*got -1/,
     );
-    expect(failure(() => parseTask({ ...task, pollInterval: 'soon' }, { what: 'x' })).message).toMatch(
+    expect(protocolFailure(() => parseTask({ ...task, pollInterval: 'soon' }, { what: 'x' })).message).toMatch(
       /field pollInterval/,
     );
-    expect(failure(() => parseTask({ ...task, taskId: '' }, { what: 'x' })).message).toMatch(/field taskId/);
+    expect(protocolFailure(() => parseTask({ ...task, taskId: '' }, { what: 'x' })).message).toMatch(/field taskId/);
     expect(
-      failure(() => parseCreateTaskResult({ task: 'nope' }, { what: 'tools/call result', toolName: 'slow' })).message,
+      protocolFailure(() => parseCreateTaskResult({ task: 'nope' }, { what: 'tools/call result', toolName: 'slow' }))
+        .message,
     ).toMatch(/tools\/call result for tool 'slow': the task is missing or not an object/);
-    expect(failure(() => parseTaskList({ tasks: 'all' })).message).toMatch(/tasks\/list result: field tasks/);
+    expect(protocolFailure(() => parseTaskList({ tasks: 'all' })).message).toMatch(/tasks\/list result: field tasks/);
   });
 });

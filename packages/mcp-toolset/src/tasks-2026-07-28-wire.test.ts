@@ -1,7 +1,7 @@
 import { ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
-import { ProtocolError } from '@toolwright/core';
 import { describe, expect, it } from 'vitest';
 import { parseCallAnswer, parseDetailedTask } from './tasks-2026-07-28-wire.ts';
+import { protocolFailure } from './test-wire.ts';
 
 const task = {
   taskId: 't1',
@@ -12,16 +12,6 @@ const task = {
   pollIntervalMs: 50,
 };
 const context = { what: 'tasks/get result' };
-
-function failure(read: () => unknown): ProtocolError {
-  try {
-    read();
-  } catch (error) {
-    expect(ProtocolError.isInstance(error)).toBe(true);
-    return error as ProtocolError;
-  }
-  throw new Error('expected a ProtocolError');
-}
 
 describe('the 2026-07-28 task wire', () => {
   it('maps a DetailedTask to the neutral snapshot', () => {
@@ -80,20 +70,24 @@ describe('the 2026-07-28 task wire', () => {
   });
 
   it('refuses what breaks the spec with a ProtocolError naming the field', () => {
-    expect(failure(() => parseDetailedTask({ ...task, status: 'paused' }, context)).message).toMatch(/field status/);
-    expect(failure(() => parseDetailedTask({ ...task, ttlMs: '1 min' }, context)).message).toMatch(/field ttlMs/);
-    expect(failure(() => parseDetailedTask({ ...task, status: 'completed' }, context)).message).toMatch(
+    expect(protocolFailure(() => parseDetailedTask({ ...task, status: 'paused' }, context)).message).toMatch(
+      /field status/,
+    );
+    expect(protocolFailure(() => parseDetailedTask({ ...task, ttlMs: '1 min' }, context)).message).toMatch(
+      /field ttlMs/,
+    );
+    expect(protocolFailure(() => parseDetailedTask({ ...task, status: 'completed' }, context)).message).toMatch(
       /completed task carries no result/,
     );
     expect(
-      failure(() => parseDetailedTask({ ...task, status: 'failed', error: { code: 'x' } }, context)).message,
+      protocolFailure(() => parseDetailedTask({ ...task, status: 'failed', error: { code: 'x' } }, context)).message,
     ).toMatch(/its error.*field code/);
     expect(
-      failure(() =>
+      protocolFailure(() =>
         parseDetailedTask({ ...task, status: 'input_required', inputRequests: { a: { params: {} } } }, context),
       ).message,
     ).toMatch(/inputRequests.*field a\.method/);
-    expect(failure(() => parseDetailedTask(undefined, context)).message).toMatch(/missing or not an object/);
+    expect(protocolFailure(() => parseDetailedTask(undefined, context)).message).toMatch(/missing or not an object/);
   });
 });
 
@@ -121,13 +115,13 @@ describe('a 2026-07-28 tools/call answer', () => {
   });
 
   it('refuses an unknown resultType and an input_required without anything to answer', () => {
-    expect(failure(() => parseCallAnswer({ resultType: 'later' }, call)).message).toMatch(
+    expect(protocolFailure(() => parseCallAnswer({ resultType: 'later' }, call)).message).toMatch(
       /resultType "later" is not one a tools\/call result can have/,
     );
-    expect(failure(() => parseCallAnswer({ resultType: 'input_required' }, call)).message).toMatch(
+    expect(protocolFailure(() => parseCallAnswer({ resultType: 'input_required' }, call)).message).toMatch(
       /neither inputRequests nor requestState/,
     );
-    expect(failure(() => parseCallAnswer({ resultType: 'task', status: 'working' }, call)).message).toMatch(
+    expect(protocolFailure(() => parseCallAnswer({ resultType: 'task', status: 'working' }, call)).message).toMatch(
       /for tool 'echo'.*field taskId/,
     );
   });
