@@ -109,6 +109,8 @@ export function describeDurableScenarios(name: string, newLocation: () => NewLoc
           (call) => call.tool === 'slow_task' && /^v\d$/.test(String(call.arguments.value)),
         ),
       ).toHaveLength(5);
+      // Its report lines follow the store's commits; wait for the last ones before counting.
+      await eventually('the second worker reporting five', () => second.reports('recorded').length >= 5 || undefined);
       expect(second.reports('recorded')).toHaveLength(5);
       expect(second.reports('fenced')).toEqual([]);
       // Acknowledged follow-ups are not read again.
@@ -190,6 +192,7 @@ export function describeDurableScenarios(name: string, newLocation: () => NewLoc
       const followUps = await store.followUps(runId);
       expect(followUps).toHaveLength(3);
       expect(followUps.every((item) => item.recordedBy === 'other')).toBe(true);
+      await eventually('the other worker reporting three', () => other.reports('recorded').length >= 3 || undefined);
       expect(other.reports('recorded')).toHaveLength(3);
     }, 90_000);
   });
