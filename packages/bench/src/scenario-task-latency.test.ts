@@ -55,12 +55,14 @@ describe("Toolwright's 2026 row of scenario 1", () => {
     await expect(toolwright2026Case(spec, () => Promise.reject(broken), settings)).rejects.toBe(broken);
   });
 
-  it('measures the rounds like the 2025 row once startTask works', async () => {
-    const result = await toolwright2026Case(spec, async () => 2, settings);
+  it('measures the rounds like the 2025 row once startTask works, beside the peer', async () => {
+    const peer = { name: 'ext-tasks 0.2.2 client', latencyMs: 980 };
+    const result = await toolwright2026Case(spec, async () => 2, settings, peer);
     expect(result.notRun).toBeUndefined();
     if (result.notRun === undefined) {
       expect(result.estimate.median).toBe(2);
       expect(result.verdict).toBe('met');
+      expect(result.sides).toEqual({ unit: 'ms', toolwright: 2, baseline: 980, baselineName: peer.name });
     }
   });
 
