@@ -15,7 +15,7 @@ export interface Sides {
 }
 
 /** One measured case: an estimate with its interval, judged against the issue's target when it has one. */
-export interface CaseResult {
+export interface MeasuredCase {
   readonly scenario: string;
   readonly case: string;
   readonly unit: Unit;
@@ -31,6 +31,33 @@ export interface CaseResult {
   readonly shortestRoundMs: number;
   readonly sides?: Sides;
   readonly note?: string;
+  readonly notRun?: undefined;
+}
+
+/** A case that could not run, with why: shown as such, never as a figure. */
+export interface NotRunCase {
+  readonly scenario: string;
+  readonly case: string;
+  readonly unit: Unit;
+  readonly target?: Target;
+  /** Why it did not run. */
+  readonly notRun: string;
+  readonly note?: string;
+}
+
+/** A case of a run: measured, or not run with its reason. */
+export type CaseResult = MeasuredCase | NotRunCase;
+
+/** A case that did not run because `reason`. */
+export function notRunCase(spec: CaseSpec & { readonly unit: Unit }, reason: string): NotRunCase {
+  return {
+    scenario: spec.scenario,
+    case: spec.case,
+    unit: spec.unit,
+    ...(spec.target !== undefined && { target: { max: spec.target } }),
+    notRun: reason,
+    ...(spec.note !== undefined && { note: spec.note }),
+  };
 }
 
 /** What a case is, before it is measured. */
@@ -52,7 +79,7 @@ export function roundsCase(
   rounds: readonly Round[],
   value: (round: Round) => number,
   settings: RunnerSettings,
-): CaseResult {
+): MeasuredCase {
   const values = rounds.map(value);
   if (values.length === 0 || values.some((figure) => !Number.isFinite(figure)))
     throw new Error(`${spec.case}: every round must give a finite figure (got ${values.join(', ') || 'none'})`);
@@ -85,7 +112,7 @@ export function pairedCase(
   baseline: readonly Round[],
   measure: (round: Round) => number,
   settings: RunnerSettings,
-): CaseResult {
+): MeasuredCase {
   if (ours.length !== baseline.length || ours.length === 0)
     throw new Error(`${spec.case}: paired rounds must match one to one (${ours.length} vs ${baseline.length})`);
   const ratios = ours.map((round, index) => {
@@ -154,14 +181,21 @@ export function table(cases: readonly CaseResult[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const result of cases) {
-    const { estimate, unit } = result;
+    const { unit } = result;
     // A target is the issue's round figure: shown as given, not rounded like a measurement.
     const target = result.target ? `≤ ${result.target.max}${unit === '×' ? '×' : ` ${unit}`}` : '—';
+    const note = result.note ? ` (${result.note})` : '';
+    if (result.notRun !== undefined) {
+      rows.push(
+        `| ${result.scenario} | ${result.case}${note} | — | — | ${target} | not run: ${result.notRun} | — | — |`,
+      );
+      continue;
+    }
+    const { estimate } = result;
     const rounds = `${estimate.samples}${result.design === 'paired' ? ' pairs' : ''} × ${result.callsPerRound}, ≥ ${format(result.shortestRoundMs)} ms`;
     const sides = result.sides
       ? `${withUnit(result.sides.toolwright, result.sides.unit)} vs ${withUnit(result.sides.baseline, result.sides.unit)} (${result.sides.baselineName})`
       : '—';
-    const note = result.note ? ` (${result.note})` : '';
     rows.push(
       `| ${result.scenario} | ${result.case}${note} | ${withUnit(estimate.median, unit)} | ${format(estimate.low)}–${format(estimate.high)} | ${target} | ${result.verdict ?? '—'} | ${rounds} | ${sides} |`,
     );
@@ -181,21 +215,35 @@ export function resultsJson(settings: RunnerSettings, cases: readonly CaseResult
     machine: machine(),
     settings,
     reduced: isReduced(settings),
-    cases: cases.map((result) => ({
-      scenario: result.scenario,
-      case: result.case,
-      unit: result.unit,
-      median: result.estimate.median,
-      interval: [result.estimate.low, result.estimate.high],
-      target: result.target?.max ?? null,
-      verdict: result.verdict ?? null,
-      design: result.design,
-      [result.design === 'paired' ? 'pairs' : 'rounds']: result.estimate.samples,
-      callsPerRound: result.callsPerRound,
-      shortestRoundMs: result.shortestRoundMs,
-      ...(result.sides && { sides: result.sides }),
-      ...(result.note !== undefined && { note: result.note }),
-    })),
+    cases: cases.map((result) =>
+      result.notRun !== undefined
+        ? {
+            scenario: result.scenario,
+            case: result.case,
+            unit: result.unit,
+            median: null,
+            interval: null,
+            target: result.target?.max ?? null,
+            verdict: 'not run',
+            reason: result.notRun,
+            ...(result.note !== undefined && { note: result.note }),
+          }
+        : {
+            scenario: result.scenario,
+            case: result.case,
+            unit: result.unit,
+            median: result.estimate.median,
+            interval: [result.estimate.low, result.estimate.high],
+            target: result.target?.max ?? null,
+            verdict: result.verdict ?? null,
+            design: result.design,
+            [result.design === 'paired' ? 'pairs' : 'rounds']: result.estimate.samples,
+            callsPerRound: result.callsPerRound,
+            shortestRoundMs: result.shortestRoundMs,
+            ...(result.sides && { sides: result.sides }),
+            ...(result.note !== undefined && { note: result.note }),
+          },
+    ),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

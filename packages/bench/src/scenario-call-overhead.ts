@@ -5,7 +5,7 @@ import { type Contestant, type RunnerSettings, runAlternating } from './runner.t
 
 const scenario = '3. plain call overhead';
 
-/** Scenario 3: per-call overhead of a plain tool, MCPToolset.callTool vs client.callTool, wall and process CPU. */
+/** Scenario 3: per-call overhead of a plain tool, MCPToolset.callTool vs the SDK v2 client's callTool, wall and process CPU. */
 export async function callOverhead(settings: RunnerSettings): Promise<CaseResult[]> {
   const cases: CaseResult[] = [];
   for (const transport of TRANSPORTS) {
@@ -31,7 +31,7 @@ export async function callOverhead(settings: RunnerSettings): Promise<CaseResult
       });
       const [toolwright = [], sdk = []] = rounds;
       const label = `${transport}, ${concurrency === 1 ? 'sequential' : `concurrency ${concurrency}`}`;
-      const common = { scenario, baselineName: 'SDK client.callTool', target: 1.03 };
+      const common = { scenario, baselineName: 'SDK v2 client.callTool', target: 1.03 };
       cases.push(pairedCase({ ...common, case: `${label}, wall` }, toolwright, sdk, wall, settings));
       cases.push(
         pairedCase(

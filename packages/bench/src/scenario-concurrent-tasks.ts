@@ -1,7 +1,7 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client, type Transport } from '@modelcontextprotocol/client';
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import { startInMemoryFixture } from '@toolwright/testing';
+import { firstText, pollRawTask } from './raw-tasks.ts';
 import { type CaseResult, roundsCase } from './report.ts';
 import {
   collectGarbage,
@@ -31,30 +31,16 @@ async function toolwrightCaller(fixture: Fixture): Promise<Caller> {
 
 async function sdkCaller(fixture: Fixture): Promise<Caller> {
   const client = new Client({ name: 'bench-raw-sdk', version: '1.0.0' });
-  await client.connect(fixture.clientTransport);
-  // The SDK makes a task of a call only for a tool it has listed as requiring one.
-  await client.listTools();
+  await client.connect(fixture.clientTransport as Transport);
   return {
-    async call(value) {
-      for await (const message of client.experimental.tasks.callToolStream(
-        { name: 'slow_task', arguments: { value } },
-        CallToolResultSchema,
-      )) {
-        if (message.type === 'error') throw message.error;
-        if (message.type === 'result') {
-          const [part] = message.result.content;
-          return part?.type === 'text' ? part.text : undefined;
-        }
-      }
-      return undefined;
-    },
+    call: async (value) => firstText((await pollRawTask(client, 'slow_task', { value })).result),
     [Symbol.asyncDispose]: () => client.close(),
   };
 }
 
 /**
  * Scenario 5: a burst of concurrent task calls on one in-memory connection, Toolwright's
- * directCallTool against the SDK's callToolStream (which learns of completion by polling): every
+ * directCallTool against the raw SDK v2 client's tasks/get poll loop at the suggested pollInterval: every
  * call must get its own result; wall time of the burst, and heap per in-flight task, live and at
  * its peak (client and in-process server together, for both).
  */
@@ -87,7 +73,7 @@ export async function concurrentTasks(settings: RunnerSettings): Promise<CaseRes
       unit,
       toolwright: median((result.rounds[0] ?? []).map(metric(name))),
       baseline: median((result.rounds[1] ?? []).map(metric(name))),
-      baselineName: 'SDK callToolStream',
+      baselineName: 'SDK v2 tasks/get poll loop',
     });
     const scenario = `5. ${count} concurrent tasks, each ${taskMs} ms (in-memory, one connection)`;
     cases.push(
@@ -146,7 +132,7 @@ async function burst(
   taskMs: number,
   probe: Probe,
 ): Promise<RoundMetrics> {
-  // The SDK polls at the suggested interval: as long as a task, so a quick run stays quick.
+  // The raw client polls at the suggested interval: as long as a task, so a quick run stays quick.
   await using fixture = await startInMemoryFixture({ taskDelayMs: taskMs, pollInterval: taskMs });
   await using caller = await open(fixture);
   collectGarbage();

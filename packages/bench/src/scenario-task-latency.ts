@@ -1,97 +1,247 @@
-import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { UserError } from '@toolwright/core';
+import { MCPToolset } from '@toolwright/mcp-toolset';
 import type { FixtureInspector } from '@toolwright/testing';
-import { connectPair, TRANSPORTS } from './connections.ts';
-import { type CaseResult, roundsCase } from './report.ts';
+import { type Closers, connectClient, connectPair, disposer, TRANSPORTS, type TransportName } from './connections.ts';
+import { extTasks2025, extTasks2026, type Listen, type Peer, start2026 } from './ext-tasks-peer.ts';
+import { createRawTask, pollRawTask, rawTaskResult } from './raw-tasks.ts';
+import { type CaseResult, notRunCase, roundsCase } from './report.ts';
 import { type Contestant, type Round, type RunnerSettings, runAlternating } from './runner.ts';
 import { median, wallClockMs } from './stats.ts';
 
+/** One task, from start to result in hand: milliseconds from the server completing it to the caller holding its result. */
+type Once = () => Promise<number>;
+
+/** Runs tasks one after another; a round's figure is the median of their latencies. */
+function contestant(name: string, once: Once): Contestant {
+  return {
+    name,
+    async run(calls) {
+      const latencies: number[] = [];
+      for (let index = 0; index < calls; index++) latencies.push(await once());
+      return { latencyMs: median(latencies) };
+    },
+  };
+}
+
+const latency = (round: Round) => round.metrics.latencyMs ?? Number.NaN;
+
+/** The scenario's title and the run's settings. */
+interface CaseSettings {
+  readonly scenario: string;
+  readonly settings: RunnerSettings;
+}
+
 /**
  * Scenario 1: from the moment the server completes a task to the moment the caller holds the
- * result, with the server suggesting a long pollInterval (and sending status notifications).
- * Each round runs tasks one after another and reports the median of their latencies.
+ * result, with the server suggesting a long poll interval; on both task generations, against the
+ * raw SDK v2 client and against ext-tasks 0.2.2.
  */
 export async function taskLatency(settings: RunnerSettings): Promise<CaseResult[]> {
   const cases: CaseResult[] = [];
-  // The SDK's paths learn of completion by polling: a quick run shortens the interval so it stays quick.
+  // The peers learn of completion by polling: a quick run shortens the interval so it stays quick.
   const pollInterval = settings.quick ? 50 : 1_000;
-  const scenario = `1. task completed → result in hand (pollInterval ${pollInterval} ms)`;
-  for (const transport of TRANSPORTS) {
-    await using pair = await connectPair(transport, { pollInterval, taskDelayMs: settings.quick ? 5 : 20 });
-    await pair.client.listTools();
-    const completedAt = async (inspector: FixtureInspector, taskId: string) => {
-      const record = await inspector.task(taskId);
-      if (record?.completedAt === undefined)
-        throw new Error(`the fixture did not record when task ${taskId} completed`);
-      return record.completedAt;
-    };
-    const contestant = (name: string, once: () => Promise<number>): Contestant => ({
-      name,
-      async run(calls) {
-        const latencies: number[] = [];
-        for (let index = 0; index < calls; index++) latencies.push(await once());
-        return { latencyMs: median(latencies) };
-      },
-    });
-    const toolwright = contestant('toolwright', async () => {
-      const handle = await pair.toolset.startTask('slow_task', { value: 'x' });
-      await handle.result();
-      const held = wallClockMs();
-      return held - (await completedAt(pair.toolwrightInspector, handle.taskId));
-    });
-    const callToolStream = contestant('callToolStream', async () => {
-      let taskId = '';
-      for await (const message of pair.client.experimental.tasks.callToolStream(
-        { name: 'slow_task', arguments: { value: 'x' } },
-        CallToolResultSchema,
-      )) {
-        if (message.type === 'taskCreated') taskId = message.task.taskId;
-        if (message.type === 'result') break;
-        if (message.type === 'error') throw message.error;
-      }
-      const held = wallClockMs();
-      return held - (await completedAt(pair.sdkInspector, taskId));
-    });
-    const blockingResult = contestant('tasks/result', async () => {
-      const created = await pair.client.request(
-        { method: 'tools/call', params: { name: 'slow_task', arguments: { value: 'x' }, task: {} } },
-        CreateTaskResultSchema,
-      );
-      await pair.client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
-      const held = wallClockMs();
-      return held - (await completedAt(pair.sdkInspector, created.task.taskId));
-    });
-    const ours = await runAlternating([toolwright], settings);
-    // A baseline task lasts about a poll interval: a few one-task rounds show its scale, and no target rests on them.
-    const baselines = await runAlternating([callToolStream, blockingResult], settings, {
-      callsPerRound: 1,
-      rounds: settings.quick ? 2 : Math.min(settings.pairs, 7),
-    });
-    const latency = (round: Round) => round.metrics.latencyMs ?? Number.NaN;
+  const taskDelayMs = settings.quick ? 5 : 20;
+  const scenario2025 = `1. task completed → result in hand, 2025-11-25 (pollInterval ${pollInterval} ms)`;
+  for (const transport of TRANSPORTS)
+    cases.push(...(await generation2025(transport, pollInterval, taskDelayMs, { scenario: scenario2025, settings })));
+  const scenario2026 = `1. task completed → result in hand, 2026-07-28 (pollIntervalMs ${pollInterval} ms)`;
+  const servers2026: [TransportName, Listen][] = [
+    ['in-memory', 'pushes'],
+    ['in-memory', 'silent'],
+    ['stdio', 'pushes'],
+    ['http', 'pushes'],
+  ];
+  for (const [transport, listen] of servers2026)
     cases.push(
-      roundsCase(
-        {
-          scenario,
-          case: `${transport}, Toolwright startTask().result()`,
-          unit: 'ms',
-          target: transport === 'http' ? 10 : 5,
-        },
-        ours.rounds[0] ?? [],
-        latency,
-        settings,
-      ),
-      roundsCase(
-        { scenario, case: `${transport}, raw SDK callToolStream (baseline)`, unit: 'ms' },
-        baselines.rounds[0] ?? [],
-        latency,
-        settings,
-      ),
-      roundsCase(
-        { scenario, case: `${transport}, raw SDK tools/call + blocking tasks/result (baseline)`, unit: 'ms' },
-        baselines.rounds[1] ?? [],
-        latency,
-        settings,
-      ),
+      ...(await generation2026(transport, listen, pollInterval, taskDelayMs, { scenario: scenario2026, settings })),
     );
-  }
   return cases;
+}
+
+/** The few one-task rounds a baseline gets: each lasts about a poll interval, and no target rests on them. */
+function baselineSizing(settings: RunnerSettings) {
+  return { callsPerRound: 1, rounds: settings.quick ? 2 : Math.min(settings.pairs, 7) };
+}
+
+async function generation2025(
+  transport: TransportName,
+  pollInterval: number,
+  taskDelayMs: number,
+  { scenario, settings }: CaseSettings,
+): Promise<CaseResult[]> {
+  const options = { pollInterval, taskDelayMs };
+  await using pair = await connectPair(transport, options);
+  const closers: Closers = [];
+  await using _peer = { [Symbol.asyncDispose]: disposer(closers) };
+  const peerConnection = await connectClient(transport, options, closers);
+  const peer = await extTasks2025(peerConnection.client, closers);
+  const completedAt = async (inspector: FixtureInspector, taskId: string) => {
+    const record = await inspector.task(taskId);
+    if (record?.completedAt === undefined) throw new Error(`the fixture did not record when task ${taskId} completed`);
+    return record.completedAt;
+  };
+  const sinceCompletion = async (inspector: FixtureInspector, taskId: string) => {
+    const held = wallClockMs();
+    return held - (await completedAt(inspector, taskId));
+  };
+  const toolwright = contestant('toolwright', async () => {
+    const handle = await pair.toolset.startTask('slow_task', { value: 'x' });
+    await handle.result();
+    return sinceCompletion(pair.toolwrightInspector, handle.taskId);
+  });
+  const pollLoop = contestant('tasks/get poll loop', async () => {
+    const { taskId } = await pollRawTask(pair.client, 'slow_task', { value: 'x' });
+    return sinceCompletion(pair.sdkInspector, taskId);
+  });
+  const blockingResult = contestant('tasks/result', async () => {
+    const task = await createRawTask(pair.client, 'slow_task', { value: 'x' });
+    await rawTaskResult(pair.client, task.taskId);
+    return sinceCompletion(pair.sdkInspector, task.taskId);
+  });
+  const extTasks = contestant('ext-tasks', async () => {
+    const { taskId, text } = await peer.call('slow_task', { value: 'x' });
+    if (text !== 'done: x') throw new Error(`ext-tasks returned ${String(text)} for task ${taskId}`);
+    return sinceCompletion(peerConnection.inspector, taskId);
+  });
+  // ext-tasks' v1 driver follows the status notifications too, so it gets full rounds, paired with Toolwright's.
+  const fast = await runAlternating([toolwright, extTasks], settings);
+  const baselines = await runAlternating([pollLoop, blockingResult], settings, baselineSizing(settings));
+  const [ours = [], extRounds = []] = fast.rounds;
+  return [
+    roundsCase(
+      {
+        scenario,
+        case: `${transport}, Toolwright startTask().result()`,
+        unit: 'ms',
+        target: transport === 'http' ? 10 : 5,
+        sides: {
+          unit: 'ms',
+          toolwright: median(ours.map(latency)),
+          baseline: median(extRounds.map(latency)),
+          baselineName: 'ext-tasks 0.2.2 v1 driver',
+        },
+      },
+      ours,
+      latency,
+      settings,
+    ),
+    roundsCase(
+      { scenario, case: `${transport}, ext-tasks 0.2.2 v1 driver (peer)`, unit: 'ms' },
+      extRounds,
+      latency,
+      settings,
+    ),
+    roundsCase(
+      { scenario, case: `${transport}, raw SDK v2 tasks/get poll loop at pollInterval (baseline)`, unit: 'ms' },
+      baselines.rounds[0] ?? [],
+      latency,
+      settings,
+    ),
+    roundsCase(
+      { scenario, case: `${transport}, raw SDK v2 tools/call + blocking tasks/result (baseline)`, unit: 'ms' },
+      baselines.rounds[1] ?? [],
+      latency,
+      settings,
+    ),
+  ];
+}
+
+/** Milliseconds from the server's `lastUpdatedAt` of a terminal 2026 task (millisecond stamps) to now. */
+function sinceStamp(lastUpdatedAt: string | undefined, taskId: string): number {
+  const stamp = lastUpdatedAt === undefined ? Number.NaN : Date.parse(lastUpdatedAt);
+  if (!Number.isFinite(stamp)) throw new Error(`task ${taskId} came back without its lastUpdatedAt`);
+  return Date.now() - stamp;
+}
+
+/**
+ * Toolwright's side of the 2026 row: exactly the 2025 row's `startTask(…).result()`, on a toolset
+ * that negotiated 2026-07-28. The completion time is the server's stamp of the terminal task.
+ */
+export async function toolwright2026Once(toolset: MCPToolset): Promise<number> {
+  const handle = await toolset.startTask('slow_task', { value: 'x' });
+  await handle.result();
+  return sinceStamp(handle.lastUpdatedAt, handle.taskId);
+}
+
+/** Why Toolwright's 2026 row is not run while the toolset does not speak the tasks extension. */
+export const NO_2026_GENERATION = 'the 2026 task generation is not available';
+
+/**
+ * Whether `error` is the toolset refusing a 2026-07-28 task because it does not speak the tasks
+ * extension yet (a UserError naming the version): any other failure is a real one.
+ */
+export function isNo2026Generation(error: unknown): boolean {
+  return (
+    UserError.isInstance(error) &&
+    error.message.includes('2026-07-28') &&
+    error.message.includes('not supported by this version of the toolset')
+  );
+}
+
+/**
+ * Toolwright's 2026 case: measured like the 2025 row, or "not run" when startTask refuses the
+ * task because the toolset does not speak the 2026 generation yet; never a figure made up.
+ */
+export async function toolwright2026Case(
+  spec: { readonly scenario: string; readonly case: string; readonly target: number },
+  once: Once,
+  settings: RunnerSettings,
+  peer?: { readonly name: string; readonly latencyMs: number },
+): Promise<CaseResult> {
+  try {
+    const { rounds } = await runAlternating([contestant('toolwright', once)], settings);
+    const ours = rounds[0] ?? [];
+    // Beside the peer's median, for the issue's "at least 100× faster than ext-tasks" when the server pushes.
+    const sides = peer && {
+      unit: 'ms' as const,
+      toolwright: median(ours.map(latency)),
+      baseline: peer.latencyMs,
+      baselineName: peer.name,
+    };
+    return roundsCase({ ...spec, unit: 'ms', ...(sides && { sides }) }, ours, latency, settings);
+  } catch (error) {
+    if (isNo2026Generation(error)) return notRunCase({ ...spec, unit: 'ms' }, NO_2026_GENERATION);
+    throw error;
+  }
+}
+
+async function generation2026(
+  transport: TransportName,
+  listen: Listen,
+  pollInterval: number,
+  taskDelayMs: number,
+  { scenario, settings }: CaseSettings,
+): Promise<CaseResult[]> {
+  // ext-tasks 0.2.2 reads an inlined result only with resultType inside it (the spec's examples omit it).
+  const options = { pollIntervalMs: pollInterval, taskDelayMs, resultTypeInResult: true };
+  const closers: Closers = [];
+  await using _closers = { [Symbol.asyncDispose]: disposer(closers) };
+  const server = listen === 'pushes' ? 'server pushes notifications/tasks' : 'server sends no task notifications';
+  const label = `${transport}, ${server}`;
+  const peer: Peer = await extTasks2026(await start2026(transport, options, listen, closers), closers);
+  const extTasks = contestant('ext-tasks', async () => {
+    const { taskId, text, lastUpdatedAt } = await peer.call('slow_task', { value: 'x' });
+    if (text !== 'done: x') throw new Error(`ext-tasks returned ${String(text)} for task ${taskId}`);
+    return sinceStamp(lastUpdatedAt, taskId);
+  });
+  const { rounds } = await runAlternating([extTasks], settings, baselineSizing(settings));
+  const forToolset = await start2026(transport, options, listen, closers);
+  const toolset = new MCPToolset(forToolset.source, { id: `bench-2026-${transport}` });
+  closers.push(() => toolset.close());
+  await toolset.open();
+  const ours = await toolwright2026Case(
+    { scenario, case: `${label}, Toolwright startTask().result()`, target: transport === 'http' ? 10 : 5 },
+    () => toolwright2026Once(toolset),
+    settings,
+    { name: 'ext-tasks 0.2.2 client', latencyMs: median((rounds[0] ?? []).map(latency)) },
+  );
+  return [
+    ours,
+    roundsCase(
+      { scenario, case: `${label}, ext-tasks 0.2.2 client, polls only (peer)`, unit: 'ms' },
+      rounds[0] ?? [],
+      latency,
+      settings,
+    ),
+  ];
 }
