@@ -31,34 +31,10 @@ export interface MeasuredCase {
   readonly shortestRoundMs: number;
   readonly sides?: Sides;
   readonly note?: string;
-  readonly notRun?: undefined;
 }
 
-/** A case that could not run, with why: shown as such, never as a figure. */
-export interface NotRunCase {
-  readonly scenario: string;
-  readonly case: string;
-  readonly unit: Unit;
-  readonly target?: Target;
-  /** Why it did not run. */
-  readonly notRun: string;
-  readonly note?: string;
-}
-
-/** A case of a run: measured, or not run with its reason. */
-export type CaseResult = MeasuredCase | NotRunCase;
-
-/** A case that did not run because `reason`. */
-export function notRunCase(spec: CaseSpec & { readonly unit: Unit }, reason: string): NotRunCase {
-  return {
-    scenario: spec.scenario,
-    case: spec.case,
-    unit: spec.unit,
-    ...(spec.target !== undefined && { target: { max: spec.target } }),
-    notRun: reason,
-    ...(spec.note !== undefined && { note: spec.note }),
-  };
-}
+/** A case of a run. */
+export type CaseResult = MeasuredCase;
 
 /** What a case is, before it is measured. */
 export interface CaseSpec {
@@ -185,12 +161,6 @@ export function table(cases: readonly CaseResult[]): string {
     // A target is the issue's round figure: shown as given, not rounded like a measurement.
     const target = result.target ? `≤ ${result.target.max}${unit === '×' ? '×' : ` ${unit}`}` : '—';
     const note = result.note ? ` (${result.note})` : '';
-    if (result.notRun !== undefined) {
-      rows.push(
-        `| ${result.scenario} | ${result.case}${note} | — | — | ${target} | not run: ${result.notRun} | — | — |`,
-      );
-      continue;
-    }
     const { estimate } = result;
     const rounds = `${estimate.samples}${result.design === 'paired' ? ' pairs' : ''} × ${result.callsPerRound}, ≥ ${format(result.shortestRoundMs)} ms`;
     const sides = result.sides
@@ -215,35 +185,21 @@ export function resultsJson(settings: RunnerSettings, cases: readonly CaseResult
     machine: machine(),
     settings,
     reduced: isReduced(settings),
-    cases: cases.map((result) =>
-      result.notRun !== undefined
-        ? {
-            scenario: result.scenario,
-            case: result.case,
-            unit: result.unit,
-            median: null,
-            interval: null,
-            target: result.target?.max ?? null,
-            verdict: 'not run',
-            reason: result.notRun,
-            ...(result.note !== undefined && { note: result.note }),
-          }
-        : {
-            scenario: result.scenario,
-            case: result.case,
-            unit: result.unit,
-            median: result.estimate.median,
-            interval: [result.estimate.low, result.estimate.high],
-            target: result.target?.max ?? null,
-            verdict: result.verdict ?? null,
-            design: result.design,
-            [result.design === 'paired' ? 'pairs' : 'rounds']: result.estimate.samples,
-            callsPerRound: result.callsPerRound,
-            shortestRoundMs: result.shortestRoundMs,
-            ...(result.sides && { sides: result.sides }),
-            ...(result.note !== undefined && { note: result.note }),
-          },
-    ),
+    cases: cases.map((result) => ({
+      scenario: result.scenario,
+      case: result.case,
+      unit: result.unit,
+      median: result.estimate.median,
+      interval: [result.estimate.low, result.estimate.high],
+      target: result.target?.max ?? null,
+      verdict: result.verdict ?? null,
+      design: result.design,
+      [result.design === 'paired' ? 'pairs' : 'rounds']: result.estimate.samples,
+      callsPerRound: result.callsPerRound,
+      shortestRoundMs: result.shortestRoundMs,
+      ...(result.sides && { sides: result.sides }),
+      ...(result.note !== undefined && { note: result.note }),
+    })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }
