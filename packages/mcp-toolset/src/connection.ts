@@ -17,6 +17,7 @@ import {
 } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
+import { CLIENT_INFO } from './client-info.ts';
 import {
   malformedResponse,
   repairDeliveredResponses,
@@ -147,7 +148,7 @@ export class Connection {
       return connection;
     }
     const { transport, key, secrets } = createTransport(source);
-    const client = new Client(options.clientInfo ?? { name: 'toolwright', version: '0.1.0' }, {
+    const client = new Client(options.clientInfo ?? CLIENT_INFO, {
       capabilities: {
         // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.
         ...(options.elicitation ? { elicitation: { form: { applyDefaults: true } } } : {}),
