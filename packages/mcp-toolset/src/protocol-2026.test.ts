@@ -329,6 +329,29 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
   });
 });
 
+describe('a 2026-07-28 task asking for roots', () => {
+  it('is answered by the roots handler of a Client the app connected, and without one names what to pass', async () => {
+    const fixture = await startInMemoryTasksExtensionFixture({ pollIntervalMs: 20 });
+    cleanups.push(() => fixture.close());
+    const client = new Client(
+      { name: 'app', version: '1.0.0' },
+      { capabilities: { roots: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    client.setRequestHandler('roots/list', async () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
+    await client.connect(new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch }));
+    cleanups.push(() => client.close());
+    const withRoots = await open(client);
+    expect(await withRoots.directCallTool('roots_task', {})).toBe('roots: file:///work');
+
+    const without = await open(new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch }));
+    const error = await without.directCallTool('roots_task', {}).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /needs input \(roots\/list\).*connected SDK Client with a roots\/list handler/,
+    );
+  });
+});
+
 describe('a misbehaving 2026-07-28 server', () => {
   async function misbehaving(options: MCPToolsetOptions = {}) {
     const fixture = await startInMemoryTasksExtensionFixture({ misbehaving: true, pollIntervalMs: 20 });

@@ -316,6 +316,20 @@ const FIXTURE_TOOLS: TasksExtensionTool[] = [
       }),
   },
   {
+    name: 'roots_task',
+    description:
+      'A task only; asks the client for its roots (roots/list) and answers with their URIs, comma-separated.',
+    inputSchema: object({}),
+    mode: 'required',
+    call: async (_args, context) =>
+      required('roots_task', context, async (work) => {
+        const answers = await work.ask({ roots: { method: 'roots/list' } });
+        const roots = (answers.roots as { roots?: unknown } | undefined)?.roots;
+        const uris = Array.isArray(roots) ? roots.map((root) => String((root as { uri?: unknown }).uri)) : [];
+        return text(`roots: ${uris.join(', ')}`);
+      }),
+  },
+  {
     name: 'failing_task',
     description:
       'A task only; `kind: "tool-error"` completes with isError, `kind: "protocol-error"` fails with the JSON-RPC error `code` (default -32603).',
