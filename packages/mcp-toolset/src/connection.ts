@@ -106,11 +106,6 @@ export class Connection {
    */
   relatedTaskOf: (meta: unknown) => string | undefined = () => undefined;
   /**
-   * Whether a server request for input (elicitation, sampling) can be answered: false when the
-   * toolset made the client without either handler. A client given connected may have its own.
-   */
-  answersInput = true;
-  /**
    * Mirrors tools/call arguments into `Mcp-Param-*` headers (SEP-2243) on the connection's transport;
    * the toolset hands it the designated parameters of each listing.
    */
@@ -418,7 +413,6 @@ export class Connection {
       const onLog = options.onLog;
       client.setNotificationHandler('notifications/message', (notification) => onLog(notification.params));
     }
-    this.answersInput = !this.#ownsClient || options.elicitation !== undefined || options.sampling !== undefined;
     if (options.elicitation) {
       const elicitation = options.elicitation;
       client.setRequestHandler('elicitation/create', (request, ctx) =>

@@ -158,7 +158,9 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
    * names the option. Without any handler, the task is cancelled as soon as it needs input.
    */
   inputStrategy(taskId: string, hooks: InputHooks, clock: Clock): InputStrategy {
-    if (!this.connection.answersInput) return new NoInputHandler(taskId, hooks);
+    const answersInput =
+      this.connection.answers('elicitation/create') || this.connection.answers('sampling/createMessage');
+    if (!answersInput) return new NoInputHandler(taskId, hooks);
     const held = new HeldOpenResult(
       async (options) => ({ kind: 'result', result: await this.#result(taskId, options) }),
       hooks,
