@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 /** Settings of a 2026 (tasks extension) fixture server. */
 export interface TasksExtensionFixtureOptions {
   /** The pollIntervalMs the server suggests for new tasks (default 500). Tools may change it later. */
@@ -51,32 +52,71 @@ export function tasksExtensionArgs(options: TasksExtensionFixtureOptions = {}): 
   ];
 }
 
-/** Parses the stdio bin's flags (the inverse of {@link tasksExtensionArgs}), plus `--log-file`. */
+/** The stdio bin's `--help` text. */
+export const TASKS_EXTENSION_USAGE = `Usage: toolwright-tasks-extension-fixture-server [flags]
+
+A fixture MCP server (MCP 2026-07-28, the io.modelcontextprotocol/tasks extension) over stdio.
+
+  --poll-interval-ms MS       pollIntervalMs suggested for new tasks (default 500)
+  --ttl-ms MS|none            ttlMs of new tasks (default 60000); the task is discarded when it elapses
+  --task-delay-ms MS          how long slow_task takes by default (default 50)
+  --result-type-in-result     put resultType "complete" inside every inlined result
+  --misbehaving               also offer the misbehaving tools
+  --name NAME, --version V    the server's name and version
+  --log-file PATH             append the inspector's log there
+  --help                      this text`;
+
+/** Parses the stdio bin's flags (the inverse of {@link tasksExtensionArgs}), plus `--log-file` and `--help`. */
 export function tasksExtensionFromArgs(argv: readonly string[]): {
   options: TasksExtensionFixtureOptions;
   logFile: string | undefined;
+  help: boolean;
 } {
-  const options: { -readonly [K in keyof TasksExtensionFixtureOptions]: TasksExtensionFixtureOptions[K] } = {};
-  let logFile: string | undefined;
-  for (let index = 0; index < argv.length; index += 1) {
-    const flag = argv[index];
-    const value = () => {
-      const next = argv[index + 1];
-      if (next === undefined) throw new Error(`${flag} needs a value`);
-      index += 1;
-      return next;
-    };
-    if (flag === '--poll-interval-ms') options.pollIntervalMs = Number(value());
-    else if (flag === '--ttl-ms') {
-      const ttl = value();
-      options.ttlMs = ttl === 'none' ? null : Number(ttl);
-    } else if (flag === '--task-delay-ms') options.taskDelayMs = Number(value());
-    else if (flag === '--result-type-in-result') options.resultTypeInResult = true;
-    else if (flag === '--misbehaving') options.misbehaving = true;
-    else if (flag === '--name') options.name = value();
-    else if (flag === '--version') options.version = value();
-    else if (flag === '--log-file') logFile = value();
-    else throw new Error(`unknown flag ${flag}`);
+  const fail = (problem: string): never => {
+    throw new Error(`toolwright-tasks-extension-fixture-server: ${problem}\n\n${TASKS_EXTENSION_USAGE}`);
+  };
+  let values: ReturnType<typeof parseFlags>['values'];
+  try {
+    values = parseFlags(argv).values;
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
   }
-  return { options, logFile };
+  const number = (flag: string, raw: string | undefined) => {
+    if (raw === undefined) return undefined;
+    const parsed = Number(raw);
+    return raw === '' || !Number.isFinite(parsed) || parsed < 0
+      ? fail(`--${flag} needs a non-negative number, not "${raw}"`)
+      : parsed;
+  };
+  const options: { -readonly [K in keyof TasksExtensionFixtureOptions]: TasksExtensionFixtureOptions[K] } = {};
+  const pollIntervalMs = number('poll-interval-ms', values['poll-interval-ms']);
+  if (pollIntervalMs !== undefined) options.pollIntervalMs = pollIntervalMs;
+  if (values['ttl-ms'] !== undefined)
+    options.ttlMs = values['ttl-ms'] === 'none' ? null : (number('ttl-ms', values['ttl-ms']) as number);
+  const taskDelayMs = number('task-delay-ms', values['task-delay-ms']);
+  if (taskDelayMs !== undefined) options.taskDelayMs = taskDelayMs;
+  if (values['result-type-in-result']) options.resultTypeInResult = true;
+  if (values.misbehaving) options.misbehaving = true;
+  if (values.name !== undefined) options.name = values.name;
+  if (values.version !== undefined) options.version = values.version;
+  return { options, logFile: values['log-file'], help: values.help === true };
+}
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'poll-interval-ms': { type: 'string' },
+      'ttl-ms': { type: 'string' },
+      'task-delay-ms': { type: 'string' },
+      'result-type-in-result': { type: 'boolean' },
+      misbehaving: { type: 'boolean' },
+      name: { type: 'string' },
+      version: { type: 'string' },
+      'log-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }
