@@ -1,4 +1,5 @@
 import { createHook } from 'node:async_hooks';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import {
   ConnectionLostError,
   createRunContext,
@@ -10,7 +11,7 @@ import {
   type ToolEvent,
   UserError,
 } from '@toolwright/core';
-import { type FixtureOptions, startInMemoryFixture } from '@toolwright/testing';
+import { type FixtureOptions, startInMemoryFixture, startInMemoryTasksExtensionFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
@@ -373,6 +374,43 @@ describe('task engine resources', () => {
         await (await toolset.resumeTask(left.toJSON())).result();
         await toolset
           .directCallTool('cancellable_task', { durationMs: 10_000 }, { signal: AbortSignal.timeout(30) })
+          .catch(() => undefined);
+        const abandoned = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+        abandoned.on(() => undefined)();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(tracked.live()).toBe(0);
+    } finally {
+      tracked.stop();
+    }
+  });
+
+  it('leaves no timer behind on a 2026-07-28 server either: listens, input, cooperative cancel, ttl, abandoned calls', async () => {
+    const tracked = trackTimers();
+    try {
+      {
+        await using fixture = await startInMemoryTasksExtensionFixture({ pollIntervalMs: 20, taskDelayMs: 30 });
+        const transport = new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch });
+        await using toolset = new MCPToolset(transport, {
+          id: 'fixture-2026',
+          elicitation: async () => ({ action: 'accept', content: { name: 'Ada' } }),
+        });
+        await toolset.open();
+        await (await toolset.startTask('slow_task', { value: 'a' })).result({ timeoutMs: 60_000 });
+        await toolset.directCallTool('input_task', {});
+        await toolset.directCallTool('test_tool_with_task', {});
+        const cancelled = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+        await Promise.all([cancelled.result().catch(() => undefined), cancelled.cancel()]);
+        await (await toolset.startTask('cancellable_task', { durationMs: 10_000 }))
+          .result({ timeoutMs: 50 })
+          .catch(() => undefined);
+        await toolset
+          .directCallTool(
+            'cancellable_task',
+            { durationMs: 10_000 },
+            { useTask: false, signal: AbortSignal.timeout(1) },
+          )
           .catch(() => undefined);
         const abandoned = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
         abandoned.on(() => undefined)();

@@ -124,6 +124,7 @@ export type TaskLookup = { readonly task: DetailedTask } | { readonly missing: '
 export class TaskStore {
   readonly #tasks = new Map<string, StoredTask>();
   readonly #expired = new Set<string>();
+  #closed = false;
   readonly #listeners = new Set<(task: DetailedTask) => void>();
   readonly #options: TaskStoreOptions;
   readonly #state: TasksExtensionState;
@@ -220,8 +221,9 @@ export class TaskStore {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stops every running task's work and every ttl timer. */
+  /** Stops every running task's work and every ttl timer; a task that ends afterwards arms none. */
   close(): void {
+    this.#closed = true;
     for (const task of this.#tasks.values()) {
       clearTimeout(task.expiry);
       if (!isTerminal(task.status)) task.controller.abort(new TaskStoppedError('cancelled'));
@@ -331,8 +333,8 @@ export class TaskStore {
     task.lastUpdatedAt = new Date().toISOString();
     if (isTerminal(task.status)) {
       clearTimeout(task.expiry);
-      // The ttl still bounds how long a finished task is kept.
-      if (task.ttlMs !== null) {
+      // The ttl still bounds how long a finished task is kept (while the store is open).
+      if (task.ttlMs !== null && !this.#closed) {
         const left = Math.max(0, Date.parse(task.createdAt) + task.ttlMs - Date.now());
         task.expiry = setTimeout(() => this.#expire(task), left);
         task.expiry.unref();
