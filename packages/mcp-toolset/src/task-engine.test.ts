@@ -341,8 +341,8 @@ describe.each(transports.filter((transport) => transport.name === 'http'))('resu
 });
 
 describe('task engine resources', () => {
-  /** Tracks the timers created while it is enabled: the ones still alive are those nobody cleared. */
-  function trackTimers() {
+  /** Runs `work` and counts the timers it created that are still alive once it settled: those nobody cleared. */
+  async function timersLeftAfter(work: () => Promise<void>): Promise<number> {
     const live = new Set<number>();
     const hook = createHook({
       init(id, type) {
@@ -353,73 +353,62 @@ describe('task engine resources', () => {
       },
     });
     hook.enable();
-    return { live: () => live.size, stop: () => hook.disable() };
+    try {
+      await work();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setImmediate(resolve));
+      return live.size;
+    } finally {
+      hook.disable();
+    }
   }
 
   it('leaves no timer behind, whatever way its tasks end', async () => {
-    const tracked = trackTimers();
-    try {
-      {
-        await using fixture = await startInMemoryFixture({ pollInterval: 20, ttl: null, taskDelayMs: 30 });
-        await using toolset = new MCPToolset(fixture.clientTransport, { id: 'fixture' });
-        await toolset.open();
-        await (await toolset.startTask('slow_task', { value: 'a' })).result({ timeoutMs: 60_000 });
-        const cancelled = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
-        await Promise.all([cancelled.result().catch(() => undefined), cancelled.cancel()]);
-        await (await toolset.startTask('cancellable_task', { durationMs: 10_000 }))
-          .result({ timeoutMs: 50 })
-          .catch(() => undefined);
-        const left = await toolset.startTask('slow_task', { value: 'b', delayMs: 200 });
-        await left.result({ timeoutMs: 20, onTimeout: 'leave-running' }).catch(() => undefined);
-        await (await toolset.resumeTask(left.toJSON())).result();
-        await toolset
-          .directCallTool('cancellable_task', { durationMs: 10_000 }, { signal: AbortSignal.timeout(30) })
-          .catch(() => undefined);
-        const abandoned = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
-        abandoned.on(() => undefined)();
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(tracked.live()).toBe(0);
-    } finally {
-      tracked.stop();
-    }
+    const timersLeft = await timersLeftAfter(async () => {
+      await using fixture = await startInMemoryFixture({ pollInterval: 20, ttl: null, taskDelayMs: 30 });
+      await using toolset = new MCPToolset(fixture.clientTransport, { id: 'fixture' });
+      await toolset.open();
+      await (await toolset.startTask('slow_task', { value: 'a' })).result({ timeoutMs: 60_000 });
+      const cancelled = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+      await Promise.all([cancelled.result().catch(() => undefined), cancelled.cancel()]);
+      await (await toolset.startTask('cancellable_task', { durationMs: 10_000 }))
+        .result({ timeoutMs: 50 })
+        .catch(() => undefined);
+      const left = await toolset.startTask('slow_task', { value: 'b', delayMs: 200 });
+      await left.result({ timeoutMs: 20, onTimeout: 'leave-running' }).catch(() => undefined);
+      await (await toolset.resumeTask(left.toJSON())).result();
+      await toolset
+        .directCallTool('cancellable_task', { durationMs: 10_000 }, { signal: AbortSignal.timeout(30) })
+        .catch(() => undefined);
+      const abandoned = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+      abandoned.on(() => undefined)();
+    });
+    expect(timersLeft).toBe(0);
   });
 
   it('leaves no timer behind on a 2026-07-28 server either: listens, input, cooperative cancel, ttl, abandoned calls', async () => {
-    const tracked = trackTimers();
-    try {
-      {
-        await using fixture = await startInMemoryTasksExtensionFixture({ pollIntervalMs: 20, taskDelayMs: 30 });
-        const transport = new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch });
-        await using toolset = new MCPToolset(transport, {
-          id: 'fixture-2026',
-          elicitation: async () => ({ action: 'accept', content: { name: 'Ada' } }),
-        });
-        await toolset.open();
-        await (await toolset.startTask('slow_task', { value: 'a' })).result({ timeoutMs: 60_000 });
-        await toolset.directCallTool('input_task', {});
-        await toolset.directCallTool('test_tool_with_task', {});
-        const cancelled = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
-        await Promise.all([cancelled.result().catch(() => undefined), cancelled.cancel()]);
-        await (await toolset.startTask('cancellable_task', { durationMs: 10_000 }))
-          .result({ timeoutMs: 50 })
-          .catch(() => undefined);
-        await toolset
-          .directCallTool(
-            'cancellable_task',
-            { durationMs: 10_000 },
-            { useTask: false, signal: AbortSignal.timeout(1) },
-          )
-          .catch(() => undefined);
-        const abandoned = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
-        abandoned.on(() => undefined)();
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(tracked.live()).toBe(0);
-    } finally {
-      tracked.stop();
-    }
+    const timersLeft = await timersLeftAfter(async () => {
+      await using fixture = await startInMemoryTasksExtensionFixture({ pollIntervalMs: 20, taskDelayMs: 30 });
+      const transport = new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch });
+      await using toolset = new MCPToolset(transport, {
+        id: 'fixture-2026',
+        elicitation: async () => ({ action: 'accept', content: { name: 'Ada' } }),
+      });
+      await toolset.open();
+      await (await toolset.startTask('slow_task', { value: 'a' })).result({ timeoutMs: 60_000 });
+      await toolset.directCallTool('input_task', {});
+      await toolset.directCallTool('test_tool_with_task', {});
+      const cancelled = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+      await Promise.all([cancelled.result().catch(() => undefined), cancelled.cancel()]);
+      await (await toolset.startTask('cancellable_task', { durationMs: 10_000 }))
+        .result({ timeoutMs: 50 })
+        .catch(() => undefined);
+      await toolset
+        .directCallTool('cancellable_task', { durationMs: 10_000 }, { useTask: false, signal: AbortSignal.timeout(1) })
+        .catch(() => undefined);
+      const abandoned = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+      abandoned.on(() => undefined)();
+    });
+    expect(timersLeft).toBe(0);
   });
 });
