@@ -1,17 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { repairingFetch } from './malformed-responses.ts';
 
-/** The body of an SSE response from `chunks`, as a fetch of it through repairingFetch returns it. */
-async function throughRepair(chunks: readonly Uint8Array[]): Promise<Uint8Array> {
+/** A response through repairingFetch whose body is `chunks`. */
+async function fetchThroughRepair(chunks: readonly Uint8Array[], type: string): Promise<Response> {
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       for (const chunk of chunks) controller.enqueue(chunk);
       controller.close();
     },
   });
-  const source = new Response(body, { headers: { 'content-type': 'text/event-stream' } });
-  const response = await repairingFetch(async () => source)('http://127.0.0.1/mcp');
-  return new Uint8Array(await response.arrayBuffer());
+  const source = new Response(body, { headers: { 'content-type': type } });
+  return repairingFetch(async () => source)('http://127.0.0.1/mcp');
+}
+
+/** The text of `response`'s body piped through `decoder`. */
+async function bodyText(response: Response, decoder: ReadableWritablePair<string, Uint8Array>): Promise<string> {
+  if (response.body === null) throw new Error('the response has no body');
+  let text = '';
+  for await (const piece of response.body.pipeThrough(decoder)) text += piece;
+  return text;
+}
+
+/** The text of an SSE response from `chunks` fetched through repairingFetch, read as the SDK reads it. */
+async function throughRepair(chunks: readonly Uint8Array[]): Promise<string> {
+  return bodyText(await fetchThroughRepair(chunks, 'text/event-stream'), new TextDecoderStream());
 }
 
 /** `bytes` cut into pieces at `cuts`. */
@@ -21,7 +33,6 @@ function cut(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 describe('repairingFetch over server-sent events', () => {
   const good =
@@ -33,8 +44,8 @@ describe('repairingFetch over server-sent events', () => {
   it('passes well-formed events through as the same bytes, however the chunks fall', async () => {
     const bytes = encoder.encode(good);
     // Every cut, including inside a delimiter and inside a multi-byte character.
-    for (let at = 1; at < bytes.length; at++) expect(await throughRepair(cut(bytes, [at]))).toEqual(bytes);
-    expect(await throughRepair(cut(bytes, [3, 50, 51, 52, 120, 200]))).toEqual(bytes);
+    for (let at = 1; at < bytes.length; at++) expect(await throughRepair(cut(bytes, [at]))).toBe(good);
+    expect(await throughRepair(cut(bytes, [3, 50, 51, 52, 120, 200]))).toBe(good);
   });
 
   it('rewrites only the event that carries a malformed response, keeping its id and the rest', async () => {
@@ -44,12 +55,81 @@ describe('repairingFetch over server-sent events', () => {
       'data: {"jsonrpc":"2.0","id":8,"result":{"ok":"✓"}}\n\n';
     const bytes = encoder.encode(stream);
     for (const cuts of [[], [60], [70, 71, 72], [bytes.length - 3]]) {
-      const text = decoder.decode(await throughRepair(cut(bytes, cuts)));
+      const text = await throughRepair(cut(bytes, cuts));
       const events = text.split(/\r?\n\r?\n/);
       expect(events[0]).toBe('data: {"jsonrpc":"2.0","id":1,"result":{"ok":true}}');
       expect(events[1]).toMatch(/^event: message\ndata: \{"jsonrpc":"2\.0","id":7,"error":\{"code":-32603,/);
       expect(events[1]).toContain('malformed response: the result is a string, not an object');
       expect(events[2]).toBe('data: {"jsonrpc":"2.0","id":8,"result":{"ok":"✓"}}');
     }
+  });
+
+  it('ends lines at a lone CR too, and repairs such an event however the chunks fall', async () => {
+    const stream = 'data: {"jsonrpc":"2.0","id":3,"result":[1]}\r\rdata: {"jsonrpc":"2.0","id":4,"result":{}}\r\r';
+    const bytes = encoder.encode(stream);
+    for (let at = 1; at < bytes.length; at++) {
+      const events = (await throughRepair(cut(bytes, [at]))).split(/\r|\n/).filter((line) => line.length > 0);
+      expect(events).toHaveLength(2);
+      expect(events[0]).toMatch(/^data: \{"jsonrpc":"2\.0","id":3,"error":\{"code":-32603,/);
+      expect(events[0]).toContain('the result is an array, not an object');
+      expect(events[1]).toBe('data: {"jsonrpc":"2.0","id":4,"result":{}}');
+    }
+  });
+
+  it('hands on a large event that arrives in many chunks as it came, and repairs one', async () => {
+    const text = 'ü'.repeat(200_000);
+    const good = `event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{"text":"${text}"}}\n\n`;
+    const bytes = encoder.encode(good);
+    const cuts = Array.from(
+      { length: 999 },
+      (_, index) => Math.floor(((index + 1) * bytes.length) / 1000) + (index % 2),
+    );
+    expect(await throughRepair(cut(bytes, cuts))).toBe(good);
+    const bad = encoder.encode(`data: {"jsonrpc":"2.0","id":2,"result":"${text}"}\n\n`);
+    const repaired = await throughRepair(
+      cut(
+        bad,
+        cuts.filter((at) => at < bad.length),
+      ),
+    );
+    expect(repaired).toMatch(
+      /^data: \{"jsonrpc":"2\.0","id":2,"error":\{"code":-32603,.*the result is a string, not an object/,
+    );
+  });
+
+  it('passes a body piped through anything but a TextDecoderStream as it is', async () => {
+    const stream = 'data: {"jsonrpc":"2.0","id":7,"result":"not an object"}\n\n';
+    const response = await fetchThroughRepair([encoder.encode(stream)], 'text/event-stream');
+    const decoder = new TransformStream<Uint8Array, string>({
+      transform: (chunk, controller) => controller.enqueue(new TextDecoder().decode(chunk)),
+    });
+    expect(await bodyText(response, decoder)).toBe(stream);
+  });
+});
+
+describe('repairingFetch over JSON', () => {
+  it('repairs a malformed response in a single message or a batch, as response.json() reads it', async () => {
+    const single = await fetchThroughRepair(
+      [encoder.encode('{"jsonrpc":"2.0","id":1,"result":"x"}')],
+      'application/json',
+    );
+    expect(await single.json()).toMatchObject({
+      id: 1,
+      error: { code: -32603, message: expect.stringContaining('a string, not an object') },
+    });
+    const batch = '[{"jsonrpc":"2.0","id":1,"result":{"ok":true}},{"jsonrpc":"2.0","id":2}]';
+    const both = await fetchThroughRepair([encoder.encode(batch)], 'application/json');
+    expect(await both.json()).toEqual([
+      { jsonrpc: '2.0', id: 1, result: { ok: true } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        error: {
+          code: -32603,
+          message: 'malformed response: it has neither a result nor an error',
+          data: { 'toolwright/malformed-response': 'it has neither a result nor an error' },
+        },
+      },
+    ]);
   });
 });

@@ -1,0 +1,107 @@
+// Server-sent events (the WHATWG HTML "server-sent events" format) read as text, event by event, so
+// that an event's data can be rewritten before the SDK's event parser sees it. Lines end at CRLF, LF
+// or a lone CR; an event ends at a blank line; its data is its `data:` lines' values joined by LFs.
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * A text decoder stream (with the encoding and options of `like`) for server-sent events that holds
+ * back an incomplete event and hands on whole events, each with its data replaced by what `repair`
+ * returns for it (undefined: the event as it came). Every character is looked at once while it is
+ * held and once when its event is whole, however the chunks fall.
+ */
+export function repairingDecoder(
+  like: TextDecoderStream,
+  repair: (data: string) => string | undefined,
+): TransformStream<Uint8Array, string> {
+  const decoder = new TextDecoder(like.encoding, { fatal: like.fatal, ignoreBOM: like.ignoreBOM });
+  const boundaries = new EventBoundaries();
+  let held: string[] = [];
+  return new TransformStream<Uint8Array, string>({
+    transform(chunk, controller) {
+      const text = decoder.decode(chunk, { stream: true });
+      const end = boundaries.lastEnd(text);
+      if (end === -1) {
+        if (text.length > 0) held.push(text);
+        return;
+      }
+      const whole = held.length === 0 ? text.slice(0, end) : held.join('') + text.slice(0, end);
+      held = end < text.length ? [text.slice(end)] : [];
+      controller.enqueue(repairedEvents(whole, repair));
+    },
+    flush(controller) {
+      const rest = held.join('') + decoder.decode();
+      if (rest.length > 0) controller.enqueue(rest);
+    },
+  });
+}
+
+/** Finds where events end in text that arrives in pieces: just past a blank line. */
+class EventBoundaries {
+  /** The current line has a character that is not a terminator. */
+  #lineHasText = false;
+  /** The last character was a CR: an LF right after it is part of the same terminator. */
+  #afterCR = false;
+
+  /** The index in `piece` just past the last blank line it completes, or -1 when it completes none. */
+  lastEnd(piece: string): number {
+    let end = -1;
+    for (let index = 0; index < piece.length; index++) {
+      const code = piece.charCodeAt(index);
+      if (code === LF && this.#afterCR) {
+        this.#afterCR = false;
+        if (end === index) end = index + 1; // a blank line's CRLF stays whole
+        continue;
+      }
+      this.#afterCR = code === CR;
+      if (code !== LF && code !== CR) {
+        this.#lineHasText = true;
+        continue;
+      }
+      if (!this.#lineHasText) end = index + 1;
+      this.#lineHasText = false;
+    }
+    return end;
+  }
+}
+
+/** Where the line that starts at `from` ends: the index of its terminator (`text` holds whole lines). */
+function lineEnd(text: string, from: number): number {
+  let index = from;
+  while (index < text.length && text.charCodeAt(index) !== LF && text.charCodeAt(index) !== CR) index++;
+  return index;
+}
+
+/** The whole events `text` (it ends with a blank line), with the data of each that `repair` rewrites replaced. */
+function repairedEvents(text: string, repair: (data: string) => string | undefined): string {
+  let out = '';
+  let passed = 0;
+  let eventStart = 0;
+  let data: string | undefined;
+  for (let lineStart = 0; lineStart < text.length; ) {
+    const at = lineEnd(text, lineStart);
+    const next = text.charCodeAt(at) === CR && text.charCodeAt(at + 1) === LF ? at + 2 : at + 1;
+    if (at === lineStart) {
+      // A blank line: the event since eventStart ends.
+      const repaired = data === undefined ? undefined : repair(data);
+      if (repaired !== undefined) {
+        out += text.slice(passed, eventStart) + rewrittenEvent(text.slice(eventStart, at), repaired);
+        passed = at;
+      }
+      eventStart = next;
+      data = undefined;
+    } else if (text.startsWith('data:', lineStart)) {
+      const value = text.slice(text.charCodeAt(lineStart + 5) === 32 ? lineStart + 6 : lineStart + 5, at);
+      data = data === undefined ? value : `${data}\n${value}`;
+    }
+    lineStart = next;
+  }
+  return passed === 0 ? text : out + text.slice(passed);
+}
+
+/** The lines of an event (each ending in its terminator) with its data lines replaced by one carrying `data`. */
+function rewrittenEvent(event: string, data: string): string {
+  const kept = event.split(/\r\n|\r|\n/).filter((line) => line.length > 0 && !line.startsWith('data:'));
+  return [...kept, `data: ${data}`, ''].join('\n');
+}
