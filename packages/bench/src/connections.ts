@@ -13,6 +13,15 @@ import {
 export type TransportName = 'in-memory' | 'stdio' | 'http';
 export const TRANSPORTS: readonly TransportName[] = ['in-memory', 'stdio', 'http'];
 
+/** The transports a run measures: `only`, or every one. */
+export function transportsOf({
+  transport,
+}: {
+  readonly transport?: TransportName | undefined;
+}): readonly TransportName[] {
+  return transport === undefined ? TRANSPORTS : [transport];
+}
+
 /** A raw SDK v2 client and a Toolwright toolset, each on its own fixture server of the same kind. */
 export interface Pair extends AsyncDisposable {
   readonly client: Client;

@@ -1,7 +1,8 @@
-// pnpm bench [--quick] [--no-write] [--only <scenario number>] [--pairs <n>] [--min-round-ms <ms>]
-// --quick and --only never write results/latest.json, so that it always holds one whole run.
+// pnpm bench [--quick] [--no-write] [--only <scenario number>] [--transport <in-memory|stdio|http>] [--pairs <n>] [--min-round-ms <ms>]
+// --quick, --only and --transport never write results/latest.json, so that it always holds one whole run.
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
+import { TRANSPORTS, type TransportName } from './connections.ts';
 import { type CaseResult, isReduced, machine, table, writeResults } from './report.ts';
 import type { RunnerSettings } from './runner.ts';
 import { callOverhead } from './scenario-call-overhead.ts';
@@ -23,12 +24,16 @@ const numberOption = (name: string, fallback: number) => {
 };
 const quick = argv.includes('--quick');
 const only = option('--only');
+const transport = option('--transport');
+if (transport !== undefined && !TRANSPORTS.includes(transport as TransportName))
+  throw new Error(`--transport needs one of ${TRANSPORTS.join(', ')}, got ${transport}`);
 const settings: RunnerSettings = {
   quick,
   pairs: numberOption('--pairs', quick ? 3 : 30),
   warmupPairs: quick ? 0 : 1,
   minRoundMs: numberOption('--min-round-ms', quick ? 5 : 200),
   seed: 1,
+  transport: transport as TransportName | undefined,
 };
 const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][] = [
   ['1', taskLatency],
@@ -56,8 +61,9 @@ for (const [number, run] of scenarios) {
   console.error(`scenario ${number} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 console.log(table(cases));
-// A quick run's figures, or one scenario's, must not replace a whole run's.
-if (quick || only !== undefined) console.log('\nresults/latest.json is left as it is (a quick run, or one scenario).');
+// A quick run's figures, or one scenario's or transport's, must not replace a whole run's.
+if (quick || only !== undefined || transport !== undefined)
+  console.log('\nresults/latest.json is left as it is (a quick run, or one scenario or transport).');
 else if (!argv.includes('--no-write')) {
   const path = fileURLToPath(new URL('../results/latest.json', import.meta.url));
   writeResults(path, settings, cases);

@@ -1,3 +1,5 @@
+import type { TransportName } from './connections.ts';
+
 /** Figures a round may report besides its own wall and CPU time (a median latency, a peak heap, …). */
 export type RoundMetrics = Readonly<Record<string, number>>;
 
@@ -29,6 +31,8 @@ export interface RunnerSettings {
   readonly minRoundMs: number;
   /** Seed of the bootstrap, so an interval can be reproduced from the same rounds. */
   readonly seed: number;
+  /** Only the cases over this transport (default: every transport). */
+  readonly transport?: TransportName | undefined;
 }
 
 /** How one case is run: calls per round come in multiples of `granularity`, never more than `maxCallsPerRound`. */

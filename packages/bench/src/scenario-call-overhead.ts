@@ -1,5 +1,5 @@
 import { createRunContext } from '@toolwright/core';
-import { connectPair, TRANSPORTS } from './connections.ts';
+import { connectPair, transportsOf } from './connections.ts';
 import { type CaseResult, cpu, pairedCase, wall } from './report.ts';
 import { type Contestant, type RunnerSettings, runAlternating } from './runner.ts';
 
@@ -8,7 +8,7 @@ const scenario = '3. plain call overhead';
 /** Scenario 3: per-call overhead of a plain tool, MCPToolset.callTool vs the SDK v2 client's callTool, wall and process CPU. */
 export async function callOverhead(settings: RunnerSettings): Promise<CaseResult[]> {
   const cases: CaseResult[] = [];
-  for (const transport of TRANSPORTS) {
+  for (const transport of transportsOf(settings)) {
     await using pair = await connectPair(transport, {});
     const tools = await pair.toolset.getTools();
     const echo = tools.find((tool) => tool.name === 'echo');

@@ -1,4 +1,4 @@
-import { connectToolset, TRANSPORTS } from './connections.ts';
+import { connectToolset, transportsOf } from './connections.ts';
 import { type CaseResult, roundsCase } from './report.ts';
 import { type Contestant, type Round, type RunnerSettings, runAlternating } from './runner.ts';
 import { median } from './stats.ts';
@@ -24,7 +24,7 @@ const TOOLS: readonly { readonly label: string; readonly name: string; readonly 
 export async function instantTasks(settings: RunnerSettings): Promise<CaseResult[]> {
   const cases: CaseResult[] = [];
   const scenario = `2. task terminal at creation: startTask() → result() in hand (pollInterval ${POLL_INTERVAL_MS} ms)`;
-  for (const transport of TRANSPORTS) {
+  for (const transport of transportsOf(settings)) {
     // record: false keeps the fixture's memory flat over the thousands of tasks a round may run.
     await using connection = await connectToolset(transport, {
       misbehaving: true,

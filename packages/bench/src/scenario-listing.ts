@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/client';
-import { connectPair, TRANSPORTS } from './connections.ts';
+import { connectPair, transportsOf } from './connections.ts';
 import { type CaseResult, pairedCase, roundsCase, wall } from './report.ts';
 import { type RunnerSettings, repeat, runAlternating } from './runner.ts';
 
@@ -9,7 +9,7 @@ const scenario = '4. list tools';
 export async function listing(settings: RunnerSettings): Promise<CaseResult[]> {
   const cases: CaseResult[] = [];
   const count = settings.quick ? 500 : 5_000;
-  for (const transport of TRANSPORTS) {
+  for (const transport of transportsOf(settings)) {
     // cacheTools: false, so every getTools() lists all pages afresh, like the raw client.
     await using pair = await connectPair(transport, { generatedTools: count, pageSize: 500 }, { cacheTools: false });
     const { rounds } = await runAlternating(

@@ -1,6 +1,6 @@
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import type { FixtureInspector } from '@toolwright/testing';
-import { type Closers, connectClient, connectPair, disposer, TRANSPORTS, type TransportName } from './connections.ts';
+import { type Closers, connectClient, connectPair, disposer, type TransportName, transportsOf } from './connections.ts';
 import { extTasks2025, extTasks2026, type Listen, type Peer, start2026 } from './ext-tasks-peer.ts';
 import { createRawTask, pollRawTask, rawTaskResult } from './raw-tasks.ts';
 import { type CaseResult, roundsCase } from './report.ts';
@@ -41,7 +41,7 @@ export async function taskLatency(settings: RunnerSettings): Promise<CaseResult[
   const pollInterval = settings.quick ? 50 : 1_000;
   const taskDelayMs = settings.quick ? 5 : 20;
   const scenario2025 = `1. task completed → result in hand, 2025-11-25 (pollInterval ${pollInterval} ms)`;
-  for (const transport of TRANSPORTS)
+  for (const transport of transportsOf(settings))
     cases.push(...(await generation2025(transport, pollInterval, taskDelayMs, { scenario: scenario2025, settings })));
   const scenario2026 = `1. task completed → result in hand, 2026-07-28 (pollIntervalMs ${pollInterval} ms)`;
   const servers2026: [TransportName, Listen][] = [
@@ -50,7 +50,8 @@ export async function taskLatency(settings: RunnerSettings): Promise<CaseResult[
     ['stdio', 'pushes'],
     ['http', 'pushes'],
   ];
-  for (const [transport, listen] of servers2026)
+  const measured = transportsOf(settings);
+  for (const [transport, listen] of servers2026.filter(([each]) => measured.includes(each)))
     cases.push(
       ...(await generation2026(transport, listen, pollInterval, taskDelayMs, { scenario: scenario2026, settings })),
     );

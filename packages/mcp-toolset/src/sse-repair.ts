@@ -8,8 +8,8 @@ const CR = 13;
 /**
  * A text decoder stream (with the encoding and options of `like`) for server-sent events that holds
  * back an incomplete event and hands on whole events, each with its data replaced by what `repair`
- * returns for it (undefined: the event as it came). Every character is looked at once while it is
- * held and once when its event is whole, however the chunks fall.
+ * returns for it (undefined: the event as it came). Each piece is searched once as it arrives, and
+ * each event once more when it is whole, however the chunks fall.
  */
 export function repairingDecoder(
   like: TextDecoderStream,
@@ -37,6 +37,27 @@ export function repairingDecoder(
   });
 }
 
+/** Finds the line terminators of a string left to right with native searches, each result kept until passed. */
+class Terminators {
+  readonly #text: string;
+  /** Where the next LF and CR are; -1 when there is none, -2 before the first search. */
+  #lf = -2;
+  #cr = -2;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  /** The index of the first CR or LF at or after `from`, or -1 when there is none. */
+  next(from: number): number {
+    if (this.#lf !== -1 && this.#lf < from) this.#lf = this.#text.indexOf('\n', from);
+    if (this.#cr !== -1 && this.#cr < from) this.#cr = this.#text.indexOf('\r', from);
+    if (this.#lf === -1) return this.#cr;
+    if (this.#cr === -1) return this.#lf;
+    return Math.min(this.#lf, this.#cr);
+  }
+}
+
 /** Finds where events end in text that arrives in pieces: just past a blank line. */
 class EventBoundaries {
   /** The current line has a character that is not a terminator. */
@@ -46,31 +67,29 @@ class EventBoundaries {
 
   /** The index in `piece` just past the last blank line it completes, or -1 when it completes none. */
   lastEnd(piece: string): number {
+    const terminators = new Terminators(piece);
     let end = -1;
-    for (let index = 0; index < piece.length; index++) {
-      const code = piece.charCodeAt(index);
-      if (code === LF && this.#afterCR) {
-        this.#afterCR = false;
-        if (end === index) end = index + 1; // a blank line's CRLF stays whole
-        continue;
-      }
-      this.#afterCR = code === CR;
-      if (code !== LF && code !== CR) {
+    for (let from = 0; from < piece.length; ) {
+      const at = terminators.next(from);
+      if (at !== from) {
+        // Text before the next terminator, or to the end of the piece.
         this.#lineHasText = true;
-        continue;
+        this.#afterCR = false;
+        if (at === -1) break;
       }
-      if (!this.#lineHasText) end = index + 1;
-      this.#lineHasText = false;
+      const isLF = piece.charCodeAt(at) === LF;
+      if (isLF && this.#afterCR) {
+        // The LF of a CRLF; a blank line's CRLF stays whole.
+        if (end === at) end = at + 1;
+      } else {
+        if (!this.#lineHasText) end = at + 1;
+        this.#lineHasText = false;
+      }
+      this.#afterCR = !isLF;
+      from = at + 1;
     }
     return end;
   }
-}
-
-/** Where the line that starts at `from` ends: the index of its terminator (`text` holds whole lines). */
-function lineEnd(text: string, from: number): number {
-  let index = from;
-  while (index < text.length && text.charCodeAt(index) !== LF && text.charCodeAt(index) !== CR) index++;
-  return index;
 }
 
 /** The whole events `text` (it ends with a blank line), with the data of each that `repair` rewrites replaced. */
@@ -79,8 +98,9 @@ function repairedEvents(text: string, repair: (data: string) => string | undefin
   let passed = 0;
   let eventStart = 0;
   let data: string | undefined;
+  const terminators = new Terminators(text);
   for (let lineStart = 0; lineStart < text.length; ) {
-    const at = lineEnd(text, lineStart);
+    const at = terminators.next(lineStart);
     const next = text.charCodeAt(at) === CR && text.charCodeAt(at + 1) === LF ? at + 2 : at + 1;
     if (at === lineStart) {
       // A blank line: the event since eventStart ends.
