@@ -1,4 +1,5 @@
 // pnpm bench [--quick] [--no-write] [--only <scenario number>] [--transport <in-memory|stdio|http>] [--pairs <n>] [--min-round-ms <ms>]
+// --transport keeps the cases of scenarios 1-4 (those run over every transport) to one transport.
 // --quick, --only and --transport never write results/latest.json, so that it always holds one whole run.
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
