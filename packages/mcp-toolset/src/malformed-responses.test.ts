@@ -1,3 +1,4 @@
+import { type JSONRPCMessage, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 import { repairingFetch } from './malformed-responses.ts';
 
@@ -131,5 +132,77 @@ describe('repairingFetch over JSON', () => {
         },
       },
     ]);
+  });
+});
+
+/**
+ * The SDK's Streamable HTTP transport reading an SSE answer to one request through repairingFetch,
+ * the answer's text written in `pieces` as the test says: what the transport has delivered so far.
+ */
+async function sdkReading(type = 'text/event-stream') {
+  let body!: ReadableStreamDefaultController<Uint8Array>;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      body = controller;
+    },
+  });
+  const server: typeof fetch = async () => new Response(stream, { headers: { 'content-type': type } });
+  const transport = new StreamableHTTPClientTransport(new URL('http://127.0.0.1/mcp'), {
+    fetch: repairingFetch(server),
+  });
+  const delivered: JSONRPCMessage[] = [];
+  transport.onmessage = (message) => delivered.push(message);
+  transport.onerror = () => undefined;
+  await transport.start();
+  await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo' } });
+  /** Lets the streams settle: every pending read and pipe step runs. */
+  const settle = async () => {
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  return {
+    delivered,
+    async write(text: string) {
+      body.enqueue(encoder.encode(text));
+      await settle();
+    },
+    async end() {
+      body.close();
+      await settle();
+    },
+    close: () => transport.close(),
+  };
+}
+
+describe('repairingFetch as the SDK reads through it', () => {
+  const note = '{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"x"}}';
+  const answer = '{"jsonrpc":"2.0","id":1,"result":{"content":[]}}';
+
+  it("delivers an event at once when its blank line's CRLF is split between chunks", async () => {
+    const reading = await sdkReading();
+    await reading.write(`data: ${note}\r\n\r`);
+    await reading.write('\n');
+    expect(reading.delivered).toHaveLength(1);
+    await reading.close();
+  });
+
+  it('delivers an event that ends in a lone CR at once, and the last one when the stream ends', async () => {
+    const open = await sdkReading();
+    await open.write(`data: ${note}\r\rdata: {"jsonrpc"`);
+    expect(open.delivered).toHaveLength(1);
+    await open.close();
+    const ending = await sdkReading();
+    await ending.write(`data: ${answer}\r\r: bye`);
+    await ending.end();
+    expect(ending.delivered).toEqual([JSON.parse(answer)]);
+    await ending.close();
+  });
+
+  it('repairs whatever the case of the content type', async () => {
+    const reading = await sdkReading('Text/Event-Stream; charset=utf-8');
+    await reading.write('data: {"jsonrpc":"2.0","id":1,"result":"oops"}\n\n');
+    expect(reading.delivered).toMatchObject([
+      { id: 1, error: { code: -32603, message: 'malformed response: the result is a string, not an object' } },
+    ]);
+    await reading.close();
   });
 });

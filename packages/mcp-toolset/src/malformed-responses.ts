@@ -140,7 +140,7 @@ export function repairingFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
     const response = await fetchImpl(input, init);
     const body = response.body;
     if (!response.ok || body === null) return response;
-    const type = response.headers.get('content-type') ?? '';
+    const type = response.headers.get('content-type')?.toLowerCase() ?? ''; // media types are case-insensitive
     if (type.includes('text/event-stream')) repairOnDecode(body);
     else if (type.includes('application/json')) repairOnJson(response);
     return response;

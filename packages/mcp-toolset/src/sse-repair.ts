@@ -10,6 +10,11 @@ const CR = 13;
  * back an incomplete event and hands on whole events, each with its data replaced by what `repair`
  * returns for it (undefined: the event as it came). Each piece is searched once as it arrives, and
  * each event once more when it is whole, however the chunks fall.
+ *
+ * An event parser that reads a CR at the end of its text waits to see whether an LF follows, so an
+ * event whose blank line is a lone CR at the end of what was handed on would wait for the next
+ * event, or for ever at the end of the stream. Such a CR is given its LF (a CRLF is the same line
+ * end) as soon as it is known to be lone.
  */
 export function repairingDecoder(
   like: TextDecoderStream,
@@ -18,20 +23,33 @@ export function repairingDecoder(
   const decoder = new TextDecoder(like.encoding, { fatal: like.fatal, ignoreBOM: like.ignoreBOM });
   const boundaries = new EventBoundaries();
   let held: string[] = [];
+  /** The last text handed on ended with the CR of a blank line, and nothing has come after it yet. */
+  let endedInCR = false;
   return new TransformStream<Uint8Array, string>({
     transform(chunk, controller) {
       const text = decoder.decode(chunk, { stream: true });
+      if (text.length === 0) return;
+      if (endedInCR && text.charCodeAt(0) !== LF) controller.enqueue('\n');
+      endedInCR = false;
       const end = boundaries.lastEnd(text);
       if (end === -1) {
-        if (text.length > 0) held.push(text);
+        held.push(text);
         return;
       }
       const whole = held.length === 0 ? text.slice(0, end) : held.join('') + text.slice(0, end);
       held = end < text.length ? [text.slice(end)] : [];
-      controller.enqueue(repairedEvents(whole, repair));
+      const out = repairedEvents(whole, repair);
+      if (out.charCodeAt(out.length - 1) !== CR) controller.enqueue(out);
+      else if (end < text.length)
+        controller.enqueue(`${out}\n`); // lone: an LF would have been in `whole`
+      else {
+        controller.enqueue(out);
+        endedInCR = true;
+      }
     },
     flush(controller) {
       const rest = held.join('') + decoder.decode();
+      if (endedInCR) controller.enqueue('\n');
       if (rest.length > 0) controller.enqueue(rest);
     },
   });
@@ -64,6 +82,8 @@ class EventBoundaries {
   #lineHasText = false;
   /** The last character was a CR: an LF right after it is part of the same terminator. */
   #afterCR = false;
+  /** That CR ended a blank line, so its LF belongs to the event's end, in this piece or the next. */
+  #blankCR = false;
 
   /** The index in `piece` just past the last blank line it completes, or -1 when it completes none. */
   lastEnd(piece: string): number {
@@ -80,10 +100,12 @@ class EventBoundaries {
       const isLF = piece.charCodeAt(at) === LF;
       if (isLF && this.#afterCR) {
         // The LF of a CRLF; a blank line's CRLF stays whole.
-        if (end === at) end = at + 1;
+        if (this.#blankCR) end = at + 1;
       } else {
-        if (!this.#lineHasText) end = at + 1;
+        const blank = !this.#lineHasText;
+        if (blank) end = at + 1;
         this.#lineHasText = false;
+        this.#blankCR = blank && !isLF;
       }
       this.#afterCR = !isLF;
       from = at + 1;
