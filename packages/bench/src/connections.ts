@@ -13,7 +13,7 @@ import {
 export type TransportName = 'in-memory' | 'stdio' | 'http';
 export const TRANSPORTS: readonly TransportName[] = ['in-memory', 'stdio', 'http'];
 
-/** The transports a run measures: `only`, or every one. */
+/** The transports a run measures: the one it was given, or every one. */
 export function transportsOf({
   transport,
 }: {
