@@ -448,6 +448,7 @@ describe('the stdio bin', () => {
       unansweredMethods: ['tasks/get', 'tools/list'],
       failingMethods: ['tasks/cancel'],
       malformedMethods: ['tasks/list'],
+      exitBeforeInitialize: true,
       record: false,
     };
     expect(fromArgs([...toArgs(options), '--state-file', 'x'])).toEqual({ options, stateFile: 'x', help: false });

@@ -50,6 +50,12 @@ export interface FixtureOptions {
   /** Answers to these methods carry a `result` that is a string, e.g. `['tasks/get']`. */
   readonly malformedMethods?: readonly string[];
   /**
+   * Any request before `initialize` (a `server/discover` probe, say) ends the server, as servers built
+   * on some SDKs do (default false): over stdio the process exits, in memory the connection closes,
+   * over HTTP every connection is dropped.
+   */
+  readonly exitBeforeInitialize?: boolean;
+  /**
    * Keep the inspector's per-message records (default true). False keeps no record of calls or received
    * messages and forgets a task once it is terminal, so the fixture's memory stays flat over long runs.
    */
@@ -86,6 +92,7 @@ export function resolveFixtureOptions(options: FixtureOptions = {}): ResolvedFix
     unansweredMethods: options.unansweredMethods ?? [],
     failingMethods: options.failingMethods ?? [],
     malformedMethods: options.malformedMethods ?? [],
+    exitBeforeInitialize: options.exitBeforeInitialize ?? false,
     record: options.record ?? true,
   };
 }
@@ -115,6 +122,7 @@ export function toArgs(options: FixtureOptions = {}): string[] {
   for (const method of options.unansweredMethods ?? []) args.push('--unanswered', method);
   for (const method of options.failingMethods ?? []) args.push('--failing', method);
   for (const method of options.malformedMethods ?? []) args.push('--malformed', method);
+  if (options.exitBeforeInitialize) args.push('--exit-before-initialize');
   if (options.record === false) args.push('--no-record');
   return args;
 }
@@ -143,6 +151,7 @@ A fixture MCP server (MCP 2025-11-25, tasks) over stdio.
   --unanswered METHOD               never answer METHOD (repeatable)
   --failing METHOD                  answer METHOD with a JSON-RPC error -32603 (repeatable)
   --malformed METHOD                answer METHOD with a result that is a string (repeatable)
+  --exit-before-initialize          exit on any request that comes before initialize
   --no-record                       keep no per-message records
   --state-file PATH                 append the inspector's state log there
   --help                            this text`;
@@ -191,6 +200,7 @@ export function fromArgs(argv: readonly string[]): ParsedArgs {
     unansweredMethods: values.unanswered,
     failingMethods: values.failing,
     malformedMethods: values.malformed,
+    exitBeforeInitialize: values['exit-before-initialize'] ? true : undefined,
     record: values['no-record'] ? false : undefined,
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
@@ -233,6 +243,7 @@ function parse(argv: readonly string[]) {
       unanswered: { type: 'string', multiple: true },
       failing: { type: 'string', multiple: true },
       malformed: { type: 'string', multiple: true },
+      'exit-before-initialize': { type: 'boolean' },
       'no-record': { type: 'boolean' },
       'state-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

@@ -169,6 +169,7 @@ export function createTasksExtensionServer(
       message = undefined;
     }
     const method = (message as { method?: unknown } | undefined)?.method;
+    state.recordReceived(message);
     state.recordHttp({
       method: typeof method === 'string' ? method : undefined,
       mcpMethod: request.headers.get('mcp-method') ?? undefined,

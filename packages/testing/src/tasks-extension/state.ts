@@ -1,5 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { FixtureMessage, FixtureStart } from '../state.ts';
+import { wallClockMs } from '../wall-clock.ts';
 import type { TaskStatus } from './wire.ts';
 
 /** One tools/call the 2026 fixture received, and what it answered. */
@@ -67,10 +69,17 @@ export interface TasksExtensionInspector {
   httpRequests(): Promise<TasksExtensionHttpRequest[]>;
   /** Every subscriptions/listen for task ids, in order, with the ids the server agreed to watch. */
   listens(): Promise<TasksExtensionListen[]>;
+  /**
+   * Every request and notification received, in order, with its arrival time; only those of `method`
+   * when given. Shows which requests a client needed, and on which process (see the stdio fixture's
+   * `starts()`).
+   */
+  received(method?: string): Promise<FixtureMessage[]>;
 }
 
 type Event =
-  | { readonly pid: number }
+  | { readonly pid: number; readonly at: number }
+  | { readonly received: FixtureMessage }
   | { readonly call: TasksExtensionCall }
   | { readonly task: TasksExtensionTaskRecord }
   | { readonly cancel: string }
@@ -79,7 +88,8 @@ type Event =
   | { readonly listen: TasksExtensionListen };
 
 interface Folded {
-  pid: number | undefined;
+  starts: FixtureStart[];
+  received: FixtureMessage[];
   calls: TasksExtensionCall[];
   tasks: Map<string, TasksExtensionTaskRecord>;
   cancels: string[];
@@ -89,11 +99,12 @@ interface Folded {
 }
 
 function emptyFold(): Folded {
-  return { pid: undefined, calls: [], tasks: new Map(), cancels: [], updates: [], http: [], listens: [] };
+  return { starts: [], received: [], calls: [], tasks: new Map(), cancels: [], updates: [], http: [], listens: [] };
 }
 
 function fold(into: Folded, event: Event): void {
-  if ('pid' in event) into.pid = event.pid;
+  if ('pid' in event) into.starts.push({ pid: event.pid, at: event.at });
+  else if ('received' in event) into.received.push(event.received);
   else if ('call' in event) into.calls.push(event.call);
   else if ('task' in event) into.tasks.set(event.task.taskId, event.task);
   else if ('cancel' in event) into.cancels.push(event.cancel);
@@ -111,6 +122,8 @@ function inspectorOf(read: () => Promise<Folded>): TasksExtensionInspector {
     updates: async () => structuredClone((await read()).updates),
     httpRequests: async () => structuredClone((await read()).http),
     listens: async () => structuredClone((await read()).listens),
+    received: async (method) =>
+      (await read()).received.filter((message) => method === undefined || message.method === method),
   };
 }
 
@@ -125,7 +138,22 @@ export class TasksExtensionState {
 
   constructor(logFile?: string) {
     this.#logFile = logFile;
-    this.#record({ pid: process.pid });
+    this.#record({ pid: process.pid, at: wallClockMs() });
+  }
+
+  /** Records one incoming JSON-RPC message (a request or notification; answers to the server's own requests are not). */
+  recordReceived(message: unknown): void {
+    if (typeof message !== 'object' || message === null) return;
+    const { method, id, params } = message as { method?: unknown; id?: unknown; params?: { taskId?: unknown } };
+    if (typeof method !== 'string') return;
+    this.#record({
+      received: {
+        method,
+        ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
+        ...(typeof params?.taskId === 'string' ? { taskId: params.taskId } : {}),
+        at: wallClockMs(),
+      },
+    });
   }
 
   recordCall(call: TasksExtensionCall): void {
@@ -158,9 +186,12 @@ export class TasksExtensionState {
   }
 }
 
-/** Reads the log a stdio 2026 fixture server appends to (empty before it started). */
-export async function readTasksExtensionLog(logFile: string): Promise<{ pid: number | undefined }> {
-  return { pid: (await foldLog(logFile)).pid };
+/** Reads the log a stdio 2026 fixture server appends to (empty before it started): every process start, the latest last. */
+export async function readTasksExtensionLog(
+  logFile: string,
+): Promise<{ pid: number | undefined; starts: FixtureStart[] }> {
+  const { starts } = await foldLog(logFile);
+  return { pid: starts.at(-1)?.pid, starts };
 }
 
 async function foldLog(logFile: string): Promise<Folded> {

@@ -22,6 +22,7 @@ export class TaskListenTransport implements Transport {
 
   async start(): Promise<void> {
     this.#inner.onmessage = (message, extra) => {
+      this.#server.state.recordReceived(message);
       const taskIds = listenTaskIds(message);
       if (taskIds !== undefined) {
         const request = message as { id: string | number; params?: { _meta?: unknown } };
