@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--no-write] [--only <scenario number>] [--transport <in-memory|stdio|http>] [--pairs <n>] [--min-round-ms <ms>]
-// --transport keeps the cases of scenarios 1-4 (those run over every transport) to one transport.
+// --transport keeps the cases of scenarios 1-4 and 8 (those run over several transports) to one transport.
 // --quick, --only and --transport never write results/latest.json, so that it always holds one whole run.
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { type CaseResult, isReduced, machine, table, writeResults } from './repo
 import type { RunnerSettings } from './runner.ts';
 import { callOverhead } from './scenario-call-overhead.ts';
 import { concurrentTasks } from './scenario-concurrent-tasks.ts';
+import { firstContact } from './scenario-first-contact.ts';
 import { instantTasks } from './scenario-instant-tasks.ts';
 import { listing } from './scenario-listing.ts';
 import { selectors } from './scenario-selectors.ts';
@@ -45,6 +46,7 @@ const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][]
   ['6', selectors],
   // Not one of the benchmark issue's scenarios: the durable task stores' throughput.
   ['7', storeThroughput],
+  ['8', firstContact],
 ];
 
 const info = machine();
