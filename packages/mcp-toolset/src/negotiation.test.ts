@@ -174,7 +174,7 @@ describe('a child that never speaks MCP', () => {
       cleanups.push(async () => rmSync(folder, { recursive: true, force: true }));
       const pids = join(folder, 'pids');
       // Reads its input, writes nothing, and ends when its input ends, as a program that is no MCP server might.
-      const script = "require('node:fs').appendFileSync(process.argv[1], `${process.pid}\\n`); process.stdin.resume();";
+      const script = "require('node:fs').appendFileSync(process.argv[1], process.pid + '\\n'); process.stdin.resume();";
       const toolset = new MCPToolset(
         { command: process.execPath, args: ['-e', script, pids], stderr: 'ignore' },
         { id: 'silent', protocolVersion, timeouts: { connectMs: CONNECT_MS } },
