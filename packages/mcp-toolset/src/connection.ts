@@ -18,15 +18,15 @@ import {
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import { CLIENT_INFO } from './client-info.ts';
+import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
+import { ParamHeaderMirror } from './param-headers/param-headers.ts';
 import {
   malformedResponse,
   repairDeliveredResponses,
   repairingFetch,
   repairStdioResponses,
-} from './malformed-responses.ts';
-import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
-import { ParamHeaderMirror } from './param-headers.ts';
-import { answerEmbedded, hasRequestHandler, RawRequests } from './sdk-bypass.ts';
+} from './sdk/malformed-responses.ts';
+import { answerEmbedded, hasRequestHandler, RawRequests } from './sdk/sdk-bypass.ts';
 
 /**
  * Results are validated by this package (see wire.ts), so the SDK is asked to pass them through

@@ -17,20 +17,20 @@ import {
   UserError,
 } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
-import { closestNames } from './closest-names.ts';
 import { Connection } from './connection.ts';
-import { type HeaderParameter, readMcpHeaders } from './mcp-header.ts';
+import { Tasks20251125 } from './generations/2025-11-25/generation.ts';
+import { TASKS_2026_CAPABILITIES, Tasks20260728 } from './generations/2026-07-28/generation.ts';
+import { closestNames } from './listing/closest-names.ts';
+import { toToolDefinition } from './listing/tool-mapping.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
-import { isHeaderMismatch } from './param-headers.ts';
-import { ProgressRoute } from './progress-route.ts';
+import { type HeaderParameter, readMcpHeaders } from './param-headers/mcp-header.ts';
+import { isHeaderMismatch } from './param-headers/param-headers.ts';
 import { callFailure, resultText, toolFailure } from './result-mapping.ts';
 import { assertResultSchema, type ResultSchema, toolResultValue } from './result-schema.ts';
-import type { TaskGeneration, TaskSupport } from './task-generation.ts';
-import { TaskHandle, type TaskReference, taskReference } from './task-handle.ts';
-import type { TaskSnapshot } from './task-model.ts';
-import { Tasks20251125 } from './tasks-2025-11-25.ts';
-import { TASKS_2026_CAPABILITIES, Tasks20260728 } from './tasks-2026-07-28.ts';
-import { toToolDefinition } from './tool-mapping.ts';
+import { ProgressRoute } from './tasks/progress-route.ts';
+import type { TaskGeneration, TaskSupport } from './tasks/task-generation.ts';
+import { TaskHandle, type TaskReference, taskReference } from './tasks/task-handle.ts';
+import type { TaskSnapshot } from './tasks/task-model.ts';
 import type { MCPCallToolResult } from './wire.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { UserError } from '@toolwright/core';
 import { describe, expect, it } from 'vitest';
+import type { InputHooks } from '../../tasks/task-generation.ts';
+import type { TaskInputRequest, TaskSnapshot } from '../../tasks/task-model.ts';
 import { EmbeddedInput } from './embedded-input.ts';
-import type { InputHooks } from './task-generation.ts';
-import type { TaskInputRequest, TaskSnapshot } from './task-model.ts';
 
 const base: TaskSnapshot = {
   taskId: 't1',

@@ -1,8 +1,8 @@
 import { FunctionToolset, functionTool, type ToolDefinition } from '@toolwright/core';
 import { startInMemoryFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MCPToolset } from '../mcp-toolset.ts';
 import { mcpMetadata } from './mcp-metadata.ts';
-import { MCPToolset } from './mcp-toolset.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -13,15 +13,15 @@ import {
   ToolwrightError,
   UserError,
 } from '@toolwright/core';
-import { type Clock, systemClock } from './clock.ts';
-import { errorMessage } from './connection.ts';
-import { MAX_TIMER_MS, type ToolErrorBehavior } from './options.ts';
+import { type Clock, systemClock } from '../clock.ts';
+import { errorMessage } from '../connection.ts';
+import { MAX_TIMER_MS, type ToolErrorBehavior } from '../options.ts';
+import { callFailure, resultText, toolFailure } from '../result-mapping.ts';
+import { type ResultSchema, toolResultValue } from '../result-schema.ts';
+import type { MCPCallToolResult } from '../wire.ts';
 import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
-import { callFailure, resultText, toolFailure } from './result-mapping.ts';
-import { type ResultSchema, toolResultValue } from './result-schema.ts';
 import type { InputStrategy, TaskGeneration } from './task-generation.ts';
 import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
-import type { MCPCallToolResult } from './wire.ts';
 
 /** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
 export interface TaskReference extends JsonObject {

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 
 /** A clock for tests: timers fire only when {@link advance} passes their time. */
 export class ManualClock implements Clock {

@@ -5,7 +5,7 @@ import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@
 import { startInMemoryFixture, startInMemoryTasksExtensionFixture } from '@toolwright/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
-import { withoutResultType } from './test-2026-servers.ts';
+import { withoutResultType } from '../test-support/test-2026-servers.ts';
 
 describe('SDK 2.x gaps the toolset works around', () => {
   it("client.callTool cannot return a 2025-11-25 CreateTaskResult (workaround: Tasks20251125.callTool sends tools/call through Connection.request's pass-through schema)", async () => {

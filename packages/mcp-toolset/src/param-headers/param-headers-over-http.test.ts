@@ -5,9 +5,9 @@ import { Client, type JSONRPCMessage } from '@modelcontextprotocol/client';
 import { ToolError } from '@toolwright/core';
 import type { TasksExtensionHttpRequest, TasksExtensionInspector } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MCPToolset } from './mcp-toolset.ts';
-import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
-import { withAnnotatedEchoOverHttp, withEnforcedEchoHeader } from './test-2026-servers.ts';
+import { MCPToolset } from '../mcp-toolset.ts';
+import type { MCPServerSource, MCPToolsetOptions } from '../options.ts';
+import { withAnnotatedEchoOverHttp, withEnforcedEchoHeader } from '../test-support/test-2026-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCreateTaskResult, parseTask, parseTaskList } from './tasks-2025-11-25-wire.ts';
-import { protocolFailure } from './test-wire.ts';
+import { protocolFailure } from '../../test-support/test-wire.ts';
+import { parseCreateTaskResult, parseTask, parseTaskList } from './wire.ts';
 
 const task = { taskId: 't1', status: 'working', createdAt: '2025-11-25T00:00:00Z', ttl: 60_000, pollInterval: 50 };
 

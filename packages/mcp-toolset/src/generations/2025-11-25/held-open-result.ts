@@ -1,8 +1,8 @@
-import type { Clock } from './clock.ts';
-import type { RequestOptions } from './connection.ts';
-import { MAX_TIMER_MS } from './options.ts';
-import type { InputHooks, InputStrategy } from './task-generation.ts';
-import type { TaskOutcome, TaskSnapshot } from './task-model.ts';
+import type { Clock } from '../../clock.ts';
+import type { RequestOptions } from '../../connection.ts';
+import { MAX_TIMER_MS } from '../../options.ts';
+import type { InputHooks, InputStrategy } from '../../tasks/task-generation.ts';
+import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
 
 /** A held-open tasks/result is ended by the strategy, not by a timeout: it gets the longest a timer takes. */
 const NO_TIMEOUT_MS = MAX_TIMER_MS;

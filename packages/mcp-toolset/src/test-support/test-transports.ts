@@ -6,7 +6,7 @@ import {
   startInMemoryFixture,
   stdioFixture,
 } from '@toolwright/testing';
-import type { MCPServerSource } from './options.ts';
+import type { MCPServerSource } from '../options.ts';
 
 /** A running fixture server, reachable from a source an MCPToolset accepts. */
 export interface RunningFixture extends AsyncDisposable {

@@ -13,10 +13,10 @@ import {
 } from '@toolwright/core';
 import { type FixtureOptions, startInMemoryFixture, startInMemoryTasksExtensionFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MCPToolset } from './mcp-toolset.ts';
-import type { MCPToolsetOptions } from './options.ts';
+import { MCPToolset } from '../mcp-toolset.ts';
+import type { MCPToolsetOptions } from '../options.ts';
+import { type RunningFixture, transports } from '../test-support/test-transports.ts';
 import type { TaskHandleEvent } from './task-handle.ts';
-import { type RunningFixture, transports } from './test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

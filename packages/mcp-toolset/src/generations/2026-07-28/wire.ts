@@ -1,7 +1,7 @@
 import { ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
-import { TASK_STATUSES, type TaskInputRequest, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
+import { TASK_STATUSES, type TaskInputRequest, type TaskOutcome, type TaskSnapshot } from '../../tasks/task-model.ts';
 import {
   describeValue,
   type MCPCallToolResult,
@@ -9,7 +9,7 @@ import {
   parseCallToolResult,
   readWire,
   type WireContext,
-} from './wire.ts';
+} from '../../wire.ts';
 
 // The wire of the 2026-07-28 tasks extension (io.modelcontextprotocol/tasks, SEP-2663) and of the
 // base protocol's multi round-trip requests (SEP-2322), in this one place: each message is read

@@ -1,10 +1,9 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
-import type { Clock } from './clock.ts';
-import { type Connection, noInputHandler, type RefusedInput, type RequestOptions } from './connection.ts';
-import { ConnectionGeneration, relatedTaskId } from './generation-base.ts';
-import { HeldOpenResult } from './held-open-result.ts';
+import type { Clock } from '../../clock.ts';
+import { type Connection, noInputHandler, type RefusedInput, type RequestOptions } from '../../connection.ts';
+import { ConnectionGeneration, relatedTaskId } from '../../tasks/generation-base.ts';
 import type {
   CancelAnswer,
   InputHooks,
@@ -14,11 +13,12 @@ import type {
   ToolCallOutcome,
   ToolCallRequest,
   ToolRouting,
-} from './task-generation.ts';
-import type { TaskOutcome, TaskSnapshot } from './task-model.ts';
-import { TaskStatusHub } from './task-status-hub.ts';
-import { parseCreateTaskResult, parseTask, parseTaskList } from './tasks-2025-11-25-wire.ts';
-import { parseCallToolResult } from './wire.ts';
+} from '../../tasks/task-generation.ts';
+import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
+import { TaskStatusHub } from '../../tasks/task-status-hub.ts';
+import { parseCallToolResult } from '../../wire.ts';
+import { HeldOpenResult } from './held-open-result.ts';
+import { parseCreateTaskResult, parseTask, parseTaskList } from './wire.ts';
 
 /**
  * Tasks as the MCP specification of 2025-11-25 defines them (SEP-1686): the client asks for a

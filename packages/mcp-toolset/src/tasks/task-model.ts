@@ -1,4 +1,4 @@
-import type { MCPCallToolResult } from './wire.ts';
+import type { MCPCallToolResult } from '../wire.ts';
 
 /** The statuses of a task, the same in both generations of MCP tasks. */
 export const TASK_STATUSES = ['working', 'input_required', 'completed', 'failed', 'cancelled'] as const;

@@ -1,7 +1,7 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY } from '@modelcontextprotocol/client';
 import { type ProgressUpdate, ProtocolError, TaskExpiredError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
-import type { Connection, RequestOptions } from './connection.ts';
+import type { Connection, RequestOptions } from '../connection.ts';
 import type { TaskSnapshot } from './task-model.ts';
 
 /**

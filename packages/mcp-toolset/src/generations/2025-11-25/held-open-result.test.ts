@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
+import { ManualClock } from '../../test-support/manual-clock.ts';
 import { HeldOpenResult } from './held-open-result.ts';
-import { ManualClock } from './manual-clock.ts';
-import type { TaskOutcome, TaskSnapshot } from './task-model.ts';
 
 const working: TaskSnapshot = {
   taskId: 't1',

@@ -1,8 +1,8 @@
 import type { JsonObject, ProgressUpdate } from '@toolwright/core';
-import type { Clock } from './clock.ts';
-import type { RequestOptions } from './connection.ts';
+import type { Clock } from '../clock.ts';
+import type { RequestOptions } from '../connection.ts';
+import type { MCPCallToolResult } from '../wire.ts';
 import type { TaskOutcome, TaskSnapshot } from './task-model.ts';
-import type { MCPCallToolResult } from './wire.ts';
 
 /** One tools/call, as the toolset sends it. */
 export interface ToolCallRequest {

@@ -1,6 +1,6 @@
 import { type JsonObject, ProtocolError, type ToolDefinition } from '@toolwright/core';
 import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
-import type { TaskSupport, ToolRouting } from './task-generation.ts';
+import type { TaskSupport, ToolRouting } from '../tasks/task-generation.ts';
 
 /** The metadata an MCP toolset writes on each tool definition. */
 export interface MCPToolMetadata {

@@ -1,6 +1,6 @@
 import { z } from 'zod/v4';
-import { TASK_STATUSES, type TaskSnapshot } from './task-model.ts';
-import { malformed, readWire, type WireContext } from './wire.ts';
+import { TASK_STATUSES, type TaskSnapshot } from '../../tasks/task-model.ts';
+import { malformed, readWire, type WireContext } from '../../wire.ts';
 
 // The wire of the 2025-11-25 tasks (SEP-1686), in this one place: each message is read through its
 // schema, and a message that fails it becomes a ProtocolError naming what was read and the field.

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.ts';
+import type { Clock } from '../clock.ts';
 
 /** How a handle polls; see `TaskPolling` in the options. */
 export interface PollingPolicy {

@@ -1,7 +1,7 @@
 import { ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
-import { parseCallAnswer, parseDetailedTask } from './tasks-2026-07-28-wire.ts';
-import { protocolFailure } from './test-wire.ts';
+import { protocolFailure } from '../../test-support/test-wire.ts';
+import { parseCallAnswer, parseDetailedTask } from './wire.ts';
 
 const task = {
   taskId: 't1',

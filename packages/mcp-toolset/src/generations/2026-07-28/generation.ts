@@ -6,11 +6,10 @@ import {
 import { CancelledError, ProtocolError, UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
-import type { Clock } from './clock.ts';
-import type { Connection, RequestOptions } from './connection.ts';
-import { EmbeddedInput } from './embedded-input.ts';
-import { ConnectionGeneration, relatedTaskId, relatedTaskMeta } from './generation-base.ts';
-import { envelopeCapabilities } from './sdk-bypass.ts';
+import type { Clock } from '../../clock.ts';
+import type { Connection, RequestOptions } from '../../connection.ts';
+import { envelopeCapabilities } from '../../sdk/sdk-bypass.ts';
+import { ConnectionGeneration, relatedTaskId, relatedTaskMeta } from '../../tasks/generation-base.ts';
 import type {
   CancelAnswer,
   InputHooks,
@@ -19,10 +18,11 @@ import type {
   ToolCallOutcome,
   ToolCallRequest,
   ToolRouting,
-} from './task-generation.ts';
-import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from './task-model.ts';
-import { TaskStatusHub } from './task-status-hub.ts';
-import { parseCallAnswer, parseDetailedTask, TASKS_EXTENSION } from './tasks-2026-07-28-wire.ts';
+} from '../../tasks/task-generation.ts';
+import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
+import { TaskStatusHub } from '../../tasks/task-status-hub.ts';
+import { EmbeddedInput } from './embedded-input.ts';
+import { parseCallAnswer, parseDetailedTask, TASKS_EXTENSION } from './wire.ts';
 
 /** What a client that speaks the extension declares (per request, in the `_meta` envelope). */
 export const TASKS_2026_CAPABILITIES: Readonly<Record<string, unknown>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from './manual-clock.ts';
+import { ManualClock } from '../test-support/manual-clock.ts';
 import { PollScheduler } from './poll-scheduler.ts';
 
 const POLICY = { minMs: 10, maxMs: 1_000, defaultMs: 100 };

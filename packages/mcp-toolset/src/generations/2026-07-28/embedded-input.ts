@@ -1,6 +1,6 @@
 import { ToolwrightError, UserError } from '@toolwright/core';
-import type { InputHooks, InputStrategy } from './task-generation.ts';
-import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from './task-model.ts';
+import type { InputHooks, InputStrategy } from '../../tasks/task-generation.ts';
+import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
 
 /** Answers one input request (through the handler a standalone request of its method gets). */
 export type AnswerInput = (request: TaskInputRequest, signal: AbortSignal) => Promise<unknown>;

@@ -25,15 +25,15 @@ import {
   tasksExtensionStdioFixture,
 } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MCPToolset } from './mcp-toolset.ts';
-import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
+import { MCPToolset } from '../../mcp-toolset.ts';
+import type { MCPServerSource, MCPToolsetOptions } from '../../options.ts';
 import {
   withEchoHeader,
   withoutListen,
   withoutResultType,
   withSlowCalls,
   withTaskAnswer,
-} from './test-2026-servers.ts';
+} from '../../test-support/test-2026-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
