@@ -24,8 +24,8 @@ export {
   TaskHandle,
   type TaskHandleEvent,
   type TaskProgressEvent,
-  type TaskReference,
   type WaitOptions,
 } from './tasks/task-handle.ts';
 export type { TaskSnapshot, TaskStatus } from './tasks/task-model.ts';
+export type { TaskReference } from './tasks/task-reference.ts';
 export type { ContentPart, MCPCallToolResult } from './wire.ts';

@@ -1,6 +1,5 @@
 import {
   ConnectionLostError,
-  type JsonObject,
   type ProgressUpdate,
   ProtocolError,
   RequestTimeoutError,
@@ -22,22 +21,7 @@ import type { MCPCallToolResult } from '../wire.ts';
 import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
 import type { InputStrategy, TaskGeneration } from './task-generation.ts';
 import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
-
-/** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
-export interface TaskReference extends JsonObject {
-  readonly type: 'mcp-task';
-  /** The task protocol generation: `2025-11-25` or `2026-07-28`. */
-  readonly protocol: string;
-  /** The server: the toolset id, URL or command. */
-  readonly server: string;
-  readonly taskId: string;
-  readonly toolName: string;
-}
-
-/** The reference of task `taskId` of tool `toolName` on the generation's server. */
-export function taskReference(generation: TaskGeneration, taskId: string, toolName: string): TaskReference {
-  return { type: 'mcp-task', protocol: generation.version, server: generation.serverKey, taskId, toolName };
-}
+import { type TaskReference, taskReference } from './task-reference.ts';
 
 /** Progress of a task, for a handle's listeners: a {@link ProgressUpdate} with the task it belongs to. */
 export interface TaskProgressEvent extends ProgressUpdate {
