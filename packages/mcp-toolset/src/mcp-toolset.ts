@@ -22,6 +22,7 @@ import { isHeaderMismatch } from './param-headers/param-headers.ts';
 import { callFailure, resultText, toolFailure } from './result-mapping.ts';
 import { assertResultSchema, type ResultSchema, toolResultValue } from './result-schema.ts';
 import { ProgressRoute } from './tasks/progress-route.ts';
+import { inputHandlers } from './tasks/related-task.ts';
 import type { TaskGeneration } from './tasks/task-generation.ts';
 import { TaskHandle } from './tasks/task-handle.ts';
 import type { TaskSnapshot } from './tasks/task-model.ts';
@@ -122,12 +123,10 @@ export class MCPToolset extends BaseToolset<unknown> {
   protected override async onOpen(): Promise<void> {
     // The tasks extension is declared wherever 2026-07-28 may be spoken (the 2025 handshake has no extensions).
     const pinned2025 = this.#options.protocolVersion === '2025-11-25';
-    const connection = await Connection.open(
-      this.#source,
-      this.#options,
-      this.#resolved,
-      pinned2025 ? {} : TASKS_2026_CAPABILITIES,
-    );
+    const connection = await Connection.open(this.#source, this.#options, this.#resolved, {
+      handlers: inputHandlers(this.#options),
+      capabilities: pinned2025 ? {} : TASKS_2026_CAPABILITIES,
+    });
     this.#connection = connection;
     // The task generation follows the negotiated protocol.
     const generation =

@@ -105,19 +105,22 @@ export function repairStdioResponses(transport: Transport): void {
   (holder as { _readBuffer: unknown })._readBuffer = new RepairingReadBuffer(max);
 }
 
-/**
- * Makes a connected transport repair malformed responses it hands over unparsed (in-memory, custom),
- * and, while `completeByDefault()` says the connection speaks 2026-07-28, give a result without a
- * `resultType` the `"complete"` the spec says a client must assume. SDK 2.4 rejects such a result
- * instead (INVALID_RESULT, "missing required resultType"); sdk-gaps.test.ts fails once it does not.
- */
-export function repairDeliveredResponses(transport: Transport | undefined, completeByDefault: () => boolean): void {
+/** Makes a connected transport repair malformed responses it hands over unparsed (in-memory, custom). */
+export function repairDeliveredResponses(transport: Transport | undefined): void {
   const deliver = transport?.onmessage;
   if (!transport || !deliver) return;
-  transport.onmessage = (message, extra) => {
-    const repaired = repairResponse(message);
-    deliver((completeByDefault() ? withResultType(repaired) : repaired) as JSONRPCMessage, extra);
-  };
+  transport.onmessage = (message, extra) => deliver(repairResponse(message) as JSONRPCMessage, extra);
+}
+
+/**
+ * Makes a connected transport of a 2026-07-28 connection give a result without a `resultType` the
+ * `"complete"` the spec says a client must assume. SDK 2.4 rejects such a result instead
+ * (INVALID_RESULT, "missing required resultType"); sdk-gaps.test.ts fails once it does not.
+ */
+export function completeByDefault(transport: Transport | undefined): void {
+  const deliver = transport?.onmessage;
+  if (!transport || !deliver) return;
+  transport.onmessage = (message, extra) => deliver(withResultType(message) as JSONRPCMessage, extra);
 }
 
 /** A result response without `resultType`, given `"complete"`; anything else unchanged. */

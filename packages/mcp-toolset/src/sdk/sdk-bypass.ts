@@ -7,10 +7,15 @@
 //   per-request `_meta` envelope the SDK would have added (`_envelopeOutbound`, protected).
 // - The input requests a 2026 server embeds in a task (`inputRequests`) are answered by the same
 //   handlers as standalone requests, through the SDK's own handler chain (its validation and form
-//   defaults included): `_getRequestHandler` and `buildContext` are protected too.
+//   defaults included): `_getRequestHandler` and `buildContext` are protected too. The same lookup
+//   tells whether the client answers a method at all (the toolset's handler, or an app's own).
+// - Progress notifications of the toolset's own requests are routed by the connection; any other
+//   goes on to the SDK's own routing (`_onprogress`, private), so an app's `onprogress` keeps working
+//   on a client it shares.
 //
-// sdk-gaps.test.ts holds a test per gap that fails once the SDK carries the case itself; then this
-// module can go.
+// The other reaches beside the SDK's public API are in this folder too: the malformed-response and
+// SSE repairs and the 2026-07-28 `resultType` default (malformed-responses.ts, sse-repair.ts).
+// sdk-gaps.test.ts holds tests that fail once the SDK carries a case itself; then its workaround can go.
 import {
   CLIENT_CAPABILITIES_META_KEY,
   type Client,
@@ -26,6 +31,7 @@ interface ClientInternals {
   _envelopeOutbound<Message extends { params?: Record<string, unknown> }>(message: Message): Message;
   _getRequestHandler(method: string): ((request: unknown, ctx: unknown) => Promise<unknown>) | undefined;
   buildContext?(base: unknown, extra: unknown): unknown;
+  _onprogress?(notification: unknown): void;
 }
 
 /** Options of one raw request. */
@@ -171,6 +177,11 @@ export function envelopeCapabilities(client: Client): Record<string, unknown> | 
   const envelope = (client as unknown as ClientInternals)._outboundMetaEnvelope();
   const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY];
   return isPlainObject(capabilities) ? capabilities : undefined;
+}
+
+/** The SDK's own routing of progress notifications (for requests the toolset did not send), if it has one. */
+export function sdkProgressHandler(client: Client): ((notification: unknown) => void) | undefined {
+  return (client as unknown as ClientInternals)._onprogress?.bind(client);
 }
 
 /** Whether the client has a handler for server requests of `method` (registered by the toolset or the app). */

@@ -27,7 +27,7 @@ describe('SDK 2.x gaps the toolset works around', () => {
     }
   });
 
-  it('a 2026-07-28 result without resultType is rejected, not taken as complete (workaround: repairDeliveredResponses adds it)', async () => {
+  it('a 2026-07-28 result without resultType is rejected, not taken as complete (workaround: completeByDefault adds it)', async () => {
     const server = await withoutResultType();
     const client = new Client({ name: 'gap-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
     await client.connect(server.transport());

@@ -1,6 +1,5 @@
-import { ProtocolError as JsonRpcError, ProtocolErrorCode, RELATED_TASK_META_KEY } from '@modelcontextprotocol/client';
+import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { type ProgressUpdate, ProtocolError, TaskExpiredError } from '@toolwright/core';
-import { isPlainObject } from '@toolwright/core/internal';
 import type { Connection, RequestOptions } from '../connection.ts';
 import type { TaskSnapshot } from './task-model.ts';
 
@@ -65,18 +64,6 @@ export abstract class ConnectionGeneration {
       );
     return task;
   }
-}
-
-/** The task a server request (an elicitation, a sampling request) belongs to, from its `_meta`. */
-export function relatedTaskId(meta: unknown): string | undefined {
-  if (!isPlainObject(meta)) return undefined;
-  const related = meta[RELATED_TASK_META_KEY];
-  return isPlainObject(related) && typeof related.taskId === 'string' ? related.taskId : undefined;
-}
-
-/** The `_meta` entry that relates a server request to task `taskId`. */
-export function relatedTaskMeta(taskId: string): Record<string, unknown> {
-  return { [RELATED_TASK_META_KEY]: { taskId } };
 }
 
 function describeId(taskId: string): string {

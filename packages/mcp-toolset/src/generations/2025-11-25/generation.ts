@@ -2,8 +2,10 @@ import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextp
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import type { Clock } from '../../clock.ts';
-import { type Connection, noInputHandler, type RefusedInput, type RequestOptions } from '../../connection.ts';
-import { ConnectionGeneration, relatedTaskId } from '../../tasks/generation-base.ts';
+import type { Connection, RefusedInput, RequestOptions } from '../../connection.ts';
+import { noInputHandler } from '../../input-requests.ts';
+import { ConnectionGeneration } from '../../tasks/generation-base.ts';
+import { relatedTaskId } from '../../tasks/related-task.ts';
 import type {
   CancelAnswer,
   InputHooks,
@@ -41,7 +43,6 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
     connection.client.setNotificationHandler('notifications/tasks/status', { params: z.unknown() }, (params) => {
       this.#hub.deliver(parseTask(params, { what: 'task status notification' }));
     });
-    connection.relatedTaskOf = relatedTaskId;
     connection.onLost(() => this.#hub.clear());
   }
 
@@ -87,7 +88,7 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
     // Input the server asked for during the call that nothing could answer explains its failure.
     let refused: RefusedInput | undefined;
     const stopWatching = this.connection.onInputRefused((input) => {
-      if (input.taskId === undefined) refused ??= input;
+      if (relatedTaskId(input.meta) === undefined) refused ??= input;
     });
     const unanswered = (cause?: unknown) =>
       Object.assign(noInputHandler(`Tool '${request.name}'`, (refused as RefusedInput).method), { cause });
@@ -168,7 +169,7 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
       this.#maxPollMs,
     );
     const stopWatching = this.connection.onInputRefused((input) => {
-      if (input.taskId === taskId)
+      if (relatedTaskId(input.meta) === taskId)
         hooks.abandon(
           noInputHandler(`Task ${taskId} of tool '${hooks.toolName}'`, input.method, ', so the task was cancelled'),
         );

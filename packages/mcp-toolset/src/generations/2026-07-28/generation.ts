@@ -8,8 +8,11 @@ import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import type { Clock } from '../../clock.ts';
 import type { Connection, RequestOptions } from '../../connection.ts';
-import { envelopeCapabilities } from '../../sdk/sdk-bypass.ts';
-import { ConnectionGeneration, relatedTaskId, relatedTaskMeta } from '../../tasks/generation-base.ts';
+import { noInputHandler } from '../../input-requests.ts';
+import { completeByDefault } from '../../sdk/malformed-responses.ts';
+import { answerEmbedded, envelopeCapabilities, RawRequests } from '../../sdk/sdk-bypass.ts';
+import { ConnectionGeneration } from '../../tasks/generation-base.ts';
+import { relatedTaskMeta } from '../../tasks/related-task.ts';
 import type {
   CancelAnswer,
   InputHooks,
@@ -55,17 +58,27 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
   readonly serverDecides = true;
   readonly ttlIsBackstop = true;
   readonly #hub = new TaskStatusHub();
+  /** tools/call goes beside the SDK, whose decoder refuses a task as its answer (see sdk/sdk-bypass.ts). */
+  readonly #raw: RawRequests;
   /** The server refused subscriptions/listen for tasks once: every task is polled instead. */
   #noListen = false;
 
+  /**
+   * Installs on `connection` the route of notifications/tasks, the raw requests of tools/call, and
+   * the `"complete"` a result without `resultType` is to be taken as.
+   */
   constructor(connection: Connection) {
     super(connection);
+    this.#raw = new RawRequests(connection.client);
+    completeByDefault(connection.client.transport);
     // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
     connection.client.setNotificationHandler('notifications/tasks', { params: z.unknown() }, (params) => {
       this.#hub.deliver(parseDetailedTask(params, { what: 'task notification' }));
     });
-    connection.relatedTaskOf = relatedTaskId;
-    connection.onLost(() => this.#hub.clear());
+    connection.onLost((error) => {
+      this.#raw.rejectAll(error);
+      this.#hub.clear();
+    });
   }
 
   /** The server declares the extension: any of its tool calls may become a task. */
@@ -187,18 +200,23 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
   }
 
   /**
-   * A tools/call sent beside the SDK (its decoder refuses `resultType: "task"`); a task created
-   * for a call that was abandoned meanwhile is cancelled, so nothing is left running.
+   * A tools/call sent beside the SDK (its decoder refuses `resultType: "task"`), through the
+   * connection's request handling; a task created for a call that was abandoned meanwhile is
+   * cancelled, so nothing is left running.
    */
   #toolsCall(name: string, params: Record<string, unknown>, options: RequestOptions): Promise<unknown> {
+    const onLateAnswer = (late: unknown) => {
+      if (isPlainObject(late) && late.resultType === 'task' && typeof late.taskId === 'string')
+        this.cancelTask(late.taskId).catch(() => undefined);
+    };
     return this.connection
-      .rawRequest('tools/call', params, {
-        ...options,
-        onLateAnswer: (late) => {
-          if (isPlainObject(late) && late.resultType === 'task' && typeof late.taskId === 'string')
-            this.cancelTask(late.taskId).catch(() => undefined);
-        },
-      })
+      .requestThrough(
+        (message, signal, timeoutMs) =>
+          this.#raw.send(message.method, message.params, { signal, timeoutMs, onLateAnswer }),
+        'tools/call',
+        params,
+        options,
+      )
       .catch((error: unknown) => {
         if (error instanceof JsonRpcError && error.code === MISSING_CLIENT_CAPABILITY)
           throw new ProtocolError(
@@ -209,19 +227,23 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
       });
   }
 
-  /** One input request of `what` (a task, or a call before any task exists), answered by the toolset's handler for its method. */
-  #answer(
+  /**
+   * One input request of `what` (a task, or a call before any task exists), answered through the
+   * same handler a standalone request of its method gets (related to the task, if any); a method
+   * without a handler is a UserError naming the option that answers it.
+   */
+  async #answer(
     request: TaskInputRequest,
     signal: AbortSignal,
     asker: { readonly what: string; readonly taskId: string | undefined },
   ): Promise<unknown> {
     const { what, taskId } = asker;
-    return this.connection.answerEmbedded(request.key, request.method, request.params, {
-      relatedMeta: taskId === undefined ? {} : relatedTaskMeta(taskId),
-      signal,
-      what,
-      afterwards: taskId === undefined ? '' : ', so the task was cancelled',
-    });
+    const { key, method, params } = request;
+    if (!this.connection.answers(method))
+      throw noInputHandler(what, method, taskId === undefined ? '' : ', so the task was cancelled');
+    const related = taskId === undefined ? {} : relatedTaskMeta(taskId);
+    const meta = { ...(isPlainObject(params._meta) ? params._meta : {}), ...related };
+    return answerEmbedded(this.connection.client, key, method, { ...params, _meta: meta }, signal);
   }
 
   /** The `_meta` entry that declares the extension on one request, beside what the client declares itself. */
