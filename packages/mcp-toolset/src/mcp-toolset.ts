@@ -13,8 +13,7 @@ import {
   UserError,
 } from '@toolwright/core';
 import { Connection } from './connection.ts';
-import { Tasks20251125 } from './generations/2025-11-25/generation.ts';
-import { TASKS_2026_CAPABILITIES, Tasks20260728 } from './generations/2026-07-28/generation.ts';
+import { generationFor, taskCapabilities } from './generations/generation-for.ts';
 import { listingError, paginate } from './listing/pagination.ts';
 import { shortName, ToolListing } from './listing/tool-listing.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
@@ -121,18 +120,13 @@ export class MCPToolset extends BaseToolset<unknown> {
   }
 
   protected override async onOpen(): Promise<void> {
-    // The tasks extension is declared wherever 2026-07-28 may be spoken (the 2025 handshake has no extensions).
-    const pinned2025 = this.#options.protocolVersion === '2025-11-25';
     const connection = await Connection.open(this.#source, this.#options, this.#resolved, {
       handlers: inputHandlers(this.#options),
-      capabilities: pinned2025 ? {} : TASKS_2026_CAPABILITIES,
+      capabilities: taskCapabilities(this.#options.protocolVersion),
     });
     this.#connection = connection;
     // The task generation follows the negotiated protocol.
-    const generation =
-      connection.protocolVersion === '2026-07-28'
-        ? new Tasks20260728(connection)
-        : new Tasks20251125(connection, this.#resolved.maxPollMs);
+    const generation = generationFor(connection, this.#resolved.maxPollMs);
     this.#generation = generation;
     this.#tools = new ToolListing(connection, generation, this.label, this.#resolved, this.#options.onToolsListChanged);
     this.#wasOpened = true;

@@ -3,6 +3,7 @@ import { isPlainObject } from '@toolwright/core/internal';
 import type { Connection } from '../connection.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { type HeaderParameter, readMcpHeaders } from '../param-headers/mcp-header.ts';
+import { isModernProtocol } from '../protocol-version.ts';
 import type { TaskGeneration, TaskSupport } from '../tasks/task-generation.ts';
 import { closestNames } from './closest-names.ts';
 import { listingError, paginate } from './pagination.ts';
@@ -146,7 +147,7 @@ export class ToolListing {
     const excluded = new Map<string, string>();
     // Tool-parameter headers (x-mcp-header) are a 2026-07-28 feature: a tool whose annotations are invalid
     // is left out, and the parameters the others designate are mirrored into headers on each call.
-    const checkHeaders = connection.protocolVersion === '2026-07-28';
+    const checkHeaders = isModernProtocol(connection.protocolVersion);
     const headerParameters = new Map<string, readonly HeaderParameter[]>();
     await paginate(this.#label, 'tools/list', this.#options, async (cursor) => {
       const raw = await connection

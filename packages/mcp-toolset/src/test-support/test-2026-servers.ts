@@ -193,3 +193,29 @@ export async function withSlowCalls(delayMs: number) {
     close: () => fixture.close(),
   };
 }
+
+/**
+ * The in-memory 2026 fixture as a server of the later modern revision `version`: a fetch between
+ * client and server offers `version` in server/discover and speaks it on the wire (the
+ * `MCP-Protocol-Version` header and the `_meta` version of each request and JSON answer), while the
+ * fixture behind it speaks 2026-07-28. A client must list `version` in its `supportedProtocolVersions`
+ * to negotiate it.
+ */
+export async function asLaterRevision(version: string) {
+  const fixture = await startInMemoryTasksExtensionFixture();
+  const swap = (text: string, from: string, to: string) => text.split(`"${from}"`).join(`"${to}"`);
+  const fetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const headers = new Headers(init?.headers);
+    if (headers.get('mcp-protocol-version') === version) headers.set('mcp-protocol-version', '2026-07-28');
+    const body = typeof init?.body === 'string' ? swap(init.body, version, '2026-07-28') : init?.body;
+    const response = await fixture.fetch(url, { ...init, headers, ...(body === undefined ? {} : { body }) });
+    if (!(response.headers.get('content-type') ?? '').includes('application/json')) return response;
+    const text = swap(await response.text(), '2026-07-28', version);
+    return new Response(text, { status: response.status, headers: response.headers });
+  };
+  return {
+    transport: () => new StreamableHTTPClientTransport(fixture.url, { fetch }),
+    inspector: fixture.inspector,
+    close: () => fixture.close(),
+  };
+}

@@ -3,7 +3,7 @@
 // every request, and drives the server's tasks through the same API as 2025-11-25 tasks: created by
 // the server's choice, watched through subscriptions/listen, input answered by tasks/update,
 // cancelled cooperatively, failures typed.
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/client';
 import {
   CancelledError,
   ConnectionLostError,
@@ -28,6 +28,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from '../../mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from '../../options.ts';
 import {
+  asLaterRevision,
   withEchoHeader,
   withoutListen,
   withoutResultType,
@@ -514,6 +515,33 @@ describe('protocolVersion', () => {
     const error = await toolset.open().catch((caught: unknown) => caught);
     expect(ConnectionLostError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/Could not connect/);
+  });
+
+  it('of a later modern revision is spoken to as 2026-07-28: the server decides on tasks of the extension', async () => {
+    const later = '2027-03-15';
+    const server = await asLaterRevision(later);
+    cleanups.push(() => server.close());
+    // The SDK negotiates a modern revision its client lists (here, a Client the app connected).
+    const client = new Client(
+      { name: 'app', version: '1' },
+      {
+        supportedProtocolVersions: [later, ...SUPPORTED_PROTOCOL_VERSIONS],
+        versionNegotiation: { mode: 'auto' },
+        capabilities: { extensions: { [TASKS]: {} } },
+      },
+    );
+    await client.connect(server.transport());
+    cleanups.push(() => client.close());
+    const toolset = await open(client);
+    expect(toolset.protocolVersion).toBe(later);
+    const slow = (await toolset.getTools()).find((tool) => tool.name === 'slow_task');
+    expect(slow?.metadata).toMatchObject({ task: true, taskSupport: null });
+    const handle = await toolset.startTask('slow_task', { value: 'v', delayMs: 50 });
+    expect(handle.toJSON()).toMatchObject({ protocol: '2026-07-28', toolName: 'slow_task' });
+    expect(await handle.result()).toBe('done: v');
+    const calls = await server.inspector.calls();
+    expect(calls[0]).toMatchObject({ tool: 'slow_task', answer: 'task', taskId: handle.taskId });
+    expect(calls[0]?.declaredCapabilities?.extensions).toEqual({ [TASKS]: {} });
   });
 
   it('is checked for its value, and refused for a Client connected by the caller', async () => {
