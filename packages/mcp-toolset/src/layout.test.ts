@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['<leaf>'],
   ['sdk'],
   ['param-headers'],
-  ['connection.ts', 'transports.ts'],
+  ['connection.ts', 'transports.ts', 'negotiation.ts'],
   ['tasks'],
   ['generations'],
   ['listing'],

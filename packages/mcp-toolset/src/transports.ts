@@ -12,6 +12,8 @@ export interface CreatedTransport {
   readonly key: string;
   /** Parts of the source that must never appear in a message: credentials, query strings, arguments. */
   readonly secrets: readonly string[];
+  /** For a stdio server the toolset starts itself: its configuration, and a fresh transport to start it again. */
+  readonly restart?: { readonly server: StdioServer; readonly transport: () => Transport };
 }
 
 /**
@@ -46,20 +48,30 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   }
   if (isTransport(source)) return { transport: source, key: 'transport', secrets: [] };
   if (isStdioServer(source)) {
-    const transport = new StdioClientTransport({
-      command: source.command,
-      args: [...(source.args ?? [])],
-      env: { ...getDefaultEnvironment(), ...source.env },
-      ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
-      stderr: source.stderr ?? 'inherit',
-    });
-    repairStdioResponses(transport);
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
-    return { transport, key: `stdio:${source.command}`, secrets: (source.args ?? []).filter((arg) => arg.length > 3) };
+    return {
+      transport: stdioTransport(source),
+      key: `stdio:${source.command}`,
+      secrets: (source.args ?? []).filter((arg) => arg.length > 3),
+      restart: { server: source, transport: () => stdioTransport(source) },
+    };
   }
   throw new UserError(
     'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/** A child process for `server` over stdio, its read buffer repairing malformed responses. */
+function stdioTransport(server: StdioServer): Transport {
+  const transport = new StdioClientTransport({
+    command: server.command,
+    args: [...(server.args ?? [])],
+    env: { ...getDefaultEnvironment(), ...server.env },
+    ...(server.cwd === undefined ? {} : { cwd: server.cwd }),
+    stderr: server.stderr ?? 'inherit',
+  });
+  repairStdioResponses(transport);
+  return transport;
 }
 
 /** A URL as it may appear in references and messages: no credentials, query string or fragment. */

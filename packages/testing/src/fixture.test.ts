@@ -306,8 +306,8 @@ describe('fixture processes and ports', () => {
     await probing.start();
     const probed = probing.pid as number;
     await probing.send({ jsonrpc: '2.0', id: 'probe', method: 'server/discover', params: {} });
-    await expect.poll(() => closed).toBe(true);
-    expect(isAlive(probed)).toBe(false);
+    await expect.poll(() => closed, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => isAlive(probed), { timeout: 10_000 }).toBe(false);
     // A client that begins with initialize is served; each process left its start in the log.
     const client = new Client({ name: 'fixture-test', version: '1' });
     const transport = new StdioClientTransport(server);
