@@ -190,6 +190,26 @@ describe('a child that never speaks MCP', () => {
     },
     20_000,
   );
+
+  it.each(['auto', '2025-11-25', '2026-07-28'] as const)(
+    'nor an HTTP server that never answers: within connectMs plus slack (protocolVersion %s)',
+    async (protocolVersion) => {
+      const fixture = await startHttpFixture();
+      cleanups.push(() => fixture.close());
+      fixture.hang();
+      const toolset = new MCPToolset(fixture.url, {
+        id: 'silent',
+        protocolVersion,
+        timeouts: { connectMs: CONNECT_MS },
+      });
+      const started = performance.now();
+      const error = await toolset.open().catch((caught: unknown) => caught);
+      expect(ConnectionLostError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/timeouts\.connectMs/);
+      expect(performance.now() - started).toBeLessThan(CONNECT_MS + SLACK_MS);
+    },
+    20_000,
+  );
 });
 
 describe('both generations negotiated over every transport', () => {

@@ -83,10 +83,11 @@ async function negotiate(transport: Transport, plan: NegotiationPlan, connect: C
       throw error;
     });
   }
-  probeInPlace(transport);
-  const closed = watchClose(transport);
+  const stdio = isStdio(transport);
+  if (stdio) probeInPlace(transport);
+  const closed = stdio ? watchClose(transport) : () => false;
   try {
-    await connect(transport, negotiation(plan.version, plan.connectMs, isStdio(transport)));
+    await connect(transport, negotiation(plan.version, plan.connectMs, stdio));
   } catch (error) {
     if (!(closed() && plan.version === 'auto' && isNegotiationFailure(error))) throw error;
     if (plan.restart === undefined || key === undefined)
@@ -123,13 +124,13 @@ function negotiation(version: VersionOption, connectMs: number, stdio: boolean):
 }
 
 /**
- * Makes the SDK probe `transport` itself: its own stdio transport class, exactly, would be probed
+ * Makes the SDK probe the stdio `transport` itself: its own stdio transport class, exactly, would be probed
  * on a second process. An empty prototype level between the object and its class does it (what a
  * subclass instance has); the transport behaves as before, `instanceof` included.
  */
 function probeInPlace(transport: Transport): void {
   const prototype: unknown = Object.getPrototypeOf(transport);
-  if (isStdio(transport) && typeof prototype === 'object' && prototype !== null && Object.hasOwn(prototype, '_dispose'))
+  if (typeof prototype === 'object' && prototype !== null && Object.hasOwn(prototype, '_dispose'))
     Object.setPrototypeOf(transport, Object.create(prototype));
 }
 
