@@ -1,0 +1,17 @@
+// @toolwright/mcp-toolset/config: the `mcpServers` config loader, in its own entry so that an
+// application that never reads a config file does not load it.
+export {
+  type LoadMcpServersOptions,
+  loadMcpServers,
+  McpServerToolsets,
+  toolNamePrefix,
+  toolsetsOf,
+} from './load-mcp-servers.ts';
+export {
+  type ConfiguredRemoteServer,
+  type McpServerEntry,
+  type McpServersConfig,
+  parseMcpServers,
+  type ReadMcpServersOptions,
+  readMcpServers,
+} from './mcp-servers-config.ts';
