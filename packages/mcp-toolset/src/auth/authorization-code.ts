@@ -82,6 +82,8 @@ export class AuthorizationCodeProvider extends StoredProvider {
   readonly #path: string;
   readonly #timeoutMs: number;
   #redirectUri: string | undefined;
+  /** The URL of the client's metadata document, when one is published (`clientMetadataUrl`). */
+  readonly clientMetadataUrl?: string;
   /** The sign-in under way, if any: its token request's parameters. */
   #login: Promise<URLSearchParams> | undefined;
   readonly #saved = new Set<() => void>();
@@ -107,6 +109,7 @@ export class AuthorizationCodeProvider extends StoredProvider {
       problems.push('authorizationTimeoutMs must be a positive number of milliseconds');
     if (problems.length > 0) throw new UserError(`AuthorizationCodeProvider: ${problems.join('; ')}.`);
     this.#options = options;
+    if (options.clientMetadataUrl !== undefined) this.clientMetadataUrl = options.clientMetadataUrl;
     this.#path = options.redirectPath ?? '/callback';
     this.#timeoutMs = timeout ?? 300_000;
     if (options.redirectPort !== undefined) this.#redirectUri = `http://127.0.0.1:${options.redirectPort}${this.#path}`;
@@ -123,10 +126,6 @@ export class AuthorizationCodeProvider extends StoredProvider {
    */
   get redirectUrl(): undefined {
     return undefined;
-  }
-
-  get clientMetadataUrl(): string | undefined {
-    return this.#options.clientMetadataUrl;
   }
 
   get clientMetadata(): OAuthClientMetadata {
