@@ -6,6 +6,7 @@ import {
   type OAuthClientInformationContext,
   type OAuthClientMetadata,
   refreshAuthorization,
+  registerClient,
   type StoredOAuthClientInformation,
   type StoredOAuthTokens,
   startAuthorization,
@@ -86,7 +87,6 @@ export class AuthorizationCodeProvider extends StoredProvider {
   readonly clientMetadataUrl?: string;
   /** The sign-in under way, if any: its token request's parameters. */
   #login: Promise<URLSearchParams> | undefined;
-  readonly #saved = new Set<() => void>();
 
   constructor(options: AuthorizationCodeOptions = {}) {
     super(options, 'AuthorizationCodeProvider');
@@ -152,11 +152,6 @@ export class AuthorizationCodeProvider extends StoredProvider {
     return super.tokens(ctx);
   }
 
-  override async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
-    await super.saveTokens(tokens, ctx);
-    for (const notify of [...this.#saved]) notify();
-  }
-
   async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
     const { clientId, clientSecret, expectedIssuer } = this.#options;
     const clients = await this.clients();
@@ -196,11 +191,13 @@ export class AuthorizationCodeProvider extends StoredProvider {
     const discovery = this.discovery;
     if (discovery === undefined) throw new Error('AuthorizationCodeProvider: no authorization server was discovered.');
     const issuer = discovery.metadata?.issuer ?? discovery.url;
+    // A renewal under way may rotate the refresh token: decide with what it brings.
+    await this.renewalDone();
     const refresh = await this.#refreshFor(issuer, scope);
     if (refresh) return refresh;
     if (this.#login) {
       // Another request is signing in already: wait for its tokens, then refresh with them.
-      const saved = this.#nextSave(CONCURRENT_LOGIN_WAIT_MS);
+      const saved = this.nextSave(CONCURRENT_LOGIN_WAIT_MS);
       await this.#login.then(
         () => saved,
         () => undefined,
@@ -247,26 +244,18 @@ export class AuthorizationCodeProvider extends StoredProvider {
   /** A refresh grant when the tokens of `issuer` have a refresh token whose scope covers `scope`. */
   async #refreshFor(issuer: string, scope: string | undefined): Promise<URLSearchParams | undefined> {
     const tokens = await this.tokensOf(issuer);
+    // offline_access asks for a refresh token (the SDK adds it where the server offers it): one in hand covers it.
+    const wanted = scope
+      ?.split(' ')
+      .filter((item) => item !== 'offline_access')
+      .join(' ');
     if (
       tokens?.refresh_token === undefined ||
-      isStrictScopeSuperset(computeScopeUnion(tokens.scope, scope), tokens.scope)
+      isStrictScopeSuperset(computeScopeUnion(tokens.scope, wanted), tokens.scope)
     )
       return undefined;
     this.refreshing(tokens.refresh_token);
     return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
-  }
-
-  /** Resolves at the next saveTokens, or after `ms`. */
-  #nextSave(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#saved.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#saved.add(done);
-    });
   }
 
   /** The browser round trip: the authorization URL to the user, the response back on the loopback listener. */
@@ -274,6 +263,7 @@ export class AuthorizationCodeProvider extends StoredProvider {
     authorizationServerUrl: string,
     metadata: AuthorizationServerMetadata | undefined,
     scope: string | undefined,
+    reregistered = false,
   ): Promise<URLSearchParams> {
     const server = this.#server();
     const show = this.#options.onAuthorizationUrl;
@@ -341,6 +331,15 @@ export class AuthorizationCodeProvider extends StoredProvider {
         );
       }
       const refused = response.get('error');
+      if (
+        refused === 'invalid_scope' &&
+        !reregistered &&
+        (await this.#reregister(authorizationServerUrl, metadata, issuer, scope))
+      ) {
+        // The registration limited the client to the scopes of its first sign-in: registered anew, it asks again.
+        listener.close();
+        return this.#signIn(authorizationServerUrl, metadata, scope, true);
+      }
       if (refused !== null) {
         const description = response.get('error_description');
         throw authorizationFailed(
@@ -360,6 +359,31 @@ export class AuthorizationCodeProvider extends StoredProvider {
     } finally {
       listener.close();
     }
+  }
+
+  /**
+   * Registers a dynamically registered client again, for `scope`, when the authorization server
+   * refused a scope the first registration did not name (the SDK registers for the scope of the
+   * first sign-in). Whether it did; a client registered beforehand or by a metadata document is not.
+   */
+  async #reregister(
+    authorizationServerUrl: string,
+    metadata: AuthorizationServerMetadata | undefined,
+    issuer: string,
+    scope: string | undefined,
+  ): Promise<boolean> {
+    const current = (await this.clients())[issuer];
+    if (this.#options.clientId !== undefined || current === undefined || current.client_id === this.clientMetadataUrl)
+      return false;
+    if (metadata?.registration_endpoint === undefined) return false;
+    const information = await registerClient(authorizationServerUrl, {
+      metadata,
+      clientMetadata: this.clientMetadata,
+      ...(scope === undefined ? {} : { scope }),
+      ...(this.fetchFn === undefined ? {} : { fetchFn: this.fetchFn }),
+    });
+    await this.saveClient(issuer, { ...information, issuer });
+    return true;
   }
 
   /** The redirect URI: the option's port, else the one kept in the store, else a free port (then kept). */

@@ -28,8 +28,8 @@ export interface StoredProviderOptions {
   readonly key?: string;
   /**
    * Renew a token this long before it expires (default: a third of its lifetime, at most a
-   * minute). A request never leaves with a token about to expire, so a long task is not
-   * interrupted by a 401.
+   * minute, and a second more, since expiry times are in whole seconds). A request never leaves
+   * with a token about to expire, so a long task is not interrupted by a 401.
    */
   readonly refreshAheadMs?: number;
   /** The fetch for the renewals the provider starts itself (default: the global `fetch`). */
@@ -57,6 +57,9 @@ interface Entry {
   tokens?: KeptTokens;
 }
 
+/** How long a renewal handed to the SDK holds back others when its answer never comes (the request failed). */
+const RENEWAL_WAIT_MS = 15_000;
+
 /** The longest a renewal ahead of expiry is started before it (a minute). */
 const MAX_REFRESH_AHEAD_MS = 60_000;
 
@@ -72,7 +75,9 @@ export abstract class StoredProvider implements OAuthClientProvider {
   readonly #refreshAheadMs: number | undefined;
   #entry: Entry | undefined;
   #loading: Promise<Entry> | undefined;
+  /** The renewal under way (started ahead of expiry, or a refresh grant handed to the SDK): one at a time. */
   #renewing: Promise<void> | undefined;
+  readonly #saved = new Set<() => void>();
   #dpop: Promise<DpopSession> | undefined;
   /** The authorization server the SDK discovered in this process (its latest run of the flow). */
   protected discovery: { url: string; metadata: AuthorizationServerMetadata | undefined } | undefined;
@@ -140,6 +145,7 @@ export abstract class StoredProvider implements OAuthClientProvider {
   async saveTokens(tokens: StoredOAuthTokens, ctx?: OAuthClientInformationContext): Promise<void> {
     const issuer = tokens.issuer ?? ctx?.issuer ?? this.discovery?.metadata?.issuer ?? this.discovery?.url ?? '';
     const lifetimeMs = typeof tokens.expires_in === 'number' ? tokens.expires_in * 1000 : undefined;
+    for (const notify of [...this.#saved]) notify();
     const refreshToken = tokens.refresh_token ?? this.#refreshing;
     const asked = this.#asked;
     this.#refreshing = undefined;
@@ -211,9 +217,36 @@ export abstract class StoredProvider implements OAuthClientProvider {
     return tokens?.issuer === issuer ? tokens : undefined;
   }
 
-  /** Marks a prepared refresh grant, so that a token response without a refresh token keeps this one. */
+  /**
+   * Marks a refresh grant handed to the SDK: a token response without a refresh token keeps this
+   * one, and until the response is saved (or a while has passed, should the request fail) no other
+   * renewal starts, so a rotating refresh token is never sent twice (a server that sees one reused
+   * revokes the whole grant).
+   */
   protected refreshing(refreshToken: string): void {
     this.#refreshing = refreshToken;
+    const renewal = this.nextSave(RENEWAL_WAIT_MS).finally(() => {
+      if (this.#renewing === renewal) this.#renewing = undefined;
+    });
+    this.#renewing = renewal;
+  }
+
+  /** Waits for the renewal under way, if any. */
+  protected async renewalDone(): Promise<void> {
+    await this.#renewing;
+  }
+
+  /** Resolves at the next saveTokens, or after `ms`. */
+  protected nextSave(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#saved.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#saved.add(done);
+    });
   }
 
   /** Marks the scope a prepared grant asks for, so that a token response without `scope` records it. */
@@ -240,7 +273,10 @@ export abstract class StoredProvider implements OAuthClientProvider {
     const entry = await this.entry();
     const tokens = entry.tokens;
     if (tokens?.expiresAt === undefined) return;
-    const ahead = this.#refreshAheadMs ?? Math.min(MAX_REFRESH_AHEAD_MS, (tokens.lifetimeMs ?? 0) / 3);
+    const lifetime = tokens.lifetimeMs ?? 0;
+    // A token's expiry is in whole seconds, so it may end up to a second before its expires_in says.
+    const ahead =
+      this.#refreshAheadMs ?? Math.min(Math.min(MAX_REFRESH_AHEAD_MS, lifetime / 3) + 1_000, lifetime * 0.6);
     if (tokens.expiresAt - Date.now() > ahead) return;
     const renewal = this.renewal(tokens);
     const url = this.discovery?.url ?? entry.authorizationServer?.url;

@@ -40,7 +40,15 @@ export function isAuthorizationFailure(error: unknown): boolean {
  * secret) reaches the message: only the SDK's own description, cut short.
  */
 export function authorizationFailure(error: unknown, server: string): AuthorizationError | undefined {
-  if (AuthorizationError.isInstance(error)) return error;
+  if (AuthorizationError.isInstance(error)) {
+    if (error.server === server) return error;
+    // A provider names the server by its resource URL; the application knows it by the toolset's id.
+    const reason = error.message.replace(/^Authorization for the MCP server \S+ failed: /, '');
+    return new AuthorizationError(`Authorization for the MCP server ${server} failed: ${reason}`, {
+      server,
+      cause: error.cause ?? error,
+    });
+  }
   if (!isAuthorizationFailure(error)) return undefined;
   return new AuthorizationError(`The MCP server ${server} refused the client's authorization: ${reasonOf(error)}`, {
     server,
