@@ -9,7 +9,6 @@
 import {
   Client,
   ClientCredentialsProvider,
-  CrossAppAccessProvider,
   DpopSession,
   type OAuthClientInformationContext,
   type OAuthClientMetadata,
@@ -21,7 +20,7 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { approveInBrowser, CLIENT_METADATA_URL, idJagAssertion, required, scenarioOf } from './auth-context.ts';
+import { approveInBrowser, CLIENT_METADATA_URL, enterpriseProvider, required, scenarioOf } from './auth-context.ts';
 
 const REDIRECT_URL = 'http://localhost:3000/callback';
 
@@ -163,11 +162,7 @@ function providerFor(): OAuthClientProvider {
     case 'auth/wif-jwt-bearer':
       return new JwtBearerProvider(required(context, 'client_id'), required(context, 'valid_jwt'));
     case 'auth/enterprise-managed-authorization':
-      return new CrossAppAccessProvider({
-        assertion: idJagAssertion(context),
-        clientId: required(context, 'client_id'),
-        clientSecret: required(context, 'client_secret'),
-      });
+      return enterpriseProvider(context);
     default:
       return new AnchorProvider({
         dpop: name === 'auth/dpop' || name === 'auth/dpop-nonce',

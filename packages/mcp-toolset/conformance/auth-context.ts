@@ -1,7 +1,11 @@
 // What both clients of the suite's auth/* scenarios share (auth-client.ts, through the toolset, and
 // auth-anchor.ts, the raw SDK): the scenario data the suite hands over, the "browser" that follows
 // the mock authorization server's redirect, and the ID-JAG exchange of the enterprise scenario.
-import { type CrossAppAccessContext, requestJwtAuthorizationGrant } from '@modelcontextprotocol/client';
+import {
+  type CrossAppAccessContext,
+  CrossAppAccessProvider,
+  requestJwtAuthorizationGrant,
+} from '@modelcontextprotocol/client';
 
 /** The scenario data the suite passes in MCP_CONFORMANCE_CONTEXT (credentials of pre-registered clients). */
 export interface AuthContext {
@@ -54,7 +58,7 @@ export async function approveInBrowser(authorizationUrl: URL): Promise<URL> {
 }
 
 /** The enterprise scenario's ID-JAG: the IdP's token exchange of the user's ID token (RFC 8693). */
-export function idJagAssertion(context: AuthContext): (ctx: CrossAppAccessContext) => Promise<string> {
+function idJagAssertion(context: AuthContext): (ctx: CrossAppAccessContext) => Promise<string> {
   return async (ctx) =>
     (
       await requestJwtAuthorizationGrant({
@@ -67,4 +71,16 @@ export function idJagAssertion(context: AuthContext): (ctx: CrossAppAccessContex
         fetchFn: ctx.fetchFn,
       })
     ).jwtAuthGrant;
+}
+
+/**
+ * The enterprise scenario's provider, the same on both sides (the toolset has no ready one for
+ * enterprise-managed authorization; it takes the SDK's through its authProvider option).
+ */
+export function enterpriseProvider(context: AuthContext): CrossAppAccessProvider {
+  return new CrossAppAccessProvider({
+    assertion: idJagAssertion(context),
+    clientId: required(context, 'client_id'),
+    clientSecret: required(context, 'client_secret'),
+  });
 }

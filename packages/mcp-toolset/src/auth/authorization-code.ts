@@ -152,6 +152,11 @@ export class AuthorizationCodeProvider extends StoredProvider {
     return super.tokens(ctx);
   }
 
+  /**
+   * The client registered with the authorization server of `ctx.issuer`: the one registered
+   * beforehand (bound to `expectedIssuer`, or to the first issuer it is used with; another is an
+   * AuthorizationError), else the one the SDK registered there, else none (the SDK registers one).
+   */
   async clientInformation(ctx?: OAuthClientInformationContext): Promise<StoredOAuthClientInformation | undefined> {
     const { clientId, clientSecret, expectedIssuer } = this.#options;
     const clients = await this.clients();

@@ -1,5 +1,10 @@
 // @toolwright/mcp-toolset/config: the `mcpServers` config loader, in its own entry so that an
 // application that never reads a config file does not load it.
+/**
+ * The `mcpServers` config loader: many servers from one file, as one toolset.
+ *
+ * @module
+ */
 export {
   type LoadMcpServersOptions,
   loadMcpServers,

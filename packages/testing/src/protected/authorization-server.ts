@@ -7,7 +7,7 @@
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenOnLoopback } from '../local-host.ts';
+import { listenOnLoopback, readBody } from '../local-host.ts';
 
 /** A client registered beforehand (a machine-to-machine client, or an interactive one). */
 export interface RegisteredClient {
@@ -299,18 +299,6 @@ class MemoryAdapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     for (const [id, entry] of this.#store) if (entry.payload.grantId === grantId) this.#store.delete(id);
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: oidc-provider's own types are not installed with this optional peer.

@@ -56,15 +56,7 @@ describe('the protected fixture', () => {
       toolScopes: { echo: 'mcp:admin' },
       clients: [machine],
     });
-    const tokenResponse = await fetch(new URL('/token', fixture.issuer), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${btoa(`${machine.client_id}:${machine.client_secret}`)}`,
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'mcp:tools', resource: fixture.url.href }),
-    });
-    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    const token = await fixture.clientCredentialsToken(machine);
     const call = (body: unknown) =>
       fetch(fixture.url, {
         method: 'POST',
@@ -90,15 +82,8 @@ describe('the protected fixture', () => {
     expect(expired.status).toBe(401);
     expect(expired.headers.get('www-authenticate')).toContain('error="invalid_token"');
     fixture.refuseClientCredentials();
-    const refused = await fetch(new URL('/token', fixture.issuer), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${btoa(`${machine.client_id}:${machine.client_secret}`)}`,
-      },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: fixture.url.href }),
-    });
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ error: 'unauthorized_client' });
+    await expect(fixture.clientCredentialsToken(machine)).rejects.toThrow(
+      'the token endpoint refused: unauthorized_client',
+    );
   });
 });

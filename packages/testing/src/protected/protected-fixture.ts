@@ -6,7 +6,7 @@
 // included). Tokens come from a real authorization server (authorization-server.ts), started with it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { listenOnLoopback } from '../local-host.ts';
+import { listenOnLoopback, readBody } from '../local-host.ts';
 import type { FixtureOptions } from '../options.ts';
 import type { FixtureInspector } from '../state.ts';
 import type { TasksExtensionFixtureOptions } from '../tasks-extension/options.ts';
@@ -68,6 +68,14 @@ export interface ProtectedFixture extends AsyncDisposable {
   revokeRefreshTokens(): Promise<void>;
   /** From now on, client credentials are refused (`unauthorized_client`). */
   refuseClientCredentials(): void;
+  /**
+   * An access token for the MCP endpoint obtained with the client credentials of `client` (one of
+   * the `clients` option), as a test that sends its own Authorization header needs one.
+   */
+  clientCredentialsToken(
+    client: { readonly client_id: string; readonly client_secret?: string },
+    scope?: string,
+  ): Promise<string>;
   /** Stops the resource server, the authorization server and the fixture. */
   close(): Promise<void>;
 }
@@ -181,6 +189,19 @@ export async function startProtectedFixture(options: ProtectedFixtureOptions = {
     grants: () => server.grants(),
     revokeRefreshTokens: () => server.revokeRefreshTokens(),
     refuseClientCredentials: () => server.refuseClientCredentials(),
+    clientCredentialsToken: async (client, scope = requiredScope) => {
+      const answer = await fetch(new URL('/token', server.issuer), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${btoa(`${client.client_id}:${client.client_secret ?? ''}`)}`,
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource: resourceUrl }),
+      });
+      const body = (await answer.json()) as { access_token?: unknown; error?: unknown };
+      if (typeof body.access_token !== 'string') throw new Error(`the token endpoint refused: ${String(body.error)}`);
+      return body.access_token;
+    },
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -232,18 +253,6 @@ async function reply(answer: Response, response: ServerResponse): Promise<void> 
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    request.on('end', () => resolve(text));
-    request.on('error', reject);
-  });
 }
 
 function parse(body: string | undefined): unknown {
