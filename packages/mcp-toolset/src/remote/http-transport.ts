@@ -8,7 +8,7 @@
 import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from '@modelcontextprotocol/client';
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
-import { repairingFetch } from '../malformed-responses.ts';
+import { repairingFetch } from '../sdk/malformed-responses.ts';
 import type { HeaderValues, RemoteHeaders, RemoteServer } from './remote-server.ts';
 
 /** Option names a remote server source may have. */
