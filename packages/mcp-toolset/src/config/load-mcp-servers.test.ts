@@ -1,9 +1,12 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} in plain strings is the config syntax under test.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionLostError, createRunContext, UserError } from '@toolwright/core';
+import { AuthorizationError, ConnectionLostError, createRunContext, UserError } from '@toolwright/core';
 import { startHttpFixture, startHttpTasksExtensionFixture, stdioFixture } from '@toolwright/testing';
+import { startProtectedFixture } from '@toolwright/testing/protected';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ClientCredentialsProvider } from '../auth/client-credentials.ts';
 import { loadMcpServers, toolNamePrefix } from './load-mcp-servers.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'toolwright-load-'));
@@ -101,6 +104,42 @@ describe('loadMcpServers', () => {
     const tools = await servers.getTools(createRunContext());
     expect(tools.find((tool) => tool.name === 'optional_task')?.metadata.task).toBe(false);
   });
+
+  it("sends a remote server's headers, expanded from the environment, and takes its auth provider", async () => {
+    const bot = { client_id: 'config-bot', client_secret: 'config-bot-secret', grant_types: ['client_credentials'] };
+    await using fixture = await startProtectedFixture({ clients: [bot] });
+    const token = await fixture.clientCredentialsToken(bot);
+    const config = {
+      mcpServers: { gated: { url: fixture.url.href, headers: { Authorization: 'Bearer ${API_TOKEN}' } } },
+    };
+    await using withHeader = await loadMcpServers(config, { env: { API_TOKEN: token } });
+    await withHeader.open();
+    expect((await withHeader.getTools(createRunContext())).some((tool) => tool.name === 'gated_echo')).toBe(true);
+    await withHeader.close();
+
+    const refused = await loadMcpServers(config, { env: { API_TOKEN: 'not-a-token' } });
+    const error = await refused.open().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(AuthorizationError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain("'gated'");
+    expect((error as Error).message).not.toContain('not-a-token');
+
+    const seen: string[] = [];
+    await using withProvider = await loadMcpServers(
+      { mcpServers: { gated: { type: 'http', url: fixture.url.href } } },
+      {
+        authProvider: (name, url) => {
+          seen.push(`${name} ${url.href}`);
+          return new ClientCredentialsProvider({ clientId: bot.client_id, clientSecret: bot.client_secret });
+        },
+      },
+    );
+    await withProvider.open();
+    expect(seen).toEqual([`gated ${fixture.url.href}`]);
+    expect((await withProvider.getTools(createRunContext())).length).toBeGreaterThan(0);
+  }, 30_000);
 
   it('refuses two servers whose names give the same tool prefix', async () => {
     await expect(
