@@ -8,7 +8,7 @@ import type {
   Transport,
 } from '@modelcontextprotocol/client';
 import { type JsonObject, type ProgressEvent, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
-import type { RemoteServer } from './remote/remote-server.ts';
+import type { RemoteServer } from './remote-server.ts';
 
 /** A local MCP server started as a child process, spoken to over stdio. */
 export interface StdioServer {

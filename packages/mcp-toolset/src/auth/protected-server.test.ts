@@ -15,7 +15,7 @@ import {
 } from '@toolwright/testing/protected';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from '../mcp-toolset.ts';
-import type { RemoteServer } from '../remote/remote-server.ts';
+import type { RemoteServer } from '../remote-server.ts';
 import { TestBrowser } from '../test-support/test-browser.ts';
 import { AuthorizationCodeProvider } from './authorization-code.ts';
 import { ClientCredentialsProvider } from './client-credentials.ts';

@@ -56,7 +56,7 @@ describe('loadMcpServers', () => {
     expect(legacy.sessionCount()).toBe(1);
     await servers.close();
     expect(legacy.sessionCount()).toBe(0);
-  });
+  }, 60_000);
 
   it('opens all or nothing: a server that fails closes those that opened and is named in the error', async () => {
     await using legacy = await startHttpFixture();

@@ -9,7 +9,7 @@ import {
 } from '@toolwright/core';
 import { MCPToolset } from '../mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions, StdioServer } from '../options.ts';
-import type { RemoteServer } from '../remote/remote-server.ts';
+import type { RemoteServer } from '../remote-server.ts';
 import { type McpServersConfig, type ReadMcpServersOptions, readMcpServers } from './mcp-servers-config.ts';
 
 /** How {@link loadMcpServers} makes toolsets of a config's servers. */

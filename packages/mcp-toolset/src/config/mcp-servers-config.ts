@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { StdioServer } from '../options.ts';
-import type { HeaderValues } from '../remote/remote-server.ts';
+import type { HeaderValues } from '../remote-server.ts';
 import { parseJsonc } from './jsonc.ts';
 
 /** A remote server as a config file describes it: its URL and fixed headers. */

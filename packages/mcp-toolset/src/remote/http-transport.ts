@@ -8,8 +8,8 @@
 import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from '@modelcontextprotocol/client';
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
+import type { HeaderValues, RemoteHeaders, RemoteServer } from '../remote-server.ts';
 import { repairingFetch } from '../sdk/malformed-responses.ts';
-import type { HeaderValues, RemoteHeaders, RemoteServer } from './remote-server.ts';
 
 /** Option names a remote server source may have. */
 const OPTIONS = new Set(['url', 'headers', 'fetch', 'requestInit', 'authProvider']);

@@ -5,7 +5,7 @@ import { ProtocolError, UserError } from '@toolwright/core';
 import { startHttpFixture, startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from '../mcp-toolset.ts';
-import type { RemoteServer } from './remote-server.ts';
+import type { RemoteServer } from '../remote-server.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -73,8 +73,13 @@ describe('authorizationFailure', () => {
     expect(authorizationFailure(new Error('other'), server)).toBeUndefined();
   });
 
-  it('passes an AuthorizationError of a provider as it is', () => {
-    const own = new AuthorizationError('the user did not sign in', { server: 'github' });
-    expect(authorizationFailure(own, server)).toBe(own);
+  it("passes an AuthorizationError of a provider as it is, or names the toolset's server in it", () => {
+    const own = new AuthorizationError('Authorization for the MCP server github failed: the user did not sign in.', {
+      server: 'github',
+    });
+    expect(authorizationFailure(own, 'github')).toBe(own);
+    const renamed = authorizationFailure(own, 'reports');
+    expect(renamed?.server).toBe('reports');
+    expect(renamed?.message).toBe('Authorization for the MCP server reports failed: the user did not sign in.');
   });
 });
