@@ -27,8 +27,10 @@ type VersionOption = NonNullable<MCPToolsetOptions['protocolVersion']>;
 /** What the negotiation needs besides the client and its transport. */
 export interface NegotiationPlan {
   readonly version: VersionOption;
-  /** The whole connect, probe and handshake together, is bound by this (timeouts.connectMs). */
+  /** The whole connect, probe and handshake together, is bound by this (timeouts.connectMs)… */
   readonly connectMs: number;
+  /** …and this, while an interactive authorization provider waits for a user to sign in (0 without one). */
+  readonly authorizationWaitMs?: number;
   /**
    * For a stdio server the toolset starts itself: its configuration, and a fresh transport to start
    * it again when it ended on the probe. Absent for a transport the app handed over.
@@ -54,20 +56,25 @@ type Connect = (transport: Transport, negotiation: VersionNegotiationOptions) =>
  */
 export async function connectNegotiated(client: Client, transport: Transport, plan: NegotiationPlan): Promise<void> {
   const started = performance.now();
+  const waitMs = plan.authorizationWaitMs ?? 0;
+  const budgetMs = plan.connectMs + waitMs;
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), plan.connectMs);
+  const timer = setTimeout(() => deadline.abort(), budgetMs);
   const connect: Connect = (on, negotiation) => {
     client.setVersionNegotiation(negotiation);
-    const timeout = Math.max(1, plan.connectMs - (performance.now() - started));
+    const timeout = Math.max(1, budgetMs - (performance.now() - started));
     return client.connect(on, { timeout, signal: deadline.signal });
   };
   try {
-    await negotiate(transport, plan, connect);
+    await negotiate(transport, { ...plan, connectMs: budgetMs }, connect);
   } catch (error) {
-    if (deadline.signal.aborted || performance.now() - started >= plan.connectMs)
-      throw new Error(`the server did not complete the handshake within ${plan.connectMs} ms (timeouts.connectMs)`, {
-        cause: error,
-      });
+    if (deadline.signal.aborted || performance.now() - started >= budgetMs) {
+      const signIn = waitMs > 0 ? `, and ${waitMs} ms for signing in` : '';
+      throw new Error(
+        `the server did not complete the handshake within ${plan.connectMs} ms (timeouts.connectMs${signIn})`,
+        { cause: error },
+      );
+    }
     throw error;
   } finally {
     clearTimeout(timer);
