@@ -16,8 +16,8 @@ import { type FixtureOptions, startInMemoryFixture, stdioFixture } from '@toolwr
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
-import { settleEach, sleep, within } from './test-outcomes.ts';
-import { type RunningFixture, transports } from './test-transports.ts';
+import { settleEach, sleep, within } from './test-support/test-outcomes.ts';
+import { type RunningFixture, transports } from './test-support/test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

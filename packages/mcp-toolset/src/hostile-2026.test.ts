@@ -18,8 +18,8 @@ import { type TasksExtensionFixtureOptions, tasksExtensionStdioFixture } from '@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
-import { type Running2026Fixture, transports2026 } from './test-2026-transports.ts';
-import { sleep, within } from './test-outcomes.ts';
+import { type Running2026Fixture, transports2026 } from './test-support/test-2026-transports.ts';
+import { sleep, within } from './test-support/test-outcomes.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import {
   type TasksExtensionInspector,
   tasksExtensionStdioFixture,
 } from '@toolwright/testing';
-import type { MCPServerSource } from './options.ts';
+import type { MCPServerSource } from '../options.ts';
 
 /** A running 2026 fixture, reachable from sources an MCPToolset accepts. */
 export interface Running2026Fixture extends AsyncDisposable {
