@@ -13,11 +13,15 @@ import {
   UserError,
 } from '@toolwright/core';
 import { type FixtureOptions, startInMemoryFixture, stdioFixture } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
 import { settleEach, sleep, within } from './test-support/test-outcomes.ts';
 import { type RunningFixture, transports } from './test-support/test-transports.ts';
+
+// Each test starts its own server; a stdio child starts slowly on a loaded machine. The bounds that
+// matter are asserted inside the tests (`within`), from the moment the fault applies.
+vi.setConfig({ testTimeout: 40_000 });
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -78,6 +82,16 @@ describe.each(transports)('hardening on 2025-11-25 over $name', ({ name, start }
       expect((error as Error).message).toContain('gone');
     },
   );
+
+  it('rejects handle.cancel() refused by the server with a ProtocolError naming the task, its cause the answer', async () => {
+    const { toolset } = await connect({ failingMethods: ['tasks/cancel'] });
+    const handle = await toolset.startTask('cancellable_task', { durationMs: 60_000 });
+    const error = await within(handle.cancel(), 5_000);
+    expect(ProtocolError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ taskId: handle.taskId, reference: handle.toJSON() });
+    expect((error as Error).message).toContain('tasks/cancel');
+    expect((error as Error & { cause: { code?: unknown } }).cause?.code).toBe(-32603);
+  });
 
   it('answers an abort at once when the server never acknowledges tasks/cancel, and says so', async () => {
     const { fixture, toolset } = await connect(
@@ -192,7 +206,7 @@ describe('hardening on 2025-11-25 over stdio', () => {
       args: fixture.args,
       stderr: 'ignore',
       maxMessageBytes: 16 << 20,
-    } as never);
+    });
     await toolset.open();
     const text = await toolset.directCallTool('large_result', { bytes: (10 << 20) + 1024 });
     expect(text).toHaveLength((10 << 20) + 1024);

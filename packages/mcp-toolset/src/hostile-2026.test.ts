@@ -15,11 +15,15 @@ import {
   UserError,
 } from '@toolwright/core';
 import { type TasksExtensionFixtureOptions, tasksExtensionStdioFixture } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
 import { type Running2026Fixture, transports2026 } from './test-support/test-2026-transports.ts';
 import { sleep, within } from './test-support/test-outcomes.ts';
+
+// Each test starts its own server; a stdio child starts slowly on a loaded machine. The bounds that
+// matter are asserted inside the tests (`within`), from the moment the fault applies.
+vi.setConfig({ testTimeout: 40_000 });
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -139,6 +143,16 @@ describe.each(transports2026)('hardening on 2026-07-28 over $name', ({ name, htt
       await expect.poll(() => cancelsOf(fixture)).toContain(handle.taskId);
     },
   );
+
+  it('rejects handle.cancel() refused by the server with a ProtocolError naming the task, its cause the answer', async () => {
+    const { toolset } = await connect({ failingMethods: ['tasks/cancel'] });
+    const handle = await toolset.startTask('cancellable_task', { durationMs: 60_000 });
+    const error = await within(handle.cancel(), 5_000);
+    expect(ProtocolError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ taskId: handle.taskId, reference: handle.toJSON() });
+    expect((error as Error).message).toContain('tasks/cancel');
+    expect((error as Error & { cause: { code?: unknown } }).cause?.code).toBe(-32603);
+  });
 
   it('answers an abort at once when the server never acknowledges tasks/cancel, and says so', async () => {
     const { fixture, toolset } = await connect(
@@ -279,7 +293,7 @@ describe('hardening on 2026-07-28 over stdio', () => {
   it('takes a larger stdio message limit as an option', async () => {
     await using fixture = tasksExtensionStdioFixture({ misbehaving: true, pollIntervalMs: 50 });
     await using toolset = new MCPToolset(
-      { command: fixture.command, args: fixture.args, stderr: 'ignore', maxMessageBytes: 32 << 20 } as never,
+      { command: fixture.command, args: fixture.args, stderr: 'ignore', maxMessageBytes: 32 << 20 },
       { protocolVersion: '2026-07-28' },
     );
     await toolset.open();

@@ -3,7 +3,8 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { MCPServerSource, StdioServer } from './options.ts';
-import { repairingFetch, repairStdioResponses } from './sdk/malformed-responses.ts';
+import { repairingFetch } from './sdk/malformed-responses.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, prepareStdioTransport } from './sdk/stdio-transport.ts';
 
 /** The transport a source names, with the key that identifies its server and the parts of it that are secret. */
 export interface CreatedTransport {
@@ -53,13 +54,24 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
       ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
       stderr: source.stderr ?? 'inherit',
     });
-    repairStdioResponses(transport);
+    prepareStdioTransport(transport, maxMessageBytes(source));
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
     return { transport, key: `stdio:${source.command}`, secrets: (source.args ?? []).filter((arg) => arg.length > 3) };
   }
   throw new UserError(
     'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/** The stdio source's message limit, checked: a positive whole number of bytes. */
+function maxMessageBytes(source: StdioServer): number {
+  const limit = source.maxMessageBytes;
+  if (limit === undefined) return DEFAULT_MAX_MESSAGE_BYTES;
+  if (!(Number.isSafeInteger(limit) && limit > 0))
+    throw new UserError(
+      `MCPToolset: maxMessageBytes of a stdio source must be a positive whole number of bytes, got ${limit}.`,
+    );
+  return limit;
 }
 
 /** A URL as it may appear in references and messages: no credentials, query string or fragment. */
