@@ -50,3 +50,6 @@ export async function settleEach(calls: readonly [string, () => Promise<unknown>
 
 /** Waits `ms`. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The words of an error whose tasks/cancel the server did not acknowledge within timeouts.cancelMs (1 s). */
+export const UNACKNOWLEDGED = /has not acknowledged tasks\/cancel within 1000 ms/;
