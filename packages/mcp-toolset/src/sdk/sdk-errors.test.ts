@@ -17,6 +17,7 @@ import {
   UrlElicitationRequiredError,
 } from '@modelcontextprotocol/client';
 import {
+  AuthorizationError,
   ConnectionLostError,
   ProtocolError,
   RequestTimeoutError,
@@ -48,8 +49,8 @@ const BY_CODE: Record<SdkErrorCode, ErrorClass> = {
   [SdkErrorCode.MethodNotSupportedByProtocolVersion]: ProtocolError,
   [SdkErrorCode.EraNegotiationFailed]: ConnectionLostError,
   [SdkErrorCode.ClientHttpNotImplemented]: ProtocolError,
-  [SdkErrorCode.ClientHttpAuthentication]: ProtocolError,
-  [SdkErrorCode.ClientHttpForbidden]: ProtocolError,
+  [SdkErrorCode.ClientHttpAuthentication]: AuthorizationError,
+  [SdkErrorCode.ClientHttpForbidden]: AuthorizationError,
   [SdkErrorCode.ClientHttpUnexpectedContent]: ProtocolError,
   [SdkErrorCode.ClientHttpFailedToOpenStream]: ProtocolError,
   [SdkErrorCode.ClientHttpFailedToTerminateSession]: ProtocolError,
@@ -99,8 +100,8 @@ describe('the mapping of SDK errors', () => {
     ],
     [502, 'Bad Gateway', 'upstream went away', ProtocolError, 'HTTP 502 Bad Gateway: upstream went away'],
     [404, 'Not Found', '{"error":"Session not found"}', ConnectionLostError, 'its session ended'],
-    [401, 'Unauthorized', '', ProtocolError, 'authProvider'],
-    [403, 'Forbidden', '', ProtocolError, 'authProvider'],
+    [401, 'Unauthorized', '', AuthorizationError, 'authProvider'],
+    [403, 'Forbidden', '', AuthorizationError, 'authProvider'],
   ] as const)(
     'maps SdkHttpError %i to %o, saying what the server answered without quoting a page',
     (status, statusText, text, type, words) => {
@@ -122,9 +123,10 @@ describe('the mapping of SDK errors', () => {
     ['OAuthError', new OAuthError('invalid_grant', 'the grant expired')],
     ['OAuthClientFlowError', new OAuthClientFlowError('the flow broke')],
     ['InsufficientScopeError', new InsufficientScopeError({ requiredScope: 'tools:write' })],
-  ])('maps %s (authorization) to a ProtocolError that says to complete the authorization', (_name, error) => {
+  ])('maps %s (authorization) to an AuthorizationError naming the server', (_name, error) => {
     const result = typed(error);
-    expect(ProtocolError.isInstance(result)).toBe(true);
+    expect(AuthorizationError.isInstance(result)).toBe(true);
+    expect(result).toMatchObject({ server: 'mcp:test-server' });
     expect(result.message).toContain('authorization');
     expect(result.cause).toBe(error);
   });

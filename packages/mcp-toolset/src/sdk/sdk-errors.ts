@@ -1,20 +1,26 @@
 // Every error class the MCP SDK exports, mapped to the toolset's typed errors in this one place, so
 // none reaches a caller: the SDK's local errors (SdkError and its codes, SdkHttpError), its transport
-// and authorization errors, and the JSON-RPC errors the toolset's own repairs make. A JSON-RPC error
+// and authorization errors (those through authorization-failures.ts), and the JSON-RPC errors the
+// toolset's own repairs make. A JSON-RPC error
 // the server answered passes as it is: whoever sent the request knows whether it is a tool's failure.
 // sdk-errors.test.ts maps an instance of each class and of each SdkErrorCode.
 import {
   ProtocolError as JsonRpcError,
-  OAuthClientFlowError,
-  OAuthError,
   SdkError,
   SdkErrorCode,
   SdkHttpError,
   SseError,
-  UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { ConnectionLostError, ProtocolError, RequestTimeoutError, ToolwrightError, UserError } from '@toolwright/core';
+import {
+  AuthorizationError,
+  ConnectionLostError,
+  ProtocolError,
+  RequestTimeoutError,
+  ToolwrightError,
+  UserError,
+} from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
+import { authorizationFailure } from './authorization-failures.ts';
 import { malformedResponse } from './malformed-responses.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, oversizedMessage } from './stdio-transport.ts';
 
@@ -47,6 +53,9 @@ export function typedRequestError(error: unknown, request: FailedRequest): unkno
       { cause: error },
     );
   if (error instanceof JsonRpcError) return error;
+  // The SDK's authorization errors (its OAuth classes, what escapes its auth seam): see authorization-failures.ts.
+  const refused = authorizationFailure(error, server);
+  if (refused !== undefined) return refused;
   const cause = { cause: error };
   if (error instanceof SdkHttpError) return httpError(error, request);
   if (error instanceof SdkError) {
@@ -100,11 +109,6 @@ export function typedRequestError(error: unknown, request: FailedRequest): unkno
         );
     }
   }
-  if (error instanceof UnauthorizedError || error instanceof OAuthError || error instanceof OAuthClientFlowError)
-    return new ProtocolError(
-      `The MCP server ${server} refused ${method}: authorization failed (${short(error.message)}). Complete the authorization of the transport (its authProvider) and try again.`,
-      cause,
-    );
   if (error instanceof SseError)
     return new ConnectionLostError(
       `The event stream of the MCP server ${server} failed: ${short(error.message)}.`,
@@ -126,9 +130,9 @@ function httpError(error: SdkHttpError, { server, method }: FailedRequest): Tool
       cause,
     );
   if (error.status === 401 || error.status === 403)
-    return new ProtocolError(
-      `The MCP server ${server} refused ${method} with ${status}: authorization is missing or not enough. Give the transport an authProvider (or credentials) the server accepts.`,
-      cause,
+    return new AuthorizationError(
+      `The MCP server ${server} refused ${method} with ${status}: authorization is missing or not enough. Pass an authProvider, or the headers the server expects.`,
+      { server, ...cause },
     );
   return new ProtocolError(`The MCP server ${server} answered ${method} with ${status}${bodyExcerpt(error)}.`, cause);
 }

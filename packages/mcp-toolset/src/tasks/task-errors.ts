@@ -1,4 +1,5 @@
 import {
+  AuthorizationError,
   ConnectionLostError,
   type JsonObject,
   ProtocolError,
@@ -49,5 +50,10 @@ export function taskError(
       timeoutMs: error.timeoutMs,
     });
   if (ProtocolError.isInstance(error)) return new ProtocolError(error.message, withCause);
+  if (AuthorizationError.isInstance(error))
+    return new AuthorizationError(
+      `${error.message} Once authorized again, resume task ${taskId} with toolset.resumeTask(reference).`,
+      { ...withCause, server: error.server },
+    );
   return error;
 }
