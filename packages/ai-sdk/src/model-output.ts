@@ -56,20 +56,33 @@ export function toModelOutput({ output }: { readonly output: unknown }): ToolRes
   return { type: 'json', value: (output ?? null) as JSONValue };
 }
 
+/** What {@link readableFailure} knows of the call besides its error. */
+export interface FailureContext {
+  /**
+   * The call's task ended `failed` on the server: the server failed, not the call, so a
+   * `ModelRetry` reads "Tool 'x' failed: …" rather than asking the model to fix its call.
+   */
+  readonly taskFailed?: boolean;
+}
+
 /**
  * A failed call (`ModelRetry`, `ToolFailed`, a task that failed or was cancelled) as an error of
- * the same kind, with the original as its `cause`, whose message is written for the model. The
- * AI SDK records it as a tool error and sends the model its string form as an `error-text`
- * output, so that string form is the message alone. Other errors are returned unchanged.
+ * the same kind, with the original as its `cause`, whose message is written for the model: a
+ * failure of the server says the tool failed; only a `ModelRetry` of the call itself (a tool's
+ * error result, arguments the server refused) asks the model to fix the call. The AI SDK records
+ * it as a tool error and sends the model its string form as an `error-text` output, so that
+ * string form is the message alone. Other errors are returned unchanged.
  */
-export function readableFailure(toolName: string, error: unknown): unknown {
-  const failure = toReadable(toolName, error);
+export function readableFailure(toolName: string, error: unknown, context: FailureContext = {}): unknown {
+  const failure = toReadable(toolName, error, context);
   if (failure === undefined) return error;
   Object.defineProperty(failure, 'toString', { value: () => failure.message, enumerable: false });
   return failure;
 }
 
-function toReadable(toolName: string, error: unknown): ToolwrightError | undefined {
+function toReadable(toolName: string, error: unknown, context: FailureContext): ToolwrightError | undefined {
+  if (ModelRetry.isInstance(error) && context.taskFailed === true)
+    return new ModelRetry(`Tool '${toolName}' failed: ${error.message}`, { cause: error });
   if (ModelRetry.isInstance(error))
     return new ModelRetry(`${error.message} Fix the call to tool '${toolName}' and try again.`, { cause: error });
   if (ToolFailed.isInstance(error))

@@ -11,7 +11,7 @@ import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
 import { dynamicTool, jsonSchema, type Tool, type ToolExecutionOptions, type ToolSet } from 'ai';
 import { callSignal } from './call-signal.ts';
 import { readableFailure, toModelOutput, toModelValue } from './model-output.ts';
-import { TaskStatusFeed } from './task-status.ts';
+import { markStatusTool, TaskStatusFeed } from './task-status.ts';
 
 /** Options of {@link aiSdkTools}. */
 export interface AiSdkToolsOptions {
@@ -47,9 +47,10 @@ function toAiSdkTool<Deps>(
   tool: ToolDefinition,
   options: AiSdkToolsOptions,
 ) {
-  const execute = options.taskStatus === false ? executeOnce : executeWithStatus;
+  const streamsStatus = options.taskStatus !== false;
+  const execute = streamsStatus ? executeWithStatus : executeOnce;
   const title = titleOf(tool.metadata);
-  return dynamicTool({
+  const aiSdkTool = dynamicTool({
     ...(tool.description === undefined ? {} : { description: tool.description }),
     ...(title === undefined ? {} : { title }),
     metadata: toJsonValue(tool.metadata, 'metadata') as NonNullable<Tool['metadata']>,
@@ -57,6 +58,7 @@ function toAiSdkTool<Deps>(
     execute: (input, execution) => execute({ toolset, ctx, tool, input, execution }),
     toModelOutput,
   });
+  return streamsStatus ? markStatusTool(aiSdkTool) : aiSdkTool;
 }
 
 /** One call as the AI SDK hands it over. */
@@ -73,18 +75,26 @@ function startCall<Deps>({ toolset, ctx, tool, input, execution }: Execution<Dep
   const { signal, abort, dispose } = callSignal(ctx.signal, execution.abortSignal);
   const callCtx = forToolCall(ctx, { toolCallId: execution.toolCallId, signal });
   const args = (isPlainObject(input) ? input : {}) as Record<string, unknown>;
+  // Whether the call's task ended `failed` on the server: then the failure is the server's, not the call's.
+  let taskFailed = false;
+  const stopWatching = ctx.events.on('task-status', (event) => {
+    if (event.toolCallId === execution.toolCallId && event.status === 'failed') taskFailed = true;
+  });
   let settled = false;
   const call = toolset.callTool(tool.name, args, callCtx, tool).finally(() => {
     settled = true;
   });
   return {
     call,
+    /** The call's failure as the model should read it. */
+    failure: (error: unknown) => readableFailure(tool.name, error, { taskFailed }),
     /**
      * Ends the call's link to the run; a call still running (its consumer left) is aborted first.
      * Work that outlives its call (a background tool's) still listens to the call's signal: then
      * the link stays, so aborting the run still reaches that work.
      */
     end: () => {
+      stopWatching();
       if (!settled) abort(new UserError(`The AI SDK stopped reading tool '${tool.name}' before it finished.`));
       if (getEventListeners(signal, 'abort').length === 0) dispose();
     },
@@ -92,11 +102,11 @@ function startCall<Deps>({ toolset, ctx, tool, input, execution }: Execution<Dep
 }
 
 async function executeOnce<Deps>(execution: Execution<Deps>): Promise<unknown> {
-  const { call, end } = startCall(execution);
+  const { call, failure, end } = startCall(execution);
   try {
     return toModelValue(await call);
   } catch (error) {
-    throw readableFailure(execution.tool.name, error);
+    throw failure(error);
   } finally {
     end();
   }
@@ -104,12 +114,12 @@ async function executeOnce<Deps>(execution: Execution<Deps>): Promise<unknown> {
 
 async function* executeWithStatus<Deps>(execution: Execution<Deps>): AsyncGenerator<unknown> {
   const feed = new TaskStatusFeed(execution.ctx.events, execution.execution.toolCallId);
-  const { call, end } = startCall(execution);
+  const { call, failure, end } = startCall(execution);
   try {
     yield* feed.updates(call);
     yield toModelValue(await call);
   } catch (error) {
-    throw readableFailure(execution.tool.name, error);
+    throw failure(error);
   } finally {
     feed.close();
     end();
