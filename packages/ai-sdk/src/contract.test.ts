@@ -8,10 +8,11 @@ import {
   type ToolView,
 } from '@toolwright/adapter-contract';
 import type { JsonObject } from '@toolwright/core';
+import { isTaskStatusOutput, type TaskStatusOutput } from '@toolwright/core';
 import { isStepCount, streamText, type ToolSet } from 'ai';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { backgroundFollowUps } from './background.ts';
-import { isTaskStatusOutput, statusOnlyPreliminaries, type TaskStatusOutput } from './task-status.ts';
+import { statusOnlyPreliminaries } from './task-status.ts';
 import { callTool, promptOf, say, streamed } from './test-support.ts';
 import { aiSdkTools } from './tools.ts';
 

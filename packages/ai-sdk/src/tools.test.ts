@@ -2,9 +2,11 @@ import {
   createRunContext,
   FunctionToolset,
   functionTool,
+  isTaskStatusOutput,
   ModelRetry,
   TaskCancelledError,
   TaskFailedError,
+  type TaskStatusOutput,
   ToolFailed,
   UserError,
 } from '@toolwright/core';
@@ -12,7 +14,7 @@ import { MCPToolset } from '@toolwright/mcp-toolset';
 import { startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { dynamicTool, generateText, isStepCount, jsonSchema, streamText } from 'ai';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { isTaskStatusOutput, statusOnlyPreliminaries, type TaskStatusOutput } from './task-status.ts';
+import { statusOnlyPreliminaries } from './task-status.ts';
 import { callTool, fixtureToolset, promptOf, promptText, say, scriptedModel } from './test-support.ts';
 import { aiSdkTools } from './tools.ts';
 

@@ -1,17 +1,16 @@
-import { getEventListeners } from 'node:events';
 import {
-  forToolCall,
   type JsonObject,
   type RunContext,
+  startAdapterCall,
+  TaskStatusFeed,
   type ToolDefinition,
   type Toolset,
-  UserError,
+  toModelValue,
 } from '@toolwright/core';
 import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
 import { dynamicTool, jsonSchema, type Tool, type ToolExecutionOptions, type ToolSet } from 'ai';
-import { callSignal } from './call-signal.ts';
-import { readableFailure, toModelOutput, toModelValue } from './model-output.ts';
-import { markStatusTool, TaskStatusFeed } from './task-status.ts';
+import { messageAsString, toModelOutput } from './model-output.ts';
+import { markStatusTool } from './task-status.ts';
 
 /** Options of {@link aiSdkTools}. */
 export interface AiSdkToolsOptions {
@@ -70,35 +69,19 @@ interface Execution<Deps> {
   readonly execution: ToolExecutionOptions<unknown>;
 }
 
-/** Starts the call with its own context and signal; `dispose` unlinks the signal when the call is over. */
+/** Starts the call with its own context and signal (the AI SDK's joined to the run's). */
 function startCall<Deps>({ toolset, ctx, tool, input, execution }: Execution<Deps>) {
-  const { signal, abort, dispose } = callSignal(ctx.signal, execution.abortSignal);
-  const callCtx = forToolCall(ctx, { toolCallId: execution.toolCallId, signal });
-  const args = (isPlainObject(input) ? input : {}) as Record<string, unknown>;
-  // Whether the call's task ended `failed` on the server: then the failure is the server's, not the call's.
-  let taskFailed = false;
-  const stopWatching = ctx.events.on('task-status', (event) => {
-    if (event.toolCallId === execution.toolCallId && event.status === 'failed') taskFailed = true;
+  const started = startAdapterCall({
+    toolset,
+    ctx,
+    tool,
+    input,
+    toolCallId: execution.toolCallId,
+    signal: execution.abortSignal,
+    framework: 'The AI SDK',
   });
-  let settled = false;
-  const call = toolset.callTool(tool.name, args, callCtx, tool).finally(() => {
-    settled = true;
-  });
-  return {
-    call,
-    /** The call's failure as the model should read it. */
-    failure: (error: unknown) => readableFailure(tool.name, error, { taskFailed }),
-    /**
-     * Ends the call's link to the run; a call still running (its consumer left) is aborted first.
-     * Work that outlives its call (a background tool's) still listens to the call's signal: then
-     * the link stays, so aborting the run still reaches that work.
-     */
-    end: () => {
-      stopWatching();
-      if (!settled) abort(new UserError(`The AI SDK stopped reading tool '${tool.name}' before it finished.`));
-      if (getEventListeners(signal, 'abort').length === 0) dispose();
-    },
-  };
+  // The AI SDK sends the model an error's string form: make it the message alone.
+  return { ...started, failure: (error: unknown) => messageAsString(error, started.failure(error)) };
 }
 
 async function executeOnce<Deps>(execution: Execution<Deps>): Promise<unknown> {
