@@ -1,0 +1,23 @@
+export {
+  BackgroundFollowUps,
+  type BackgroundRunResult,
+  type BackgroundWork,
+  followUpMessage,
+  type RunOutcome,
+  type RunWithBackgroundWorkOptions,
+  runWithBackgroundWork,
+} from './background.ts';
+export {
+  type FileOutputPart,
+  failureOutput,
+  type ImageOutputPart,
+  type OutputPart,
+  type TextOutputPart,
+  toToolOutput,
+} from './model-output.ts';
+export {
+  isTaskStatusStreamEvent,
+  type TaskStatusStreamEvent,
+  withTaskStatus,
+} from './task-status.ts';
+export { type OpenAIAgentsTool, type OpenAIAgentsToolsOptions, openAIAgentsTools } from './tools.ts';

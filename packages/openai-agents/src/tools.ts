@@ -1,0 +1,103 @@
+import { type FunctionTool, type JsonSchemaDefinition, tool } from '@openai/agents';
+import type { RunContext, ToolDefinition, Toolset } from '@toolwright/core';
+import { startAdapterCall } from '@toolwright/core/internal';
+import { failureOutput, toToolOutput } from './model-output.ts';
+
+/** What the OpenAI Agents SDK hands a function tool besides its input. */
+type CallDetails = Parameters<FunctionTool['invoke']>[2];
+
+/** A JSON schema of a function tool's parameters, strict or not. */
+type ParametersSchema = JsonSchemaDefinition['schema'];
+
+/** A JSON schema of a non-strict function tool's parameters. */
+type NonStrictSchema = Extract<ParametersSchema, { additionalProperties: true }>;
+
+/** A Toolwright tool as a function tool of the OpenAI Agents SDK. */
+export type OpenAIAgentsTool = FunctionTool<unknown, ParametersSchema, unknown>;
+
+/** Options of {@link openAIAgentsTools}. */
+export interface OpenAIAgentsToolsOptions {
+  /**
+   * Per-call timeout in milliseconds, enforced by the SDK (`timeoutMs` of `tool()`): when it
+   * passes, the call is aborted (its MCP task cancelled) and the model reads that it timed out.
+   * Default: none, as a task may run long.
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The tools of a toolset (capabilities applied or not) as function tools of the OpenAI Agents
+ * SDK, for one run: pass them as an `Agent`'s `tools`. Each call runs with the run's context, the
+ * SDK's call id, and the SDK's abort signal (the run's `signal`, a tool timeout) joined to the
+ * run's: aborting either cancels the call and its MCP task. Task status and progress go to the
+ * run's events (`ctx.events`); {@link withTaskStatus} puts them in the run's stream. Images reach
+ * the model as image outputs, other binary content as file outputs; a failed call (`ModelRetry`,
+ * `ToolFailed`, a failed or cancelled task) becomes the tool's error output, a message for the
+ * model that names the tool.
+ */
+export async function openAIAgentsTools<Deps>(
+  toolset: Toolset<Deps>,
+  ctx: RunContext<Deps>,
+  options: OpenAIAgentsToolsOptions = {},
+): Promise<OpenAIAgentsTool[]> {
+  return (await toolset.getTools(ctx)).map((definition) => toFunctionTool(toolset, ctx, definition, options));
+}
+
+function toFunctionTool<Deps>(
+  toolset: Toolset<Deps>,
+  ctx: RunContext<Deps>,
+  definition: ToolDefinition,
+  options: OpenAIAgentsToolsOptions,
+): OpenAIAgentsTool {
+  return tool<NonStrictSchema, unknown, unknown>({
+    name: definition.name,
+    description: definition.description ?? '',
+    parameters: parametersOf(definition),
+    // MCP input schemas are rarely valid strict schemas; the server validates the arguments.
+    strict: false,
+    execute: (input: unknown, _runContext: unknown, details?: CallDetails) =>
+      execute({ toolset, ctx, definition, input, details }),
+    errorFunction: (_runContext, error) => failureOutput(definition.name, error),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+}
+
+/** The tool's input schema as the SDK wants it: an object schema with `properties` and `required`. */
+function parametersOf(definition: ToolDefinition): NonStrictSchema {
+  const schema = definition.inputSchema as Partial<NonStrictSchema>;
+  // The type asks `additionalProperties: true` of a non-strict schema; the SDK sends what is there.
+  return {
+    ...schema,
+    type: 'object',
+    properties: schema.properties ?? {},
+    required: schema.required ?? [],
+  } as NonStrictSchema;
+}
+
+interface Execution<Deps> {
+  readonly toolset: Toolset<Deps>;
+  readonly ctx: RunContext<Deps>;
+  readonly definition: ToolDefinition;
+  readonly input: unknown;
+  readonly details: CallDetails;
+}
+
+let directCalls = 0;
+
+async function execute<Deps>({ toolset, ctx, definition, input, details }: Execution<Deps>): Promise<unknown> {
+  const { call, end } = startAdapterCall({
+    toolset,
+    ctx,
+    tool: definition,
+    input,
+    // A call through the SDK's runner always has one; a direct `invoke` may not.
+    toolCallId: details?.toolCall?.callId ?? `direct-${++directCalls}`,
+    signal: details?.signal,
+    framework: 'The OpenAI Agents SDK',
+  });
+  try {
+    return toToolOutput(await call);
+  } finally {
+    end();
+  }
+}
