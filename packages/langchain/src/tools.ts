@@ -1,0 +1,115 @@
+import { dispatchCustomEvent } from '@langchain/core/callbacks/dispatch/web';
+import { ToolMessage } from '@langchain/core/messages';
+import { type DynamicStructuredTool, type ToolRuntime, tool } from '@langchain/core/tools';
+import type { RunContext, ToolDefinition, Toolset } from '@toolwright/core';
+import { failureForModel, startAdapterCall, TaskStatusFeed, toJsonValue, toolTitle } from '@toolwright/core/internal';
+import { toToolContent } from './content.ts';
+import { TASK_STATUS_EVENT, type TaskStatusUpdate, toTaskStatusUpdate } from './task-status.ts';
+
+/** Options of {@link langChainTools}. */
+export interface LangChainToolsOptions {
+  /**
+   * Stream each task status change and progress update of a call while it runs (default true):
+   * to `streamMode: 'custom'` (through the graph's `writer`), to `streamMode: 'tools'` (as
+   * `on_tool_event`s) and to `streamEvents` (as `on_custom_event`s named `toolwright_task_status`),
+   * each a {@link TaskStatusUpdate}. The model never sees them.
+   */
+  readonly taskStatus?: boolean;
+}
+
+/**
+ * The tools of a toolset (capabilities applied or not) as LangChain structured tools, for one
+ * run: pass them to `createAgent` (from `langchain`), a LangGraph `ToolNode`, or a model's
+ * `bindTools`. Each call runs with the run's context, the tool call's id, and LangChain's
+ * `config.signal` joined to the run's signal: aborting either cancels the call and its MCP task.
+ * While a call runs, its task status and progress stream as {@link TaskStatusUpdate}s. Images and
+ * audio reach the model as standard media blocks; a failed call (`ModelRetry`, `ToolFailed`, a
+ * failed or cancelled task) is a tool message with `status: 'error'` whose content the model
+ * reads. Each tool carries its definition's metadata (and title) as its `metadata`.
+ */
+export async function langChainTools<Deps>(
+  toolset: Toolset<Deps>,
+  ctx: RunContext<Deps>,
+  options: LangChainToolsOptions = {},
+): Promise<DynamicStructuredTool[]> {
+  return (await toolset.getTools(ctx)).map((definition) => toLangChainTool(toolset, ctx, definition, options));
+}
+
+function toLangChainTool<Deps>(
+  toolset: Toolset<Deps>,
+  ctx: RunContext<Deps>,
+  definition: ToolDefinition,
+  options: LangChainToolsOptions,
+): DynamicStructuredTool {
+  const title = toolTitle(definition.metadata);
+  const metadata = toJsonValue(definition.metadata, 'metadata') as Record<string, unknown>;
+  const run = (input: unknown, runtime: ToolRuntime) =>
+    execute({ toolset, ctx, definition, input, runtime, taskStatus: options.taskStatus !== false });
+  return tool(run, {
+    name: definition.name,
+    description: definition.description ?? '',
+    schema: schemaOf(definition),
+    metadata: title === undefined || metadata.title !== undefined ? metadata : { ...metadata, title },
+  }) as DynamicStructuredTool;
+}
+
+/** The tool's input schema as an object schema (LangChain validates the arguments against it). */
+function schemaOf(definition: ToolDefinition): Record<string, unknown> {
+  const schema = definition.inputSchema;
+  return { ...schema, type: 'object', properties: schema.properties ?? {} };
+}
+
+interface Execution<Deps> {
+  readonly toolset: Toolset<Deps>;
+  readonly ctx: RunContext<Deps>;
+  readonly definition: ToolDefinition;
+  readonly input: unknown;
+  readonly runtime: ToolRuntime;
+  readonly taskStatus: boolean;
+}
+
+let directCalls = 0;
+
+/**
+ * One call, as an async generator: LangChain streams what it yields (`on_tool_event`) and makes
+ * the tool message of what it returns.
+ */
+async function* execute<Deps>(execution: Execution<Deps>): AsyncGenerator<TaskStatusUpdate, unknown> {
+  const { definition, runtime } = execution;
+  // A tool message needs the call's id; a direct `invoke(args)` has none and gets the content itself.
+  const frameworkCallId = runtime.toolCallId ?? runtime.toolCall?.id;
+  const toolCallId = frameworkCallId ?? `direct-${++directCalls}`;
+  const feed = execution.taskStatus ? new TaskStatusFeed(execution.ctx.events, toolCallId) : undefined;
+  const { call, end } = startAdapterCall({
+    toolset: execution.toolset,
+    ctx: execution.ctx,
+    tool: definition,
+    input: execution.input,
+    toolCallId,
+    signal: runtime.signal,
+    framework: 'LangChain',
+  });
+  try {
+    if (feed)
+      for await (const snapshot of feed.updates(call)) {
+        const update = toTaskStatusUpdate(definition.name, toolCallId, snapshot);
+        runtime.writer?.(update);
+        await dispatchCustomEvent(TASK_STATUS_EVENT, update, runtime);
+        yield update;
+      }
+    return toToolContent(await call);
+  } catch (error) {
+    const failure = failureForModel(definition.name, error);
+    if (failure === undefined) throw error;
+    if (frameworkCallId === undefined) throw failure;
+    return new ToolMessage({
+      status: 'error',
+      content: failure.message,
+      tool_call_id: frameworkCallId,
+      name: definition.name,
+    });
+  } finally {
+    feed?.close();
+    end();
+  }
+}
