@@ -1,6 +1,6 @@
 import type { FollowUp, RunContext } from '@toolwright/core';
-import { callSignal } from '@toolwright/core/internal';
 import { type Experimental_Steering, experimental_createSteering, type ModelMessage, type UserModelMessage } from 'ai';
+import { callSignal } from './call-signal.ts';
 
 /** A follow-up (the result of background work) as a user message for the model. */
 function toMessage(followUp: FollowUp): UserModelMessage {

@@ -1,5 +1,11 @@
-import { isBinaryContent } from '@toolwright/core';
-import { failureForModel } from '@toolwright/core/internal';
+import {
+  isBinaryContent,
+  ModelRetry,
+  TaskCancelledError,
+  TaskFailedError,
+  ToolFailed,
+  type ToolwrightError,
+} from '@toolwright/core';
 import type { JSONValue, Tool } from 'ai';
 
 /** What a tool's `toModelOutput` returns. */
@@ -57,8 +63,29 @@ export function toModelOutput({ output }: { readonly output: unknown }): ToolRes
  * output, so that string form is the message alone. Other errors are returned unchanged.
  */
 export function readableFailure(toolName: string, error: unknown): unknown {
-  const failure = failureForModel(toolName, error);
+  const failure = toReadable(toolName, error);
   if (failure === undefined) return error;
   Object.defineProperty(failure, 'toString', { value: () => failure.message, enumerable: false });
   return failure;
+}
+
+function toReadable(toolName: string, error: unknown): ToolwrightError | undefined {
+  if (ModelRetry.isInstance(error))
+    return new ModelRetry(`${error.message} Fix the call to tool '${toolName}' and try again.`, { cause: error });
+  if (ToolFailed.isInstance(error))
+    return new ToolFailed(`Tool '${toolName}' failed: ${error.message}`, { cause: error });
+  if (TaskFailedError.isInstance(error))
+    return new TaskFailedError(`Tool '${toolName}' failed: ${error.message}`, taskDetails(error));
+  if (TaskCancelledError.isInstance(error))
+    return new TaskCancelledError(`Tool '${toolName}' was cancelled: ${error.message}`, taskDetails(error));
+  return undefined;
+}
+
+function taskDetails(error: TaskFailedError | TaskCancelledError) {
+  return {
+    cause: error,
+    ...(error.toolName === undefined ? {} : { toolName: error.toolName }),
+    ...(error.taskId === undefined ? {} : { taskId: error.taskId }),
+    ...(error.reference === undefined ? {} : { reference: error.reference }),
+  };
 }

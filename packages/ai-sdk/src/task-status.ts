@@ -1,4 +1,4 @@
-import type { TaskStatusSnapshot } from '@toolwright/core/internal';
+import type { RunEvents, ToolEvent } from '@toolwright/core';
 
 /**
  * What a tool call yields as a preliminary result while it runs: the latest status of its task
@@ -24,7 +24,78 @@ export function isTaskStatusOutput(value: unknown): value is TaskStatusOutput {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'task-status';
 }
 
-/** A status snapshot as the preliminary result the AI SDK streams. */
-export function toTaskStatusOutput(snapshot: TaskStatusSnapshot): TaskStatusOutput {
-  return { type: 'task-status', ...snapshot };
+/**
+ * The status updates of one tool call, taken from the run's events while the call runs. Each
+ * event that changes the snapshot queues a copy; `updates(done)` yields them in order until
+ * `done` settles, then the ones still queued. `close()` stops listening.
+ */
+export class TaskStatusFeed {
+  #snapshot: TaskStatusOutput = { type: 'task-status' };
+  readonly #queue: TaskStatusOutput[] = [];
+  #wake: (() => void) | undefined;
+  readonly #stop: (() => void)[];
+
+  constructor(events: RunEvents, toolCallId: string) {
+    const listener = (event: ToolEvent) => {
+      if (event.toolCallId === toolCallId) this.#apply(event);
+    };
+    this.#stop = (['task-created', 'task-status', 'progress'] as const).map((type) => events.on(type, listener));
+  }
+
+  /** Yields each update as it comes until `done` settles (whatever its outcome), then the rest queued. */
+  async *updates(done: Promise<unknown>): AsyncGenerator<TaskStatusOutput> {
+    let settled = false;
+    const finished = done.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    for (;;) {
+      const next = this.#queue.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (settled) return;
+      await Promise.race([finished, new Promise<void>((resolve) => (this.#wake = resolve))]);
+      this.#wake = undefined;
+    }
+  }
+
+  close(): void {
+    for (const stop of this.#stop.splice(0)) stop();
+    this.#wake?.();
+  }
+
+  #apply(event: ToolEvent): void {
+    const next: TaskStatusOutput = { ...this.#snapshot, ...fieldsOf(event) };
+    if (JSON.stringify(next) === JSON.stringify(this.#snapshot)) return;
+    this.#snapshot = next;
+    this.#queue.push(next);
+    this.#wake?.();
+  }
+}
+
+/** The fields of a status snapshot that one event sets. */
+function fieldsOf(event: ToolEvent): Omit<TaskStatusOutput, 'type'> {
+  switch (event.type) {
+    case 'task-created':
+      return { taskId: event.taskId, status: event.status };
+    case 'task-status':
+      return {
+        taskId: event.taskId,
+        status: event.status,
+        ...(event.statusMessage === undefined ? {} : { statusMessage: event.statusMessage }),
+      };
+    case 'progress':
+      return {
+        ...(event.taskId === undefined ? {} : { taskId: event.taskId }),
+        progress: event.progress,
+        ...(event.total === undefined ? {} : { total: event.total }),
+        ...(event.message === undefined ? {} : { statusMessage: event.message }),
+      };
+  }
 }

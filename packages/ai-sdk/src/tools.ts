@@ -1,8 +1,17 @@
-import type { RunContext, ToolDefinition, Toolset } from '@toolwright/core';
-import { startAdapterCall, TaskStatusFeed, toJsonValue, toolTitle } from '@toolwright/core/internal';
+import { getEventListeners } from 'node:events';
+import {
+  forToolCall,
+  type JsonObject,
+  type RunContext,
+  type ToolDefinition,
+  type Toolset,
+  UserError,
+} from '@toolwright/core';
+import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
 import { dynamicTool, jsonSchema, type Tool, type ToolExecutionOptions, type ToolSet } from 'ai';
+import { callSignal } from './call-signal.ts';
 import { readableFailure, toModelOutput, toModelValue } from './model-output.ts';
-import { toTaskStatusOutput } from './task-status.ts';
+import { TaskStatusFeed } from './task-status.ts';
 
 /** Options of {@link aiSdkTools}. */
 export interface AiSdkToolsOptions {
@@ -39,7 +48,7 @@ function toAiSdkTool<Deps>(
   options: AiSdkToolsOptions,
 ) {
   const execute = options.taskStatus === false ? executeOnce : executeWithStatus;
-  const title = toolTitle(tool.metadata);
+  const title = titleOf(tool.metadata);
   return dynamicTool({
     ...(tool.description === undefined ? {} : { description: tool.description }),
     ...(title === undefined ? {} : { title }),
@@ -59,17 +68,27 @@ interface Execution<Deps> {
   readonly execution: ToolExecutionOptions<unknown>;
 }
 
-/** Starts the call with its own context and signal; `end` unlinks the signal when the call is over. */
+/** Starts the call with its own context and signal; `dispose` unlinks the signal when the call is over. */
 function startCall<Deps>({ toolset, ctx, tool, input, execution }: Execution<Deps>) {
-  return startAdapterCall({
-    toolset,
-    ctx,
-    tool,
-    input,
-    toolCallId: execution.toolCallId,
-    signal: execution.abortSignal,
-    framework: 'The AI SDK',
+  const { signal, abort, dispose } = callSignal(ctx.signal, execution.abortSignal);
+  const callCtx = forToolCall(ctx, { toolCallId: execution.toolCallId, signal });
+  const args = (isPlainObject(input) ? input : {}) as Record<string, unknown>;
+  let settled = false;
+  const call = toolset.callTool(tool.name, args, callCtx, tool).finally(() => {
+    settled = true;
   });
+  return {
+    call,
+    /**
+     * Ends the call's link to the run; a call still running (its consumer left) is aborted first.
+     * Work that outlives its call (a background tool's) still listens to the call's signal: then
+     * the link stays, so aborting the run still reaches that work.
+     */
+    end: () => {
+      if (!settled) abort(new UserError(`The AI SDK stopped reading tool '${tool.name}' before it finished.`));
+      if (getEventListeners(signal, 'abort').length === 0) dispose();
+    },
+  };
 }
 
 async function executeOnce<Deps>(execution: Execution<Deps>): Promise<unknown> {
@@ -87,7 +106,7 @@ async function* executeWithStatus<Deps>(execution: Execution<Deps>): AsyncGenera
   const feed = new TaskStatusFeed(execution.ctx.events, execution.execution.toolCallId);
   const { call, end } = startCall(execution);
   try {
-    for await (const update of feed.updates(call)) yield toTaskStatusOutput(update);
+    yield* feed.updates(call);
     yield toModelValue(await call);
   } catch (error) {
     throw readableFailure(execution.tool.name, error);
@@ -95,4 +114,11 @@ async function* executeWithStatus<Deps>(execution: Execution<Deps>): AsyncGenera
     feed.close();
     end();
   }
+}
+
+/** The tool's display title: the MCP tool's `title`, else its annotations' `title`. */
+function titleOf(metadata: JsonObject): string | undefined {
+  if (typeof metadata.title === 'string') return metadata.title;
+  const annotations = metadata.annotations;
+  return isPlainObject(annotations) && typeof annotations.title === 'string' ? annotations.title : undefined;
 }
