@@ -1,6 +1,5 @@
-import type { FollowUp, RunContext } from '@toolwright/core';
+import { type FollowUp, linkedSignal, type RunContext } from '@toolwright/core';
 import { type Experimental_Steering, experimental_createSteering, type ModelMessage, type UserModelMessage } from 'ai';
-import { callSignal } from './call-signal.ts';
 
 /** A follow-up (the result of background work) as a user message for the model. */
 function toMessage(followUp: FollowUp): UserModelMessage {
@@ -123,7 +122,7 @@ export function backgroundFollowUps<Deps>(options: BackgroundFollowUpsOptions<De
       // A cut-off or failed answer ends the run whatever waits, so only a final answer waits.
       const finalAnswer = step.toolCalls.length === 0 && !UNFINISHED.includes(step.finishReason);
       if (!finalAnswer || options.waitForBackground === false || background.pending(ctx).length === 0) return;
-      const { signal, dispose } = callSignal(ctx.signal, options.abortSignal);
+      const { signal, dispose } = linkedSignal(ctx.signal, options.abortSignal);
       try {
         const next = await ctx.followUps.next(signal);
         deliver([next, ...ctx.followUps.take()]);

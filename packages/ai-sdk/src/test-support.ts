@@ -46,7 +46,8 @@ function generated(turn: Turn): GenerateResult {
   };
 }
 
-function streamed(turn: Turn): StreamPart[] {
+/** The stream parts of one scripted turn. */
+export function streamed(turn: Turn): StreamPart[] {
   const body: StreamPart[] =
     turn.kind === 'text'
       ? [

@@ -1,3 +1,13 @@
+export {
+  type AdapterCall,
+  type AdapterCallOptions,
+  type BinaryOutput,
+  type FailureContext,
+  isBinaryOutput,
+  readableFailure,
+  startAdapterCall,
+  toModelValue,
+} from './adapter-call.ts';
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
   CancelledError,
@@ -33,6 +43,7 @@ export {
 export { type FollowUp, FollowUpQueue } from './follow-ups.ts';
 export { type FunctionTool, FunctionToolset, functionTool } from './function-toolset.ts';
 export type { JsonArray, JsonObject, JsonValue } from './json.ts';
+export { type LinkedSignal, linkedSignal } from './linked-signal.ts';
 export { createRunContext, forToolCall, type RunContext, type RunContextOptions } from './run-context.ts';
 export {
   includesPattern,
@@ -41,6 +52,7 @@ export {
   type ToolPredicate,
   type ToolSelector,
 } from './selectors.ts';
+export { isTaskStatusOutput, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
 export {
   type ToolDefinition,
   type ToolDefinitionInput,

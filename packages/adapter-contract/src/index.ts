@@ -1,0 +1,21 @@
+export { describeAdapterContract } from './contract.ts';
+export {
+  type AdapterHarness,
+  FINAL_TEXT,
+  type Gap,
+  type MediaPart,
+  type ScriptedCall,
+  type StreamedItem,
+  type ToolOutcome,
+  type ToolView,
+  type TurnOptions,
+  type TurnRecord,
+} from './harness.ts';
+export {
+  type ContractServer,
+  type ContractTransport,
+  type Generation,
+  POLL_INTERVAL_MS,
+  type ServerTask,
+  startContractServer,
+} from './servers.ts';
