@@ -7,6 +7,7 @@ export {
   readableFailure,
   startAdapterCall,
   toModelValue,
+  toolTitle,
 } from './adapter-call.ts';
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
@@ -52,7 +53,7 @@ export {
   type ToolPredicate,
   type ToolSelector,
 } from './selectors.ts';
-export { isTaskStatusOutput, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
+export { isTaskStatusOutput, nextTaskStatus, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
 export {
   type ToolDefinition,
   type ToolDefinitionInput,

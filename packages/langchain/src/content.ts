@@ -1,4 +1,4 @@
-import { isBinaryContent } from '@toolwright/core';
+import { type BinaryOutput, isBinaryOutput, toModelValue } from '@toolwright/core';
 
 /** A text block of a tool message's content. */
 export interface TextBlock {
@@ -27,13 +27,17 @@ export type ContentBlock = TextBlock | MediaBlock;
  */
 export function toToolContent(value: unknown): string | ContentBlock[] {
   if (typeof value === 'string') return value;
-  const parts = Array.isArray(value) ? value : [value];
-  if (parts.some(isBinaryContent)) return parts.map(toBlock);
-  return JSON.stringify(value ?? null);
+  const json = toModelValue(value);
+  const parts = Array.isArray(json) ? json : [json];
+  if (parts.some(isBinaryOutput)) return parts.map(toBlock);
+  return JSON.stringify(json);
 }
 
 function toBlock(value: unknown): ContentBlock {
-  if (!isBinaryContent(value)) return { type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) };
-  const kind = value.mediaType.startsWith('image/') ? 'image' : value.mediaType.startsWith('audio/') ? 'audio' : 'file';
-  return { type: kind, data: Buffer.from(value.data).toString('base64'), mimeType: value.mediaType };
+  if (!isBinaryOutput(value)) return { type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value) };
+  return { type: mediaKind(value), data: value.base64, mimeType: value.mediaType };
+}
+
+function mediaKind({ mediaType }: BinaryOutput): MediaBlock['type'] {
+  return mediaType.startsWith('image/') ? 'image' : mediaType.startsWith('audio/') ? 'audio' : 'file';
 }

@@ -6,8 +6,7 @@
  */
 
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
-import type { FollowUp, RunContext } from '@toolwright/core';
-import { callSignal } from '@toolwright/core/internal';
+import { type FollowUp, linkedSignal, type RunContext } from '@toolwright/core';
 import { createMiddleware } from 'langchain';
 
 /** A follow-up (the result of background work) as a user message for the model. */
@@ -64,7 +63,7 @@ export function backgroundFollowUps<Deps>(options: BackgroundFollowUpsOptions<De
         const finalAnswer = AIMessage.isInstance(last) && (last.tool_calls?.length ?? 0) === 0;
         if (!finalAnswer || options.waitForBackground === false) return undefined;
         if (ctx.followUps.size === 0 && background.pending(ctx).length === 0) return undefined;
-        const { signal, dispose } = callSignal(ctx.signal, runtime.signal);
+        const { signal, dispose } = linkedSignal(ctx.signal, runtime.signal);
         try {
           const arrived = ctx.followUps.size > 0 ? [] : [await ctx.followUps.next(signal)];
           return { messages: take(arrived), jumpTo: 'model' as const };

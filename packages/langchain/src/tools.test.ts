@@ -6,6 +6,7 @@ import {
   createRunContext,
   FunctionToolset,
   functionTool,
+  ModelRetry,
   TaskCancelledError,
   TaskFailedError,
   ToolFailed,
@@ -121,7 +122,12 @@ describe('task status as stream events', () => {
       }
       if (event.event === 'on_tool_end') seen.push('tool end');
     }
-    expect(custom.at(-1)).toMatchObject({ type: TASK_STATUS_EVENT, status: 'completed', progress: 2 });
+    expect(custom.at(-1)).toMatchObject({
+      type: 'task-status',
+      toolCallId: 'call-1',
+      status: 'completed',
+      progress: 2,
+    });
     expect(seen.indexOf('tool end')).toBe(seen.length - 1);
     expect(seen.filter((entry) => entry === 'status').length).toBeGreaterThan(2);
   });
@@ -168,17 +174,17 @@ describe('model output', () => {
     expect(seen.get('json')?.content).toBe('{"ranAsTask":true}');
   });
 
-  it('give the model a failed MCP task as a tool message with status error, by the toolset’s error behaviour', async () => {
-    for (const [behavior, expected] of [
-      ['retry', "quota exceeded Fix the call to tool 'failing_task' and try again."],
-      ['failed', "Tool 'failing_task' failed: quota exceeded"],
-    ] as const) {
+  it('give the model a task that failed on the server as an error tool message saying the tool failed', async () => {
+    for (const behavior of ['retry', 'failed'] as const) {
       const { toolset } = await fixtureToolset({ toolErrorBehavior: behavior });
       const model = scriptedModel([['failing_task', { message: 'quota exceeded' }, 'call-1']], 'I will try later.');
       const agent = createAgent({ model, tools: await langChainTools(toolset, createRunContext()) });
       const result = await agent.invoke(ask('Go.'));
       expect(result.messages.at(-1)?.text).toBe('I will try later.');
-      expect(toolMessagesSeen(model, 1).get('call-1')).toMatchObject({ status: 'error', content: expected });
+      expect(toolMessagesSeen(model, 1).get('call-1')).toMatchObject({
+        status: 'error',
+        content: "Tool 'failing_task' failed: quota exceeded",
+      });
     }
   });
 
@@ -194,12 +200,14 @@ describe('model output', () => {
       throwing('failed', () => new TaskFailedError('the disk is full', { toolName: 'failed', taskId: 't1' })),
       throwing('cancelled', () => new TaskCancelledError('the server stopped it', { taskId: 't2' })),
       throwing('misused', () => new UserError('the app passed a bad option')),
+      throwing('refused', () => new ModelRetry('the date must be in the future.')),
     ]);
     const model = scriptedModel(
       [
         ['failed', {}, 'failed'],
         ['cancelled', {}, 'cancelled'],
         ['misused', {}, 'misused'],
+        ['refused', {}, 'refused'],
       ],
       'Noted.',
     );
@@ -213,6 +221,11 @@ describe('model output', () => {
     });
     // createAgent's ToolNode turns any other error into an error message of its own.
     expect(seen.get('misused')).toMatchObject({ status: 'error', content: expect.stringContaining('the app passed') });
+    // A call the tool refused (ModelRetry, no task failed) asks the model to fix it.
+    expect(seen.get('refused')).toMatchObject({
+      status: 'error',
+      content: "the date must be in the future. Fix the call to tool 'refused' and try again.",
+    });
   });
 
   it('throw the worded failure when invoked directly, with no tool call to answer', async () => {

@@ -1,10 +1,18 @@
 import { dispatchCustomEvent } from '@langchain/core/callbacks/dispatch/web';
 import { ToolMessage } from '@langchain/core/messages';
 import { type DynamicStructuredTool, type ToolRuntime, tool } from '@langchain/core/tools';
-import type { RunContext, ToolDefinition, Toolset } from '@toolwright/core';
-import { failureForModel, startAdapterCall, TaskStatusFeed, toJsonValue, toolTitle } from '@toolwright/core/internal';
+import {
+  type RunContext,
+  startAdapterCall,
+  TaskStatusFeed,
+  type ToolDefinition,
+  type Toolset,
+  ToolwrightError,
+  toolTitle,
+} from '@toolwright/core';
+import { toJsonValue } from '@toolwright/core/internal';
 import { toToolContent } from './content.ts';
-import { TASK_STATUS_EVENT, type TaskStatusUpdate, toTaskStatusUpdate } from './task-status.ts';
+import { TASK_STATUS_EVENT, type TaskStatusUpdate } from './task-status.ts';
 
 /** Options of {@link langChainTools}. */
 export interface LangChainToolsOptions {
@@ -80,7 +88,7 @@ async function* execute<Deps>(execution: Execution<Deps>): AsyncGenerator<TaskSt
   const frameworkCallId = runtime.toolCallId ?? runtime.toolCall?.id;
   const toolCallId = frameworkCallId ?? `direct-${++directCalls}`;
   const feed = execution.taskStatus ? new TaskStatusFeed(execution.ctx.events, toolCallId) : undefined;
-  const { call, end } = startAdapterCall({
+  const { call, failure, end } = startAdapterCall({
     toolset: execution.toolset,
     ctx: execution.ctx,
     tool: definition,
@@ -92,19 +100,20 @@ async function* execute<Deps>(execution: Execution<Deps>): AsyncGenerator<TaskSt
   try {
     if (feed)
       for await (const snapshot of feed.updates(call)) {
-        const update = toTaskStatusUpdate(definition.name, toolCallId, snapshot);
+        const update: TaskStatusUpdate = { ...snapshot, toolName: definition.name, toolCallId };
         runtime.writer?.(update);
         await dispatchCustomEvent(TASK_STATUS_EVENT, update, runtime);
         yield update;
       }
     return toToolContent(await call);
   } catch (error) {
-    const failure = failureForModel(definition.name, error);
-    if (failure === undefined) throw error;
-    if (frameworkCallId === undefined) throw failure;
+    const readable = failure(error);
+    // Not a failure for the model: LangChain's own tool error handling decides.
+    if (readable === error || !ToolwrightError.isInstance(readable)) throw readable;
+    if (frameworkCallId === undefined) throw readable;
     return new ToolMessage({
       status: 'error',
-      content: failure.message,
+      content: readable.message,
       tool_call_id: frameworkCallId,
       name: definition.name,
     });

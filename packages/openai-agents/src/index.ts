@@ -15,9 +15,5 @@ export {
   type TextOutputPart,
   toToolOutput,
 } from './model-output.ts';
-export {
-  isTaskStatusStreamEvent,
-  type TaskStatusStreamEvent,
-  withTaskStatus,
-} from './task-status.ts';
+export { type TaskStatusStreamEvent, withTaskStatus } from './task-status.ts';
 export { type OpenAIAgentsTool, type OpenAIAgentsToolsOptions, openAIAgentsTools } from './tools.ts';

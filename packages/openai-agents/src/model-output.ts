@@ -1,5 +1,4 @@
 import { type BinaryContent, isBinaryContent, ToolwrightError } from '@toolwright/core';
-import { failureForModel } from '@toolwright/core/internal';
 
 /** A text part of a function tool's output, as the OpenAI Agents SDK reads it. */
 export interface TextOutputPart {
@@ -48,16 +47,27 @@ function filenameOf(value: BinaryContent, index: number): string {
   return `output-${index + 1}.${subtype}`;
 }
 
+/** Failures worded for the model by `startAdapterCall` (its `failure`). */
+const worded = new WeakSet<object>();
+
+/**
+ * Marks `readable` (what the call's `failure` made of `error`) as worded for the model when it is
+ * a new error, so that {@link failureOutput} hands its message to the model; returns it.
+ */
+export function markWorded(readable: unknown, error: unknown): unknown {
+  if (readable !== error && typeof readable === 'object' && readable !== null) worded.add(readable);
+  return readable;
+}
+
 /**
  * What the model reads when a call fails (the tool's `errorFunction`): for `ModelRetry`,
- * `ToolFailed` and a failed or cancelled task, a message that names the tool and says what
- * happened; for another Toolwright error, its name and message (written to be shown, they carry
- * no secrets); for anything else, a message without the error's details, as the SDK's own
- * default does.
+ * `ToolFailed` and a failed or cancelled task, worded by the tool, its message, which names the
+ * tool and says what happened; for another Toolwright error, its name and message (written to be
+ * shown, they carry no secrets); for anything else, a message without the error's details, as
+ * the SDK's own default does.
  */
 export function failureOutput(toolName: string, error: unknown): string {
-  const failure = failureForModel(toolName, error);
-  if (failure !== undefined) return failure.message;
+  if (ToolwrightError.isInstance(error) && worded.has(error)) return error.message;
   if (ToolwrightError.isInstance(error)) return `${error.name}: ${error.message}`;
   return `An error occurred while running tool '${toolName}'. Please try again.`;
 }

@@ -1,34 +1,17 @@
 import type { Agent, AgentOutputType, RunStreamEvent, StreamedRunResult } from '@openai/agents';
-import type { RunContext, ToolEvent } from '@toolwright/core';
-import { nextTaskStatus, TASK_STATUS_EVENTS, type TaskStatusSnapshot } from '@toolwright/core/internal';
+import { nextTaskStatus, type RunContext, type TaskStatusOutput, type ToolEvent } from '@toolwright/core';
 
 /**
  * A tool call's task status or progress, among the events of a streamed run (see
- * {@link withTaskStatus}). Each one is the call's latest snapshot; fields are absent until known.
+ * {@link withTaskStatus}): the call's latest `TaskStatusOutput` (the shape every Toolwright
+ * adapter streams; `isTaskStatusOutput` of `@toolwright/core` tells it from the SDK's events),
+ * with the tool and the call it belongs to. Fields are absent until known.
  */
-export interface TaskStatusStreamEvent {
-  readonly type: 'task_status_stream_event';
+export interface TaskStatusStreamEvent extends TaskStatusOutput {
   /** The tool, as the model called it. */
   readonly toolName: string;
   /** The call: the `callId` of the `tool_called` item it belongs to. */
   readonly toolCallId: string | undefined;
-  /** The server's task id (absent for progress of a call that is not a task). */
-  readonly taskId?: string;
-  /** The task's status: `working`, `input_required`, `completed`, `failed`, `cancelled`. */
-  readonly status?: string;
-  /** The server's message for the current status, or the latest progress message. */
-  readonly statusMessage?: string;
-  /** Progress so far, rising. */
-  readonly progress?: number;
-  /** The progress at which the work is done, when known. */
-  readonly total?: number;
-}
-
-/** True for a {@link TaskStatusStreamEvent}: tells it from the SDK's own stream events. */
-export function isTaskStatusStreamEvent(value: unknown): value is TaskStatusStreamEvent {
-  return (
-    typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'task_status_stream_event'
-  );
 }
 
 /**
@@ -45,16 +28,16 @@ export async function* withTaskStatus(
   ctx: RunContext<unknown>,
 ): AsyncGenerator<RunStreamEvent | TaskStatusStreamEvent> {
   const queue: TaskStatusStreamEvent[] = [];
-  const snapshots = new Map<string | undefined, TaskStatusSnapshot>();
+  const snapshots = new Map<string | undefined, TaskStatusOutput>();
   let wake: (() => void) | undefined;
   const listener = (event: ToolEvent) => {
-    const next = nextTaskStatus(snapshots.get(event.toolCallId) ?? {}, event);
+    const next = nextTaskStatus(snapshots.get(event.toolCallId) ?? { type: 'task-status' }, event);
     if (next === undefined) return;
     snapshots.set(event.toolCallId, next);
-    queue.push({ type: 'task_status_stream_event', toolName: event.toolName, toolCallId: event.toolCallId, ...next });
+    queue.push({ ...next, toolName: event.toolName, toolCallId: event.toolCallId });
     wake?.();
   };
-  const stops = TASK_STATUS_EVENTS.map((type) => ctx.events.on(type, listener));
+  const stops = (['task-created', 'task-status', 'progress'] as const).map((type) => ctx.events.on(type, listener));
   // The SDK types its stream loosely; on every platform it is a web ReadableStream.
   const reader = (result.toStream() as unknown as ReadableStream<RunStreamEvent>).getReader();
   let pending: ReturnType<typeof reader.read> | undefined;

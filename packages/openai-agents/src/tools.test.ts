@@ -3,6 +3,7 @@ import {
   createRunContext,
   FunctionToolset,
   functionTool,
+  isTaskStatusOutput,
   TaskCancelledError,
   TaskFailedError,
   UserError,
@@ -10,7 +11,7 @@ import {
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import { startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { isTaskStatusStreamEvent, type TaskStatusStreamEvent, withTaskStatus } from './task-status.ts';
+import { type TaskStatusStreamEvent, withTaskStatus } from './task-status.ts';
 import { callTools, fixtureToolset, modelInput, say, scriptedModel, toolOutputsSeen } from './test-support.ts';
 import { openAIAgentsTools } from './tools.ts';
 
@@ -44,7 +45,7 @@ describe('OpenAI Agents tools', () => {
     const agent = new Agent({ name: 'writer', model, tools: await openAIAgentsTools(toolset, ctx) });
     const result = await run(agent, 'Go.', { stream: true });
     const statuses: TaskStatusStreamEvent[] = [];
-    for await (const event of withTaskStatus(result, ctx)) if (isTaskStatusStreamEvent(event)) statuses.push(event);
+    for await (const event of withTaskStatus(result, ctx)) if (isTaskStatusOutput(event)) statuses.push(event);
     await result.completed;
     expect(result.finalOutput).toBe('Done.');
     expect(statuses[0]).toMatchObject({ toolName: 'slow_task', toolCallId: 'call-1', status: 'working' });
@@ -66,7 +67,7 @@ describe('task status in the run stream', () => {
     const seen: string[] = [];
     const statuses: TaskStatusStreamEvent[] = [];
     for await (const event of withTaskStatus(result, ctx)) {
-      if (isTaskStatusStreamEvent(event)) {
+      if (isTaskStatusOutput(event)) {
         statuses.push(event);
         seen.push('status');
       } else if (event.type === 'run_item_stream_event') seen.push(event.name);
@@ -84,7 +85,7 @@ describe('task status in the run stream', () => {
     expect(progress).toEqual([...progress].sort());
     expect(statuses.find((status) => status.progress === 3)).toMatchObject({ total: 3 });
     expect(statuses.at(-1)).toMatchObject({ status: 'completed', progress: 3 });
-    expect(JSON.stringify(modelInput(model, 1))).not.toContain('task_status');
+    expect(JSON.stringify(modelInput(model, 1))).not.toContain('task-status');
     for (const type of ['task-created', 'task-status', 'progress'] as const)
       expect(ctx.events.listens(type)).toBe(false);
   });
@@ -100,8 +101,7 @@ describe('task status in the run stream', () => {
     const result = await run(agent, 'Run both.', { stream: true });
     const byCall = new Map<string | undefined, TaskStatusStreamEvent[]>();
     for await (const event of withTaskStatus(result, ctx))
-      if (isTaskStatusStreamEvent(event))
-        byCall.set(event.toolCallId, [...(byCall.get(event.toolCallId) ?? []), event]);
+      if (isTaskStatusOutput(event)) byCall.set(event.toolCallId, [...(byCall.get(event.toolCallId) ?? []), event]);
     await result.completed;
     expect(byCall.get('a')?.at(-1)).toMatchObject({ status: 'completed', progress: 2, total: 2 });
     expect(byCall.get('b')?.at(-1)).toMatchObject({ status: 'completed', progress: 3, total: 3 });
@@ -147,11 +147,8 @@ describe('model output', () => {
     expect(toolOutputsSeen(model, 1).get('json')).toEqual({ type: 'text', text: '{"ranAsTask":true}' });
   });
 
-  it('give the model a failed MCP task as the tool error output, by the toolset’s error behaviour', async () => {
-    for (const [behavior, expected] of [
-      ['retry', "quota exceeded Fix the call to tool 'failing_task' and try again."],
-      ['failed', "Tool 'failing_task' failed: quota exceeded"],
-    ] as const) {
+  it('give the model a task that failed on the server as the tool error output saying the tool failed', async () => {
+    for (const behavior of ['retry', 'failed'] as const) {
       const { toolset } = await fixtureToolset({ toolErrorBehavior: behavior });
       const model = scriptedModel(
         callTools(['failing_task', { message: 'quota exceeded' }, 'call-1']),
@@ -160,8 +157,22 @@ describe('model output', () => {
       const agent = new Agent({ name: 'failing', model, tools: await openAIAgentsTools(toolset, createRunContext()) });
       const result = await run(agent, 'Go.');
       expect(result.finalOutput).toBe('I will try later.');
-      expect(toolOutputsSeen(model, 1).get('call-1')).toEqual({ type: 'text', text: expected });
+      expect(toolOutputsSeen(model, 1).get('call-1')).toEqual({
+        type: 'text',
+        text: "Tool 'failing_task' failed: quota exceeded",
+      });
     }
+  });
+
+  it("ask the model to fix a call the tool refused (an error result, with the toolset's retry behaviour)", async () => {
+    const { toolset } = await fixtureToolset({ toolErrorBehavior: 'retry' });
+    const model = scriptedModel(callTools(['add', { a: 'one', b: 2 }, 'call-1']), say('I will fix it.'));
+    const agent = new Agent({ name: 'adder', model, tools: await openAIAgentsTools(toolset, createRunContext()) });
+    await run(agent, 'Add.');
+    expect(toolOutputsSeen(model, 1).get('call-1')).toEqual({
+      type: 'text',
+      text: "a and b must be numbers Fix the call to tool 'add' and try again.",
+    });
   });
 
   it('word failed and cancelled tasks for the model, show other Toolwright errors, and hide foreign ones', async () => {
@@ -245,7 +256,7 @@ describe('aborting', () => {
     const model = scriptedModel(callTools(['cancellable_task', { durationMs: 10_000 }]), say('unreachable'));
     const agent = new Agent({ name: 'stopper', model, tools: await openAIAgentsTools(toolset, ctx) });
     const result = await run(agent, 'Go.', { stream: true });
-    for await (const event of withTaskStatus(result, ctx)) if (isTaskStatusStreamEvent(event)) break;
+    for await (const event of withTaskStatus(result, ctx)) if (isTaskStatusOutput(event)) break;
     await result.completed;
     expect(result.cancelled).toBe(true);
     await expect.poll(async () => (await fixture.inspector.cancelsReceived()).length).toBe(1);

@@ -1,7 +1,6 @@
 import { type FunctionTool, type JsonSchemaDefinition, tool } from '@openai/agents';
-import type { RunContext, ToolDefinition, Toolset } from '@toolwright/core';
-import { startAdapterCall } from '@toolwright/core/internal';
-import { failureOutput, toToolOutput } from './model-output.ts';
+import { type RunContext, startAdapterCall, type ToolDefinition, type Toolset } from '@toolwright/core';
+import { failureOutput, markWorded, toToolOutput } from './model-output.ts';
 
 /** What the OpenAI Agents SDK hands a function tool besides its input. */
 type CallDetails = Parameters<FunctionTool['invoke']>[2];
@@ -85,7 +84,7 @@ interface Execution<Deps> {
 let directCalls = 0;
 
 async function execute<Deps>({ toolset, ctx, definition, input, details }: Execution<Deps>): Promise<unknown> {
-  const { call, end } = startAdapterCall({
+  const { call, failure, end } = startAdapterCall({
     toolset,
     ctx,
     tool: definition,
@@ -97,6 +96,8 @@ async function execute<Deps>({ toolset, ctx, definition, input, details }: Execu
   });
   try {
     return toToolOutput(await call);
+  } catch (error) {
+    throw markWorded(failure(error), error);
   } finally {
     end();
   }
