@@ -8,7 +8,7 @@ import {
   type ToolwrightError,
   UserError,
 } from './errors.ts';
-import { isPlainObject, type JsonObject } from './json.ts';
+import { isPlainObject } from './json.ts';
 import { linkedSignal } from './linked-signal.ts';
 import { forToolCall, type RunContext } from './run-context.ts';
 import type { ToolDefinition } from './tool-definition.ts';
@@ -39,13 +39,6 @@ export function isBinaryOutput(value: unknown): value is BinaryOutput {
     typeof (value as { mediaType?: unknown }).mediaType === 'string' &&
     typeof (value as { base64?: unknown }).base64 === 'string'
   );
-}
-
-/** A tool's display title from its metadata: the MCP tool's `title`, else its annotations' `title`. */
-export function toolTitle(metadata: JsonObject): string | undefined {
-  if (typeof metadata.title === 'string') return metadata.title;
-  const annotations = metadata.annotations;
-  return isPlainObject(annotations) && typeof annotations.title === 'string' ? annotations.title : undefined;
 }
 
 /** What {@link readableFailure} knows of the call besides its error. */

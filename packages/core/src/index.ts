@@ -7,7 +7,6 @@ export {
   readableFailure,
   startAdapterCall,
   toModelValue,
-  toolTitle,
 } from './adapter-call.ts';
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {

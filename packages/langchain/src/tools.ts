@@ -8,7 +8,6 @@ import {
   type ToolDefinition,
   type Toolset,
   ToolwrightError,
-  toolTitle,
 } from '@toolwright/core';
 import { toJsonValue } from '@toolwright/core/internal';
 import { toToolContent } from './content.ts';
@@ -33,7 +32,8 @@ export interface LangChainToolsOptions {
  * While a call runs, its task status and progress stream as {@link TaskStatusUpdate}s. Images and
  * audio reach the model as standard media blocks; a failed call (`ModelRetry`, `ToolFailed`, a
  * failed or cancelled task) is a tool message with `status: 'error'` whose content the model
- * reads. Each tool carries its definition's metadata (and title) as its `metadata`.
+ * reads. Each tool carries its definition's metadata (JSON) as its `metadata` (LangChain has no
+ * field for a title: an MCP tool's is in `metadata.title` or `metadata.annotations.title`).
  */
 export async function langChainTools<Deps>(
   toolset: Toolset<Deps>,
@@ -49,15 +49,13 @@ function toLangChainTool<Deps>(
   definition: ToolDefinition,
   options: LangChainToolsOptions,
 ): DynamicStructuredTool {
-  const title = toolTitle(definition.metadata);
-  const metadata = toJsonValue(definition.metadata, 'metadata') as Record<string, unknown>;
   const run = (input: unknown, runtime: ToolRuntime) =>
     execute({ toolset, ctx, definition, input, runtime, taskStatus: options.taskStatus !== false });
   return tool(run, {
     name: definition.name,
     description: definition.description ?? '',
     schema: schemaOf(definition),
-    metadata: title === undefined || metadata.title !== undefined ? metadata : { ...metadata, title },
+    metadata: toJsonValue(definition.metadata, 'metadata') as Record<string, unknown>,
   }) as DynamicStructuredTool;
 }
 

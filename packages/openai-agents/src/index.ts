@@ -16,4 +16,9 @@ export {
   toToolOutput,
 } from './model-output.ts';
 export { type TaskStatusStreamEvent, withTaskStatus } from './task-status.ts';
-export { type OpenAIAgentsTool, type OpenAIAgentsToolsOptions, openAIAgentsTools } from './tools.ts';
+export {
+  type OpenAIAgentsTool,
+  type OpenAIAgentsToolsOptions,
+  openAIAgentsTools,
+  type ToolOutputData,
+} from './tools.ts';

@@ -14,6 +14,20 @@ type NonStrictSchema = Extract<ParametersSchema, { additionalProperties: true }>
 /** A Toolwright tool as a function tool of the OpenAI Agents SDK. */
 export type OpenAIAgentsTool = FunctionTool<unknown, ParametersSchema, unknown>;
 
+/**
+ * The custom data of each output item of a Toolwright tool (the `customData` of its
+ * `tool_output` run item, never sent to the model): whether the output is a failure. The SDK's
+ * protocol has no error flag on a tool's output, so this is how a stream or a UI tells a failed
+ * call from a result.
+ */
+export interface ToolOutputData {
+  readonly [key: string]: unknown;
+  readonly toolwright: {
+    /** The output is the tool's error output (a failed call, a timeout), not its result. */
+    readonly isError: boolean;
+  };
+}
+
 /** Options of {@link openAIAgentsTools}. */
 export interface OpenAIAgentsToolsOptions {
   /**
@@ -48,16 +62,35 @@ function toFunctionTool<Deps>(
   definition: ToolDefinition,
   options: OpenAIAgentsToolsOptions,
 ): OpenAIAgentsTool {
+  const name = definition.name;
+  // The calls whose output is a failure: the output item's custom data says so.
+  const failed = new Set<string | undefined>();
+  const markFailed = (details: CallDetails) => failed.add(details?.toolCall?.callId);
+  const timeoutMs = options.timeoutMs;
   return tool<NonStrictSchema, unknown, unknown>({
-    name: definition.name,
+    name,
     description: definition.description ?? '',
     parameters: parametersOf(definition),
     // MCP input schemas are rarely valid strict schemas; the server validates the arguments.
     strict: false,
     execute: (input: unknown, _runContext: unknown, details?: CallDetails) =>
       execute({ toolset, ctx, definition, input, details }),
-    errorFunction: (_runContext, error) => failureOutput(definition.name, error),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    errorFunction: (_runContext, error, details) => {
+      markFailed(details);
+      return failureOutput(name, error);
+    },
+    customDataExtractor: ({ toolCall }): ToolOutputData => ({
+      toolwright: { isError: failed.delete(toolCall.callId) },
+    }),
+    ...(timeoutMs === undefined
+      ? {}
+      : {
+          timeoutMs,
+          timeoutErrorFunction: (_runContext: unknown, _error: unknown, details?: CallDetails) => {
+            markFailed(details);
+            return `Tool '${name}' timed out after ${timeoutMs}ms.`;
+          },
+        }),
   });
 }
 
