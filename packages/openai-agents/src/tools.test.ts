@@ -164,6 +164,27 @@ describe('model output', () => {
     }
   });
 
+  it("mark each output item of the run stream as a failure or not, in the item's custom data", async () => {
+    const { toolset } = await fixtureToolset();
+    const ctx = createRunContext();
+    const model = scriptedModel(
+      callTools(['echo', { text: 'hi' }, 'ok'], ['failing_task', { message: 'disk on fire' }, 'failed']),
+      say('Noted.'),
+    );
+    const agent = new Agent({ name: 'marker', model, tools: await openAIAgentsTools(toolset, ctx) });
+    const result = await run(agent, 'Go.', { stream: true });
+    const marks = new Map<string, unknown>();
+    for await (const event of withTaskStatus(result, ctx))
+      if (event.type === 'run_item_stream_event' && event.item.type === 'tool_call_output_item') {
+        const raw = event.item.rawItem;
+        if (raw.type === 'function_call_result') marks.set(raw.callId, event.item.customData);
+      }
+    await result.completed;
+    expect(marks.get('ok')).toEqual({ toolwright: { isError: false } });
+    expect(marks.get('failed')).toEqual({ toolwright: { isError: true } });
+    expect(JSON.stringify(modelInput(model, 1))).not.toContain('isError');
+  });
+
   it("ask the model to fix a call the tool refused (an error result, with the toolset's retry behaviour)", async () => {
     const { toolset } = await fixtureToolset({ toolErrorBehavior: 'retry' });
     const model = scriptedModel(callTools(['add', { a: 'one', b: 2 }, 'call-1']), say('I will fix it.'));
