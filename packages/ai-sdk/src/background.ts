@@ -1,20 +1,14 @@
-import { type FollowUp, linkedSignal, type RunContext } from '@toolwright/core';
+import { type BackgroundWork, type FollowUp, followUpText, linkedSignal, type RunContext } from '@toolwright/core';
 import { type Experimental_Steering, experimental_createSteering, type ModelMessage, type UserModelMessage } from 'ai';
 
 /** A follow-up (the result of background work) as a user message for the model. */
 function toMessage(followUp: FollowUp): UserModelMessage {
-  return { role: 'user', content: `[background result] ${followUp.message}` };
+  return { role: 'user', content: followUpText(followUp) };
 }
 
 /** Takes the run's queued follow-ups as user messages for the model. */
 export function followUpMessages(ctx: RunContext<unknown>): ModelMessage[] {
   return ctx.followUps.take().map(toMessage);
-}
-
-/** What {@link runWithBackgroundWork} needs to know of the background work of a run. */
-export interface BackgroundWork<Deps> {
-  /** The work of this run still running; the run goes on while it is not empty. */
-  pending(ctx: RunContext<Deps>): readonly unknown[];
 }
 
 /** The part of an agent turn's result that {@link runWithBackgroundWork} reads: the messages to add. */

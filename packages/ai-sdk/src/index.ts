@@ -1,5 +1,6 @@
 // Shared by every Toolwright adapter; re-exported here for apps that import them from this package.
 export {
+  type BackgroundWork,
   type BinaryOutput,
   type FailureContext,
   isTaskStatusOutput,
@@ -9,7 +10,6 @@ export {
 export {
   type BackgroundFollowUps,
   type BackgroundFollowUpsOptions,
-  type BackgroundWork,
   backgroundFollowUps,
   followUpMessages,
   type RunWithBackgroundWorkOptions,

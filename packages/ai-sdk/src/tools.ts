@@ -1,13 +1,13 @@
 import {
-  type JsonObject,
   type RunContext,
   startAdapterCall,
   TaskStatusFeed,
   type ToolDefinition,
   type Toolset,
   toModelValue,
+  toolTitle,
 } from '@toolwright/core';
-import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
+import { toJsonValue } from '@toolwright/core/internal';
 import { dynamicTool, jsonSchema, type Tool, type ToolExecutionOptions, type ToolSet } from 'ai';
 import { messageAsString, toModelOutput } from './model-output.ts';
 import { markStatusTool } from './task-status.ts';
@@ -48,7 +48,7 @@ function toAiSdkTool<Deps>(
 ) {
   const streamsStatus = options.taskStatus !== false;
   const execute = streamsStatus ? executeWithStatus : executeOnce;
-  const title = titleOf(tool.metadata);
+  const title = toolTitle(tool.metadata);
   const aiSdkTool = dynamicTool({
     ...(tool.description === undefined ? {} : { description: tool.description }),
     ...(title === undefined ? {} : { title }),
@@ -109,9 +109,3 @@ async function* executeWithStatus<Deps>(execution: Execution<Deps>): AsyncGenera
   }
 }
 
-/** The tool's display title: the MCP tool's `title`, else its annotations' `title`. */
-function titleOf(metadata: JsonObject): string | undefined {
-  if (typeof metadata.title === 'string') return metadata.title;
-  const annotations = metadata.annotations;
-  return isPlainObject(annotations) && typeof annotations.title === 'string' ? annotations.title : undefined;
-}

@@ -8,7 +8,7 @@ import {
   type ToolwrightError,
   UserError,
 } from './errors.ts';
-import { isPlainObject } from './json.ts';
+import { isPlainObject, type JsonObject } from './json.ts';
 import { linkedSignal } from './linked-signal.ts';
 import { forToolCall, type RunContext } from './run-context.ts';
 import type { ToolDefinition } from './tool-definition.ts';
@@ -148,4 +148,17 @@ export function startAdapterCall<Deps>(options: AdapterCallOptions<Deps>): Adapt
 /** How many abort listeners the call's signal still has (work that outlives the call keeps one). */
 function listenerCount(signal: AbortSignal): number {
   return getEventListeners(signal, 'abort').length;
+}
+
+/** A tool's display title from its metadata: the MCP tool's `title`, else its annotations' `title`. */
+export function toolTitle(metadata: JsonObject): string | undefined {
+  if (typeof metadata.title === 'string') return metadata.title;
+  const annotations = metadata.annotations;
+  return isPlainObject(annotations) && typeof annotations.title === 'string' ? annotations.title : undefined;
+}
+
+/** What an adapter needs to know of a run's background work (a `BackgroundTools` capability has it). */
+export interface BackgroundWork<Deps> {
+  /** The work of this run still running; the run goes on while it is not empty. */
+  pending(ctx: RunContext<Deps>): readonly unknown[];
 }

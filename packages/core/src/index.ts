@@ -1,12 +1,14 @@
 export {
   type AdapterCall,
   type AdapterCallOptions,
+  type BackgroundWork,
   type BinaryOutput,
   type FailureContext,
   isBinaryOutput,
   readableFailure,
   startAdapterCall,
   toModelValue,
+  toolTitle,
 } from './adapter-call.ts';
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
@@ -40,7 +42,7 @@ export {
   type ToolEventListener,
   type ToolEventType,
 } from './events.ts';
-export { type FollowUp, FollowUpQueue } from './follow-ups.ts';
+export { type FollowUp, FollowUpQueue, followUpText } from './follow-ups.ts';
 export { type FunctionTool, FunctionToolset, functionTool } from './function-toolset.ts';
 export type { JsonArray, JsonObject, JsonValue } from './json.ts';
 export { type LinkedSignal, linkedSignal } from './linked-signal.ts';
