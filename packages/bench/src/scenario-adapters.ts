@@ -18,8 +18,8 @@ const scenario = '8. framework adapters vs the framework’s own MCP client';
 /** The suggested poll interval of the anchor's servers: a client that polled would show it. */
 const POLL_INTERVAL_MS = 1_000;
 
-/** Where the framework's client reaches a 2025-11-25 fixture over `transport` (stdio or HTTP). */
-async function endpointOf(transport: TransportName, options: FixtureOptions, closers: Closers) {
+/** Where the framework's client reaches a 2025-11-25 fixture over `transport` (stdio or HTTP), and its inspector. */
+export async function endpointOf(transport: TransportName, options: FixtureOptions, closers: Closers) {
   const source = await fixtureSource(transport, options, closers);
   const target = source.toolwright;
   const endpoint: Endpoint | undefined =
