@@ -180,7 +180,8 @@ export function describeAdapterContract(harness: AdapterHarness): void {
         // The call itself is acknowledged at once; the result follows.
         expect(record.outcome).toEqual({ kind: 'success', text: expect.stringMatching(/background/i) });
         expect(record.modelInputs[1]).not.toContain('done: tides');
-        if (harness.followUps === 'hook') {
+        if (harness.followUps === 'hook' || 'loop' in harness.followUps) {
+          if (harness.followUps !== 'hook') expect(harness.followUps.loop).not.toBe('');
           expect(record.modelInputs.slice(2).join('\n')).toContain('done: tides');
           expect(record.text).toBe(FINAL_TEXT);
           expect(background.pending(ctx)).toEqual([]);

@@ -25,7 +25,8 @@ export interface TurnOptions {
   readonly signal: AbortSignal;
   /**
    * Set when the toolset runs tools in the background: wire follow-ups through the framework's own
-   * hook (when {@link AdapterHarness.followUps} is `'hook'`) so they reach a later step of this run.
+   * hook (when {@link AdapterHarness.followUps} is `'hook'`) so they reach a later step of this run,
+   * or through the adapter's loop of runs (when it is a {@link Loop}).
    */
   readonly background?: BackgroundTools;
 }
@@ -96,6 +97,16 @@ export interface Gap {
 }
 
 /**
+ * A framework that ends a run at the model's final answer and has no hook to go on from there:
+ * the adapter's own loop starts the framework's next run with the background result (through the
+ * framework's hook for the model's input, where it has one). `loop` says why there is no hook; the
+ * contract checks what it checks of a hook, over the runs of the turn.
+ */
+export interface Loop {
+  readonly loop: string;
+}
+
+/**
  * What an adapter supplies to run the contract: one agent turn inside its framework's real
  * runtime, with that framework's own fake or mock model, normalised to a {@link TurnRecord}.
  */
@@ -106,8 +117,12 @@ export interface AdapterHarness {
   runTurn(options: TurnOptions): Promise<TurnRecord>;
   /** `true` when images reach the model as media parts; a {@link Gap} when the framework has none. */
   readonly media: true | Gap;
-  /** `'hook'` when follow-ups reach a later step of the same run through the framework's hook; a {@link Gap} when there is none. */
-  readonly followUps: 'hook' | Gap;
+  /**
+   * `'hook'` when follow-ups reach a later step of the same run through the framework's hook; a
+   * {@link Loop} when the adapter's loop hands them to the framework's next run; a {@link Gap}
+   * when neither exists.
+   */
+  readonly followUps: 'hook' | Loop | Gap;
   /** Which definition fields the framework keeps beside name, description and schema. */
   readonly fields: { readonly title: boolean; readonly metadata: boolean };
 }

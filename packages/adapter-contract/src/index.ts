@@ -3,6 +3,7 @@ export {
   type AdapterHarness,
   FINAL_TEXT,
   type Gap,
+  type Loop,
   type MediaPart,
   type ScriptedCall,
   type StreamedItem,

@@ -54,7 +54,7 @@ export {
   type ToolPredicate,
   type ToolSelector,
 } from './selectors.ts';
-export { isTaskStatusOutput, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
+export { isTaskStatusOutput, nextTaskStatus, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
 export {
   type ToolDefinition,
   type ToolDefinitionInput,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunEvents, type ToolEvent } from './events.ts';
-import { isTaskStatusOutput, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
+import { isTaskStatusOutput, nextTaskStatus, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
 
 const base = { toolName: 'report', toolCallId: 'call-1' } as const;
 
@@ -51,5 +51,26 @@ describe('TaskStatusFeed', () => {
     await reading;
     expect(seen).toEqual(['one', 'two']);
     feed.close();
+  });
+});
+
+describe('nextTaskStatus', () => {
+  it('folds one event into a snapshot, and says when it changes nothing', () => {
+    const created = nextTaskStatus(
+      { type: 'task-status' },
+      { ...base, type: 'task-created', taskId: 't1', status: 'working', reference: {} },
+    );
+    expect(created).toEqual({ type: 'task-status', taskId: 't1', status: 'working' });
+    const progressed = nextTaskStatus(created as TaskStatusOutput, {
+      ...base,
+      type: 'progress',
+      taskId: 't1',
+      progress: 2,
+      total: 4,
+      message: undefined,
+    });
+    expect(progressed).toEqual({ type: 'task-status', taskId: 't1', status: 'working', progress: 2, total: 4 });
+    const same = { ...base, type: 'task-status', taskId: 't1', status: 'working', statusMessage: undefined } as const;
+    expect(nextTaskStatus(progressed as TaskStatusOutput, same)).toBeUndefined();
   });
 });

@@ -74,12 +74,22 @@ export class TaskStatusFeed {
   }
 
   #apply(event: ToolEvent): void {
-    const next: TaskStatusOutput = { ...this.#snapshot, ...fieldsOf(event) };
-    if (JSON.stringify(next) === JSON.stringify(this.#snapshot)) return;
+    const next = nextTaskStatus(this.#snapshot, event);
+    if (next === undefined) return;
     this.#snapshot = next;
     this.#queue.push(next);
     this.#wake?.();
   }
+}
+
+/**
+ * A call's status snapshot after one of its events (`task-created`, `task-status`, `progress`),
+ * or undefined when the event changes nothing in it. What {@link TaskStatusFeed} does per event,
+ * for an adapter that follows the calls of a whole run at once.
+ */
+export function nextTaskStatus(previous: TaskStatusOutput, event: ToolEvent): TaskStatusOutput | undefined {
+  const next: TaskStatusOutput = { ...previous, ...fieldsOf(event) };
+  return JSON.stringify(next) === JSON.stringify(previous) ? undefined : next;
 }
 
 /** The fields of a status snapshot that one event sets. */

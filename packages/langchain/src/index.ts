@@ -1,0 +1,3 @@
+export { type ContentBlock, type MediaBlock, type TextBlock, toToolContent } from './content.ts';
+export { isTaskStatusUpdate, TASK_STATUS_EVENT, type TaskStatusUpdate } from './task-status.ts';
+export { type LangChainToolsOptions, langChainTools } from './tools.ts';
