@@ -7,6 +7,7 @@ export {
   type MediaPart,
   type ScriptedCall,
   type StreamedItem,
+  statusItem,
   type ToolOutcome,
   type ToolView,
   type TurnOptions,

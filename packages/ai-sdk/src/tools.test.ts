@@ -49,13 +49,7 @@ describe('AI SDK tools', () => {
 
 describe('AI SDK tools of an MCP 2026-07-28 server', () => {
   it('run a task tool of the tasks extension, streaming its status, then the result', async () => {
-    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-    onTestFinished(async () => {
-      await toolset.close();
-      await fixture.close();
-    });
-    await toolset.open();
+    const toolset = await open2026();
     const ctx = createRunContext();
     const model = scriptedModel(
       callTool('slow_task', { value: 'tides', steps: 2, delayMs: 100 }, 'call-1'),
