@@ -93,18 +93,16 @@ describe('Mastra tools', () => {
   });
 
   it('word failures for the model: the call fixed, the tool failed, other errors unchanged', async () => {
-    const throwing = (name: string, error: () => Error) =>
-      functionTool({
-        name,
-        execute: () => {
-          throw error();
-        },
-      });
-    const toolset = new FunctionToolset([
-      throwing('retry', () => new ModelRetry('a must be a number.')),
-      throwing('failed', () => new ToolFailed('quota exceeded')),
-      throwing('misused', () => new UserError('the app passed a bad option')),
-    ]);
+    const failures: Record<string, () => Error> = {
+      retry: () => new ModelRetry('a must be a number.'),
+      failed: () => new ToolFailed('quota exceeded'),
+      misused: () => new UserError('the app passed a bad option'),
+    };
+    const toolset = new FunctionToolset(
+      Object.entries(failures).map(([name, failure]) =>
+        functionTool({ name, execute: () => Promise.reject(failure()) }),
+      ),
+    );
     const texts: string[] = [];
     for (const name of ['retry', 'failed', 'misused']) {
       const tools = await mastraTools(toolset, createRunContext());
