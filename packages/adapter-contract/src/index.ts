@@ -20,3 +20,11 @@ export {
   type ServerTask,
   startContractServer,
 } from './servers.ts';
+export {
+  countListeners,
+  type FixtureToolsetOptions,
+  failingToolset,
+  fixtureToolset,
+  type ListenerCount,
+  statusItem,
+} from './test-support.ts';
