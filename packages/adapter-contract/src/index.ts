@@ -22,9 +22,12 @@ export {
 } from './servers.ts';
 export {
   countListeners,
+  expectInOrder,
   type FixtureToolsetOptions,
   failingToolset,
   fixtureToolset,
+  fixtureToolset2026,
   type ListenerCount,
+  runExample,
   statusItem,
 } from './test-support.ts';

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
   FunctionToolset,
   functionTool,
@@ -9,8 +11,8 @@ import {
   UserError,
 } from '@toolwright/core';
 import { MCPToolset, type MCPToolsetOptions } from '@toolwright/mcp-toolset';
-import { startInMemoryFixture } from '@toolwright/testing';
-import { onTestFinished } from 'vitest';
+import { startHttpTasksExtensionFixture, startInMemoryFixture } from '@toolwright/testing';
+import { expect, onTestFinished } from 'vitest';
 import type { StreamedItem } from './harness.ts';
 
 // What an adapter's own tests share beside the contract.
@@ -22,7 +24,10 @@ export interface FixtureToolsetOptions {
   readonly toolErrorBehavior?: MCPToolsetOptions['toolErrorBehavior'];
 }
 
-/** An MCP toolset over a fresh in-memory 2025-11-25 fixture server (poll interval 20 ms), opened, closed when the test finishes. */
+/**
+ * An MCP toolset over a fresh in-memory 2025-11-25 fixture server (poll interval 20 ms), opened,
+ * closed when the test finishes.
+ */
 export async function fixtureToolset(options: FixtureToolsetOptions = {}) {
   const fixture = await startInMemoryFixture({ pollInterval: 20 });
   const mcp = new MCPToolset(fixture.clientTransport, {
@@ -30,6 +35,18 @@ export async function fixtureToolset(options: FixtureToolsetOptions = {}) {
     ...(options.toolErrorBehavior ? { toolErrorBehavior: options.toolErrorBehavior } : {}),
   });
   const toolset = options.wrap ? options.wrap(mcp) : mcp;
+  onTestFinished(async () => {
+    await toolset.close();
+    await fixture.close();
+  });
+  await toolset.open();
+  return { fixture, toolset };
+}
+
+/** An MCP toolset over a fresh 2026-07-28 (tasks extension) fixture server on HTTP, opened, closed when the test finishes. */
+export async function fixtureToolset2026() {
+  const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
+  const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
   onTestFinished(async () => {
     await toolset.close();
     await fixture.close();
@@ -93,4 +110,28 @@ export function statusItem(output: TaskStatusOutput): StreamedItem {
     ...(output.progress === undefined ? {} : { progress: output.progress }),
     ...(output.total === undefined ? {} : { total: output.total }),
   };
+}
+
+/**
+ * Runs an example as a user does (`node src/main.ts` in `exampleDir`, from source, with no OpenAI
+ * key so that it uses its scripted model); rejects, with the output, on a non-zero exit, a signal,
+ * or after 60 s.
+ */
+export async function runExample(exampleDir: string): Promise<{ stdout: string; stderr: string }> {
+  const env = { ...process.env, OPENAI_API_KEY: '' };
+  return promisify(execFile)(process.execPath, ['--conditions=@toolwright/source', 'src/main.ts'], {
+    cwd: exampleDir,
+    env,
+    timeout: 60_000,
+  });
+}
+
+/** Asserts that `text` holds each of `parts` in this order (other text may come between). */
+export function expectInOrder(text: string, parts: readonly string[]): void {
+  let from = 0;
+  for (const part of parts) {
+    const at = text.indexOf(part, from);
+    expect(at, `${part} after position ${from} of:\n${text}`).toBeGreaterThanOrEqual(0);
+    from = at + part.length;
+  }
 }

@@ -2,12 +2,10 @@ import { AIMessage } from '@langchain/core/messages';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { MessagesAnnotation, StateGraph } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
-import { countListeners, failingToolset } from '@toolwright/adapter-contract';
+import { countListeners, failingToolset, fixtureToolset2026 } from '@toolwright/adapter-contract';
 import { createRunContext, ToolFailed } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { createAgent } from 'langchain';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isTaskStatusUpdate, TASK_STATUS_EVENT, type TaskStatusUpdate } from './task-status.ts';
 import { fixtureToolset, messagesSeen, scriptedModel, toolMessagesSeen } from './test-support.ts';
 import { langChainTools } from './tools.ts';
@@ -30,13 +28,7 @@ describe('LangChain tools', () => {
   });
 
   it('run a task tool of an MCP 2026-07-28 server (tasks extension) over HTTP, its status in the custom stream', async () => {
-    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-    onTestFinished(async () => {
-      await toolset.close();
-      await fixture.close();
-    });
-    await toolset.open();
+    const { toolset } = await fixtureToolset2026();
     const ctx = createRunContext();
     const model = scriptedModel([['slow_task', { value: 'tides', steps: 2, delayMs: 600 }, 'call-1']], 'Done.');
     const agent = createAgent({ model, tools: await langChainTools(toolset, ctx) });

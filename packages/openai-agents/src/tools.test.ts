@@ -1,9 +1,7 @@
 import { Agent, run } from '@openai/agents';
-import { countListeners, failingToolset } from '@toolwright/adapter-contract';
+import { countListeners, failingToolset, fixtureToolset2026 } from '@toolwright/adapter-contract';
 import { createRunContext, isTaskStatusOutput } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startHttpTasksExtensionFixture } from '@toolwright/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type TaskStatusStreamEvent, withTaskStatus } from './task-status.ts';
 import { callTools, fixtureToolset, modelInput, say, scriptedModel, toolOutputsSeen } from './test-support.ts';
 import { openAIAgentsTools } from './tools.ts';
@@ -23,13 +21,7 @@ describe('OpenAI Agents tools', () => {
   });
 
   it('run a task tool of an MCP 2026-07-28 server (tasks extension) over HTTP, its status in the stream', async () => {
-    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-    onTestFinished(async () => {
-      await toolset.close();
-      await fixture.close();
-    });
-    await toolset.open();
+    const { toolset } = await fixtureToolset2026();
     const ctx = createRunContext();
     const model = scriptedModel(
       callTools(['slow_task', { value: 'tides', steps: 2, delayMs: 600 }, 'call-1']),
