@@ -108,4 +108,3 @@ async function* executeWithStatus<Deps>(execution: Execution<Deps>): AsyncGenera
     end();
   }
 }
-
