@@ -1,5 +1,5 @@
 import type { BackgroundTools } from '@toolwright/capabilities';
-import type { JsonObject, RunContext, TaskStatusOutput, Toolset } from '@toolwright/core';
+import type { JsonObject, RunContext, Toolset } from '@toolwright/core';
 
 /** The text the scripted model answers with on every step after its tool call. */
 export const FINAL_TEXT = 'All done.';
@@ -50,18 +50,6 @@ export type StreamedItem =
       readonly total?: number;
     }
   | { readonly kind: 'result'; readonly isError: boolean };
-
-/** A `TaskStatusOutput` (what the Toolwright adapters stream) as a `status` item, its fields as they are. */
-export function statusItem(output: TaskStatusOutput): StreamedItem {
-  return {
-    kind: 'status',
-    ...(output.taskId === undefined ? {} : { taskId: output.taskId }),
-    ...(output.status === undefined ? {} : { status: output.status }),
-    ...(output.statusMessage === undefined ? {} : { message: output.statusMessage }),
-    ...(output.progress === undefined ? {} : { progress: output.progress }),
-    ...(output.total === undefined ? {} : { total: output.total }),
-  };
-}
 
 /** What the model received as the tool's outcome on its next step, in the form the framework gives it. */
 export type ToolOutcome =

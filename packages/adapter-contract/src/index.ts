@@ -7,7 +7,6 @@ export {
   type MediaPart,
   type ScriptedCall,
   type StreamedItem,
-  statusItem,
   type ToolOutcome,
   type ToolView,
   type TurnOptions,
@@ -21,3 +20,14 @@ export {
   type ServerTask,
   startContractServer,
 } from './servers.ts';
+export {
+  countListeners,
+  expectInOrder,
+  type FixtureToolsetOptions,
+  failingToolset,
+  fixtureToolset,
+  fixtureToolset2026,
+  type ListenerCount,
+  runExample,
+  statusItem,
+} from './test-support.ts';

@@ -1,7 +1,11 @@
-// node scripts/toolchain.mjs node --conditions=@toolwright/source --cpu-prof --cpu-prof-dir <dir> packages/bench/src/profile-adapters.ts <ai-sdk|mastra|langchain|openai-agents> <adapter|client|toolset> <stdio|http> [calls]
+// node scripts/toolchain.mjs node --conditions=@toolwright/source --cpu-prof --cpu-prof-dir <dir> packages/bench/src/profile-adapters.ts <ai-sdk|mastra|langchain|openai-agents> <adapter|client|toolset|sdk1> <stdio|http> [calls]
 // One side of scenario 8 alone in its own process, so a CPU profile holds that side's call path only:
-// `adapter` (the Toolwright adapter's tool), `client` (the framework's own MCP client's tool) or
-// `toolset` (MCPToolset.callTool, without the framework).
+// `adapter` (the Toolwright adapter's tool), `client` (the framework's own MCP client's tool),
+// `toolset` (MCPToolset.callTool, without the framework) or `sdk1` (the MCP SDK 1.x client's
+// callTool, which @langchain/mcp-adapters runs on, without the framework).
+import { Client as Sdk1Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport as Sdk1Stdio } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport as Sdk1Http } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createRunContext } from '@toolwright/core';
 import { aiSdk, type Framework, langChain, mastra, openAIAgents, toolNamed } from './adapter-frameworks.ts';
 import { type Closers, connectToolset, disposer, type TransportName } from './connections.ts';
@@ -21,7 +25,18 @@ async function profile<Tool>(framework: Framework<Tool>): Promise<void> {
     const args = { text: 'x' };
     let call: () => Promise<unknown>;
     if (side === 'toolset') call = () => connection.toolset.callTool('echo', args, ctx, echo);
-    else if (side === 'adapter') {
+    else if (side === 'sdk1') {
+      const { endpoint } = await endpointOf(transport as TransportName, {}, closers);
+      const client = new Sdk1Client({ name: 'bench-sdk1', version: '1.0.0' });
+      await client.connect(
+        endpoint.kind === 'stdio'
+          ? new Sdk1Stdio({ command: endpoint.command, args: [...endpoint.args], stderr: 'ignore' })
+          : new Sdk1Http(endpoint.url),
+      );
+      closers.push(() => client.close());
+      await client.listTools();
+      call = () => client.callTool({ name: 'echo', arguments: args });
+    } else if (side === 'adapter') {
       const tool = toolNamed(framework, await framework.adapterTools(connection.toolset, ctx), 'echo');
       call = () => framework.invoke(tool, args);
     } else {

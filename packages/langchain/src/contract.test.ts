@@ -7,6 +7,7 @@ import {
   FINAL_TEXT,
   type MediaPart,
   type StreamedItem,
+  statusItem,
   type ToolOutcome,
   type ToolView,
   type TurnOptions,
@@ -14,7 +15,7 @@ import {
 import type { JsonObject } from '@toolwright/core';
 import { createAgent } from 'langchain';
 import { backgroundFollowUps } from './middleware.ts';
-import { isTaskStatusUpdate, type TaskStatusUpdate } from './task-status.ts';
+import { isTaskStatusUpdate } from './task-status.ts';
 import { langChainTools } from './tools.ts';
 
 const TOOL_CALL_ID = 'contract-call';
@@ -24,17 +25,6 @@ function contractModel(call: TurnOptions['call']): FakeBuiltModel {
   const model = fakeModel().respondWithTools([{ name: call.toolName, args: { ...call.args }, id: TOOL_CALL_ID }]);
   for (let step = 0; step < 6; step++) model.respond(new AIMessage(FINAL_TEXT));
   return model;
-}
-
-function statusItem(update: TaskStatusUpdate): StreamedItem {
-  return {
-    kind: 'status',
-    ...(update.taskId === undefined ? {} : { taskId: update.taskId }),
-    ...(update.status === undefined ? {} : { status: update.status }),
-    ...(update.statusMessage === undefined ? {} : { message: update.statusMessage }),
-    ...(update.progress === undefined ? {} : { progress: update.progress }),
-    ...(update.total === undefined ? {} : { total: update.total }),
-  };
 }
 
 /** The call's tool message among the messages of the model's second call: success or error, its text and media. */

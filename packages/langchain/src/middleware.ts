@@ -6,18 +6,12 @@
  */
 
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
-import { type FollowUp, linkedSignal, type RunContext } from '@toolwright/core';
+import { type BackgroundWork, type FollowUp, followUpText, linkedSignal, type RunContext } from '@toolwright/core';
 import { createMiddleware } from 'langchain';
 
 /** A follow-up (the result of background work) as a user message for the model. */
 export function followUpMessage(followUp: FollowUp): HumanMessage {
-  return new HumanMessage(`[background result] ${followUp.message}`);
-}
-
-/** What {@link backgroundFollowUps} needs to know of the background work of a run. */
-export interface BackgroundWork<Deps> {
-  /** The work of this run still running. */
-  pending(ctx: RunContext<Deps>): readonly unknown[];
+  return new HumanMessage(followUpText(followUp));
 }
 
 /** Options of {@link backgroundFollowUps}. */

@@ -1,9 +1,5 @@
 import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
 import { type FakeBuiltModel, fakeModel } from '@langchain/core/testing';
-import type { Toolset } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startInMemoryFixture } from '@toolwright/testing';
-import { onTestFinished } from 'vitest';
 
 // Test support: LangChain's own fake chat model (`fakeModel`, with bindTools) plays the model.
 
@@ -33,23 +29,4 @@ export function toolMessagesSeen(model: FakeBuiltModel, index: number): Map<stri
   return found;
 }
 
-/** An MCP toolset over a fresh in-memory fixture server, closed when the test finishes. */
-export async function fixtureToolset(
-  options: {
-    wrap?: (toolset: MCPToolset) => Toolset<undefined>;
-    toolErrorBehavior?: 'retry' | 'failed' | 'error';
-  } = {},
-) {
-  const fixture = await startInMemoryFixture({ pollInterval: 20 });
-  const mcp = new MCPToolset(fixture.clientTransport, {
-    id: 'fixture',
-    ...(options.toolErrorBehavior ? { toolErrorBehavior: options.toolErrorBehavior } : {}),
-  });
-  const toolset = options.wrap ? options.wrap(mcp) : mcp;
-  onTestFinished(async () => {
-    await toolset.close();
-    await fixture.close();
-  });
-  await toolset.open();
-  return { fixture, toolset };
-}
+export { fixtureToolset } from '@toolwright/adapter-contract';

@@ -2,20 +2,10 @@ import { AIMessage } from '@langchain/core/messages';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { MessagesAnnotation, StateGraph } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
-import {
-  createRunContext,
-  FunctionToolset,
-  functionTool,
-  ModelRetry,
-  TaskCancelledError,
-  TaskFailedError,
-  ToolFailed,
-  UserError,
-} from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startHttpTasksExtensionFixture } from '@toolwright/testing';
+import { countListeners, failingToolset, fixtureToolset2026 } from '@toolwright/adapter-contract';
+import { createRunContext, ToolFailed } from '@toolwright/core';
 import { createAgent } from 'langchain';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isTaskStatusUpdate, TASK_STATUS_EVENT, type TaskStatusUpdate } from './task-status.ts';
 import { fixtureToolset, messagesSeen, scriptedModel, toolMessagesSeen } from './test-support.ts';
 import { langChainTools } from './tools.ts';
@@ -38,15 +28,9 @@ describe('LangChain tools', () => {
   });
 
   it('run a task tool of an MCP 2026-07-28 server (tasks extension) over HTTP, its status in the custom stream', async () => {
-    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-    onTestFinished(async () => {
-      await toolset.close();
-      await fixture.close();
-    });
-    await toolset.open();
+    const { toolset } = await fixtureToolset2026();
     const ctx = createRunContext();
-    const model = scriptedModel([['slow_task', { value: 'tides', steps: 2, delayMs: 100 }, 'call-1']], 'Done.');
+    const model = scriptedModel([['slow_task', { value: 'tides', steps: 2, delayMs: 600 }, 'call-1']], 'Done.');
     const agent = createAgent({ model, tools: await langChainTools(toolset, ctx) });
     const statuses: TaskStatusUpdate[] = [];
     for await (const chunk of await agent.stream(ask('Go.'), { streamMode: 'custom' }))
@@ -189,29 +173,12 @@ describe('model output', () => {
   });
 
   it("word failed and cancelled tasks for the model, and leave other errors to LangChain's tool error handling", async () => {
-    const throwing = (name: string, error: () => Error) =>
-      functionTool({
-        name,
-        execute: () => {
-          throw error();
-        },
-      });
-    const toolset = new FunctionToolset([
-      throwing('failed', () => new TaskFailedError('the disk is full', { toolName: 'failed', taskId: 't1' })),
-      throwing('cancelled', () => new TaskCancelledError('the server stopped it', { taskId: 't2' })),
-      throwing('misused', () => new UserError('the app passed a bad option')),
-      throwing('refused', () => new ModelRetry('the date must be in the future.')),
-    ]);
+    const names = ['failed', 'cancelled', 'misused', 'refused', 'crashed'];
     const model = scriptedModel(
-      [
-        ['failed', {}, 'failed'],
-        ['cancelled', {}, 'cancelled'],
-        ['misused', {}, 'misused'],
-        ['refused', {}, 'refused'],
-      ],
+      names.map((name) => [name, {}, name] as const),
       'Noted.',
     );
-    const agent = createAgent({ model, tools: await langChainTools(toolset, createRunContext()) });
+    const agent = createAgent({ model, tools: await langChainTools(failingToolset(), createRunContext()) });
     await agent.invoke(ask('Go.'));
     const seen = toolMessagesSeen(model, 1);
     expect(seen.get('failed')).toMatchObject({ status: 'error', content: "Tool 'failed' failed: the disk is full" });
@@ -219,13 +186,14 @@ describe('model output', () => {
       status: 'error',
       content: "Tool 'cancelled' was cancelled: the server stopped it",
     });
-    // createAgent's ToolNode turns any other error into an error message of its own.
-    expect(seen.get('misused')).toMatchObject({ status: 'error', content: expect.stringContaining('the app passed') });
     // A call the tool refused (ModelRetry, no task failed) asks the model to fix it.
     expect(seen.get('refused')).toMatchObject({
       status: 'error',
       content: "the date must be in the future. Fix the call to tool 'refused' and try again.",
     });
+    // createAgent's ToolNode turns any other error into an error message of its own.
+    expect(seen.get('misused')).toMatchObject({ status: 'error', content: expect.stringContaining('the app passed') });
+    expect(seen.get('crashed')).toMatchObject({ status: 'error' });
   });
 
   it('throw the worded failure when invoked directly, with no tool call to answer', async () => {
@@ -300,19 +268,7 @@ describe('aborting', () => {
     const { toolset } = await fixtureToolset();
     const run = new AbortController();
     const ctx = createRunContext({ signal: run.signal });
-    let listeners = 0;
-    let peak = 0;
-    const add = run.signal.addEventListener.bind(run.signal);
-    const remove = run.signal.removeEventListener.bind(run.signal);
-    run.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      peak = Math.max(peak, listeners);
-      add(...args);
-    }) as typeof add;
-    run.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof remove;
+    const listeners = countListeners(run.signal);
     const turns = Array.from({ length: 6 }, (_, index) =>
       index % 2 === 0
         ? [['echo', { text: `${index}` }, `call-${index}`] as const]
@@ -322,7 +278,7 @@ describe('aborting', () => {
     const agent = createAgent({ model, tools: await langChainTools(toolset, ctx) });
     const result = await agent.invoke(ask('Go.'), { signal: new AbortController().signal });
     expect(result.messages.at(-1)?.text).toBe('done');
-    expect(peak).toBeGreaterThan(0);
-    expect(listeners).toBe(0);
+    expect(listeners.peak).toBeGreaterThan(0);
+    expect(listeners.current).toBe(0);
   });
 });

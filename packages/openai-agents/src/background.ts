@@ -1,15 +1,9 @@
 import type { AgentInputItem, CallModelInputFilter, UserMessageItem } from '@openai/agents';
-import type { FollowUp, RunContext } from '@toolwright/core';
+import { type BackgroundWork, type FollowUp, followUpText, type RunContext } from '@toolwright/core';
 
 /** A follow-up (the result of background work) as a user message for the model. */
 export function followUpMessage(followUp: FollowUp): UserMessageItem {
-  return { type: 'message', role: 'user', content: `[background result] ${followUp.message}` };
-}
-
-/** What the background helpers need to know of the background work of a run. */
-export interface BackgroundWork<Deps> {
-  /** The work of this run still running. */
-  pending(ctx: RunContext<Deps>): readonly unknown[];
+  return { type: 'message', role: 'user', content: followUpText(followUp) };
 }
 
 /** A follow-up handed to the model, and where: after the first `at` items of the run's input. */

@@ -16,11 +16,12 @@ import {
   FINAL_TEXT,
   type MediaPart,
   type StreamedItem,
+  statusItem,
   type ToolOutcome,
   type ToolView,
   type TurnOptions,
 } from '@toolwright/adapter-contract';
-import { isTaskStatusOutput, type JsonObject, type TaskStatusOutput } from '@toolwright/core';
+import { isTaskStatusOutput, type JsonObject } from '@toolwright/core';
 import { runWithBackgroundWork } from './background.ts';
 import { withTaskStatus } from './task-status.ts';
 import { openAIAgentsTools, type ToolOutputData } from './tools.ts';
@@ -52,17 +53,6 @@ function contractModel(call: TurnOptions['call']): ScriptedModel {
     [functionCall(call.toolName, { ...call.args }, { callId: TOOL_CALL_ID })],
     ...finalAnswers,
   ]);
-}
-
-function statusItem(output: TaskStatusOutput): StreamedItem {
-  return {
-    kind: 'status',
-    ...(output.taskId === undefined ? {} : { taskId: output.taskId }),
-    ...(output.status === undefined ? {} : { status: output.status }),
-    ...(output.statusMessage === undefined ? {} : { message: output.statusMessage }),
-    ...(output.progress === undefined ? {} : { progress: output.progress }),
-    ...(output.total === undefined ? {} : { total: output.total }),
-  };
 }
 
 /** The call's output in the input of the model's second call, as the SDK sent it, and the media in it. */

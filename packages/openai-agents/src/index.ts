@@ -1,7 +1,6 @@
 export {
   BackgroundFollowUps,
   type BackgroundRunResult,
-  type BackgroundWork,
   followUpMessage,
   type RunOutcome,
   type RunWithBackgroundWorkOptions,

@@ -1,10 +1,6 @@
 import type { ModelResponse } from '@openai/agents';
 import { setTracingDisabled } from '@openai/agents';
 import { assistantMessage, functionCall, ScriptedModel } from '@openai/agents/testing';
-import type { Toolset } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startInMemoryFixture } from '@toolwright/testing';
-import { onTestFinished } from 'vitest';
 
 // Test support: the SDK's own ScriptedModel plays the model; no API key, no network, no trace export.
 setTracingDisabled(true);
@@ -38,23 +34,4 @@ export function toolOutputsSeen(model: ScriptedModel, index: number): Map<string
   return outputs;
 }
 
-/** An MCP toolset over a fresh in-memory fixture server, closed when the test finishes. */
-export async function fixtureToolset(
-  options: {
-    wrap?: (toolset: MCPToolset) => Toolset<undefined>;
-    toolErrorBehavior?: 'retry' | 'failed' | 'error';
-  } = {},
-) {
-  const fixture = await startInMemoryFixture({ pollInterval: 20 });
-  const mcp = new MCPToolset(fixture.clientTransport, {
-    id: 'fixture',
-    ...(options.toolErrorBehavior ? { toolErrorBehavior: options.toolErrorBehavior } : {}),
-  });
-  const toolset = options.wrap ? options.wrap(mcp) : mcp;
-  onTestFinished(async () => {
-    await toolset.close();
-    await fixture.close();
-  });
-  await toolset.open();
-  return { fixture, toolset };
-}
+export { fixtureToolset } from '@toolwright/adapter-contract';

@@ -1,16 +1,7 @@
 import { Agent, run } from '@openai/agents';
-import {
-  createRunContext,
-  FunctionToolset,
-  functionTool,
-  isTaskStatusOutput,
-  TaskCancelledError,
-  TaskFailedError,
-  UserError,
-} from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startHttpTasksExtensionFixture } from '@toolwright/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { countListeners, failingToolset, fixtureToolset2026 } from '@toolwright/adapter-contract';
+import { createRunContext, isTaskStatusOutput } from '@toolwright/core';
+import { describe, expect, it } from 'vitest';
 import { type TaskStatusStreamEvent, withTaskStatus } from './task-status.ts';
 import { callTools, fixtureToolset, modelInput, say, scriptedModel, toolOutputsSeen } from './test-support.ts';
 import { openAIAgentsTools } from './tools.ts';
@@ -30,16 +21,10 @@ describe('OpenAI Agents tools', () => {
   });
 
   it('run a task tool of an MCP 2026-07-28 server (tasks extension) over HTTP, its status in the stream', async () => {
-    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-    onTestFinished(async () => {
-      await toolset.close();
-      await fixture.close();
-    });
-    await toolset.open();
+    const { toolset } = await fixtureToolset2026();
     const ctx = createRunContext();
     const model = scriptedModel(
-      callTools(['slow_task', { value: 'tides', steps: 2, delayMs: 100 }, 'call-1']),
+      callTools(['slow_task', { value: 'tides', steps: 2, delayMs: 600 }, 'call-1']),
       say('Done.'),
     );
     const agent = new Agent({ name: 'writer', model, tools: await openAIAgentsTools(toolset, ctx) });
@@ -197,42 +182,17 @@ describe('model output', () => {
   });
 
   it('word failed and cancelled tasks for the model, show other Toolwright errors, and hide foreign ones', async () => {
-    const throwing = (name: string, error: () => Error) =>
-      functionTool({
-        name,
-        execute: () => {
-          throw error();
-        },
-      });
-    const toolset = new FunctionToolset([
-      throwing('failed', () => new TaskFailedError('the disk is full', { toolName: 'failed', taskId: 't1' })),
-      throwing('cancelled', () => new TaskCancelledError('the server stopped it', { taskId: 't2' })),
-      throwing('misused', () => new UserError('the app passed a bad option')),
-      throwing('crashed', () => new Error('secret connection string in here')),
-    ]);
-    const model = scriptedModel(
-      callTools(
-        ['failed', {}, 'failed'],
-        ['cancelled', {}, 'cancelled'],
-        ['misused', {}, 'misused'],
-        ['crashed', {}, 'crashed'],
-      ),
-      say('Noted.'),
-    );
-    const agent = new Agent({ name: 'errors', model, tools: await openAIAgentsTools(toolset, createRunContext()) });
-    const result = await run(agent, 'Go.');
+    const names = ['failed', 'cancelled', 'misused', 'refused', 'crashed'];
+    const model = scriptedModel(callTools(...names.map((name) => [name, {}, name] as const)), say('Noted.'));
+    const tools = await openAIAgentsTools(failingToolset(), createRunContext());
+    const result = await run(new Agent({ name: 'errors', model, tools }), 'Go.');
     expect(result.finalOutput).toBe('Noted.');
-    const outputs = toolOutputsSeen(model, 1);
-    expect(outputs.get('failed')).toEqual({ type: 'text', text: "Tool 'failed' failed: the disk is full" });
-    expect(outputs.get('cancelled')).toEqual({
-      type: 'text',
-      text: "Tool 'cancelled' was cancelled: the server stopped it",
-    });
-    expect(outputs.get('misused')).toEqual({ type: 'text', text: 'UserError: the app passed a bad option' });
-    expect(outputs.get('crashed')).toEqual({
-      type: 'text',
-      text: "An error occurred while running tool 'crashed'. Please try again.",
-    });
+    const text = (id: string) => (toolOutputsSeen(model, 1).get(id) as { text?: string } | undefined)?.text;
+    expect(text('failed')).toBe("Tool 'failed' failed: the disk is full");
+    expect(text('cancelled')).toBe("Tool 'cancelled' was cancelled: the server stopped it");
+    expect(text('misused')).toBe('UserError: the app passed a bad option');
+    expect(text('refused')).toBe("the date must be in the future. Fix the call to tool 'refused' and try again.");
+    expect(text('crashed')).toBe("An error occurred while running tool 'crashed'. Please try again.");
   });
 });
 
@@ -303,19 +263,7 @@ describe('aborting', () => {
     const { toolset } = await fixtureToolset();
     const runController = new AbortController();
     const ctx = createRunContext({ signal: runController.signal });
-    let listeners = 0;
-    let peak = 0;
-    const add = runController.signal.addEventListener.bind(runController.signal);
-    const remove = runController.signal.removeEventListener.bind(runController.signal);
-    runController.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      peak = Math.max(peak, listeners);
-      add(...args);
-    }) as typeof add;
-    runController.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof remove;
+    const listeners = countListeners(runController.signal);
     const turns = Array.from({ length: 6 }, (_, index) =>
       index % 2 === 0
         ? callTools(['echo', { text: `${index}` }, `call-${index}`])
@@ -325,7 +273,7 @@ describe('aborting', () => {
     const agent = new Agent({ name: 'looper', model, tools: await openAIAgentsTools(toolset, ctx) });
     const result = await run(agent, 'Go.', { signal: new AbortController().signal });
     expect(result.finalOutput).toBe('done');
-    expect(peak).toBeGreaterThan(0);
-    expect(listeners).toBe(0);
+    expect(listeners.peak).toBeGreaterThan(0);
+    expect(listeners.current).toBe(0);
   });
 });
