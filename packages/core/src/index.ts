@@ -12,6 +12,7 @@ export {
 } from './adapter-call.ts';
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
+  AuthorizationError,
   CancelledError,
   ConnectionLostError,
   ModelRetry,
