@@ -40,44 +40,30 @@ export interface ContractServer {
 /** The poll interval the contract's servers suggest: a client that polled would take this long. */
 export const POLL_INTERVAL_MS = 5_000;
 
-function server2025(
-  inspector: FixtureInspector,
-  toolset: MCPToolset,
-  transport: ContractTransport,
-  closeFixture: () => Promise<void>,
-): ContractServer {
+/** What differs between the generations' inspectors, read the same way. */
+interface ServerView {
+  readonly generation: Generation;
+  readonly transport: ContractTransport;
+  readonly toolset: MCPToolset;
+  readonly polls: () => Promise<number>;
+  readonly inspector: FixtureInspector | TasksExtensionInspector;
+  readonly closeFixture: () => Promise<void>;
+}
+
+function contractServer({ inspector, closeFixture, ...view }: ServerView): ContractServer {
   return {
-    generation: '2025-11-25',
-    transport,
-    toolset,
-    polls: async () => (await inspector.received('tasks/get')).length,
+    ...view,
     cancels: () => inspector.cancelsReceived(),
     tasks: async () => (await inspector.tasks()).map(({ taskId, tool, status }) => ({ taskId, tool, status })),
     close: async () => {
-      await toolset.close();
+      await view.toolset.close();
       await closeFixture();
     },
   };
 }
 
-function server2026(
-  inspector: TasksExtensionInspector,
-  toolset: MCPToolset,
-  closeFixture: () => Promise<void>,
-): ContractServer {
-  return {
-    generation: '2026-07-28',
-    transport: 'in-memory',
-    toolset,
-    polls: async () => (await inspector.httpRequests()).filter((request) => request.method === 'tasks/get').length,
-    cancels: () => inspector.cancelsReceived(),
-    tasks: async () => (await inspector.tasks()).map(({ taskId, tool, status }) => ({ taskId, tool, status })),
-    close: async () => {
-      await toolset.close();
-      await closeFixture();
-    },
-  };
-}
+/** The tasks/get requests a 2025-11-25 fixture received (its log counts them over stdio too). */
+const polls2025 = (inspector: FixtureInspector) => async () => (await inspector.received('tasks/get')).length;
 
 /**
  * Starts the fixture server of `generation` (suggesting {@link POLL_INTERVAL_MS}) and opens an MCP
@@ -95,18 +81,41 @@ export async function startContractServer(
     const toolset = new MCPToolset(new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch }), {
       id: 'contract-2026',
     });
-    server = server2026(fixture.inspector, toolset, () => fixture.close());
+    server = contractServer({
+      generation,
+      transport,
+      toolset,
+      inspector: fixture.inspector,
+      // In memory the 2026 fixture is reached through its fetch entry, which records every request.
+      polls: async () =>
+        (await fixture.inspector.httpRequests()).filter((request) => request.method === 'tasks/get').length,
+      closeFixture: () => fixture.close(),
+    });
   } else if (transport === 'stdio') {
     const fixture = stdioFixture({ pollInterval: POLL_INTERVAL_MS });
     const toolset = new MCPToolset(
       { command: fixture.command, args: fixture.args, stderr: 'ignore' },
       { id: 'contract-2025' },
     );
-    server = server2025(fixture.inspector, toolset, 'stdio', () => fixture.close());
+    server = contractServer({
+      generation,
+      transport,
+      toolset,
+      inspector: fixture.inspector,
+      polls: polls2025(fixture.inspector),
+      closeFixture: () => fixture.close(),
+    });
   } else {
     const fixture = await startInMemoryFixture({ pollInterval: POLL_INTERVAL_MS });
     const toolset = new MCPToolset(fixture.clientTransport, { id: 'contract-2025' });
-    server = server2025(fixture.inspector, toolset, 'in-memory', () => fixture.close());
+    server = contractServer({
+      generation,
+      transport,
+      toolset,
+      inspector: fixture.inspector,
+      polls: polls2025(fixture.inspector),
+      closeFixture: () => fixture.close(),
+    });
   }
   try {
     await server.toolset.open();

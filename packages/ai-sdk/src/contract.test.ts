@@ -4,11 +4,12 @@ import {
   FINAL_TEXT,
   type MediaPart,
   type StreamedItem,
+  statusItem,
   type ToolOutcome,
   type ToolView,
 } from '@toolwright/adapter-contract';
 import type { JsonObject } from '@toolwright/core';
-import { isTaskStatusOutput, type TaskStatusOutput } from '@toolwright/core';
+import { isTaskStatusOutput } from '@toolwright/core';
 import { isStepCount, streamText, type ToolSet } from 'ai';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { backgroundFollowUps } from './background.ts';
@@ -27,17 +28,6 @@ function contractModel(toolName: string, args: Readonly<Record<string, unknown>>
       return { stream: convertArrayToReadableStream(streamed(turn)) };
     },
   });
-}
-
-function statusItem(output: TaskStatusOutput): StreamedItem {
-  return {
-    kind: 'status',
-    ...(output.taskId === undefined ? {} : { taskId: output.taskId }),
-    ...(output.status === undefined ? {} : { status: output.status }),
-    ...(output.statusMessage === undefined ? {} : { message: output.statusMessage }),
-    ...(output.progress === undefined ? {} : { progress: output.progress }),
-    ...(output.total === undefined ? {} : { total: output.total }),
-  };
 }
 
 type Prompt = ReturnType<typeof promptOf>;

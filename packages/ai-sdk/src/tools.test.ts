@@ -1,7 +1,6 @@
+import { countListeners, failingToolset, fixtureToolset, fixtureToolset2026 } from '@toolwright/adapter-contract';
 import {
   createRunContext,
-  FunctionToolset,
-  functionTool,
   isTaskStatusOutput,
   ModelRetry,
   TaskCancelledError,
@@ -10,12 +9,10 @@ import {
   ToolFailed,
   UserError,
 } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { dynamicTool, generateText, isStepCount, jsonSchema, streamText } from 'ai';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { statusOnlyPreliminaries } from './task-status.ts';
-import { callTool, fixtureToolset, promptOf, promptText, say, scriptedModel } from './test-support.ts';
+import { callTool, promptOf, promptText, say, scriptedModel } from './test-support.ts';
 import { aiSdkTools } from './tools.ts';
 
 /** The tool message the model was shown in call `index`, with its outputs. */
@@ -49,13 +46,7 @@ describe('AI SDK tools', () => {
 
 describe('AI SDK tools of an MCP 2026-07-28 server', () => {
   it('run a task tool of the tasks extension, streaming its status, then the result', async () => {
-    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-    onTestFinished(async () => {
-      await toolset.close();
-      await fixture.close();
-    });
-    await toolset.open();
+    const { toolset } = await fixtureToolset2026();
     const ctx = createRunContext();
     const model = scriptedModel(
       callTool('slow_task', { value: 'tides', steps: 2, delayMs: 100 }, 'call-1'),
@@ -81,7 +72,7 @@ describe('AI SDK tools of an MCP 2026-07-28 server', () => {
   });
 
   it('stream the status message a task was created with as the first preliminary result', async () => {
-    const toolset = await open2026();
+    const { toolset } = await fixtureToolset2026();
     const model = scriptedModel(
       callTool('slow_task', { value: 'tides', steps: 2, delayMs: 100, firstStepAtCreation: true }, 'call-1'),
       say('Done.'),
@@ -101,7 +92,7 @@ describe('AI SDK tools of an MCP 2026-07-28 server', () => {
   });
 
   it('tell the model the tool failed when its task failed on the server, with the reason, not to fix its call', async () => {
-    const toolset = await open2026();
+    const { toolset } = await fixtureToolset2026();
     const model = scriptedModel(
       callTool('failing_task', { kind: 'protocol-error', code: -32050, message: 'disk on fire' }),
       say('The backup failed.'),
@@ -121,18 +112,6 @@ describe('AI SDK tools of an MCP 2026-07-28 server', () => {
     expect(JSON.stringify(output)).not.toMatch(/Fix the call|try again/);
   });
 });
-
-/** An MCP toolset on a 2026-07-28 fixture over HTTP, closed when the test ends. */
-async function open2026(): Promise<MCPToolset> {
-  const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-  const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-  onTestFinished(async () => {
-    await toolset.close();
-    await fixture.close();
-  });
-  await toolset.open();
-  return toolset;
-}
 
 describe('task status as preliminary tool results', () => {
   it('streams each status change and progress update in order, then the final result once (streamText)', async () => {
@@ -326,18 +305,7 @@ describe('model output', () => {
   });
 
   it('report a failed or cancelled task as a tool error, and leave other errors as they are', async () => {
-    const throwing = (name: string, error: () => Error) =>
-      functionTool({
-        name,
-        execute: () => {
-          throw error();
-        },
-      });
-    const toolset = new FunctionToolset([
-      throwing('failed', () => new TaskFailedError('the disk is full', { toolName: 'failed', taskId: 't1' })),
-      throwing('cancelled', () => new TaskCancelledError('the server stopped it', { taskId: 't2' })),
-      throwing('misused', () => new UserError('the app passed a bad option')),
-    ]);
+    const toolset = failingToolset();
     const model = scriptedModel(
       {
         kind: 'tools',
@@ -430,19 +398,7 @@ describe('aborting', () => {
     const { toolset } = await fixtureToolset();
     const run = new AbortController();
     const ctx = createRunContext({ signal: run.signal });
-    let listeners = 0;
-    let peak = 0;
-    const add = run.signal.addEventListener.bind(run.signal);
-    const remove = run.signal.removeEventListener.bind(run.signal);
-    run.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      peak = Math.max(peak, listeners);
-      add(...args);
-    }) as typeof add;
-    run.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof remove;
+    const listeners = countListeners(run.signal);
     const turns = Array.from({ length: 6 }, (_, index) =>
       index % 2 === 0
         ? callTool('echo', { text: `${index}` }, `call-${index}`)
@@ -458,7 +414,7 @@ describe('aborting', () => {
     });
     expect(result.text).toBe('done');
     // Each call linked the run's signal while it ran, and unlinked it when it ended.
-    expect(peak).toBeGreaterThan(0);
-    expect(listeners).toBe(0);
+    expect(listeners.peak).toBeGreaterThan(0);
+    expect(listeners.current).toBe(0);
   });
 });

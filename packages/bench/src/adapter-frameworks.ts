@@ -1,5 +1,10 @@
+import { createMCPClient } from '@ai-sdk/mcp';
+import { StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { MultiServerMCPClient } from '@langchain/mcp-adapters';
+import { noopLogger } from '@mastra/core/logger';
+import type { ToolExecutionContext } from '@mastra/core/tools';
+import { MCPClient } from '@mastra/mcp';
 import {
   RunContext as AgentsRunContext,
   getAllMcpTools,
@@ -9,8 +14,10 @@ import {
   MCPServerStreamableHttp,
   setTracingDisabled,
 } from '@openai/agents';
+import { aiSdkTools } from '@toolwright/ai-sdk';
 import type { RunContext, Toolset } from '@toolwright/core';
 import { langChainTools } from '@toolwright/langchain';
+import { mastraTools } from '@toolwright/mastra';
 import { type OpenAIAgentsTool, openAIAgentsTools } from '@toolwright/openai-agents';
 import type { Closers } from './connections.ts';
 
@@ -118,6 +125,89 @@ export const openAIAgents: Framework<OpenAIAgentsTool> & {
     );
     return underlying === undefined ? undefined : `the model reads "${String(output)}"; the client threw ${underlying}`;
   },
+};
+
+/** A tool of a framework that keeps its tools in a record, with the name it has there. */
+export interface Named<Tool> {
+  readonly name: string;
+  readonly tool: Tool;
+}
+
+/** The entries of a record of tools, with their names (a framework's own prefix removed). */
+function named<Tool>(tools: Readonly<Record<string, Tool>>, prefix = ''): Named<Tool>[] {
+  return Object.entries(tools).map(([name, tool]) => ({ name: name.slice(prefix.length), tool }));
+}
+
+/** The message of a failure, as a framework puts it in the model's tool result. */
+async function failureMessage(call: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+  }
+}
+
+let callIds = 0;
+
+/** An AI SDK tool as the bench calls it (the adapter's and @ai-sdk/mcp's tools both have an `execute`). */
+type AiSdkCallable = { readonly execute?: ((input: never, options: never) => unknown) | undefined };
+
+/** The Vercel AI SDK: tools run as `streamText`/`generateText` run them (`executeTool`: a stream's last value). */
+export const aiSdk: Framework<Named<AiSdkCallable>> = {
+  name: 'AI SDK',
+  client: '@ai-sdk/mcp 2.0.99 createMCPClient',
+  adapterTools: async (toolset, ctx) => named<AiSdkCallable>(await aiSdkTools(toolset, ctx)),
+  async clientTools(endpoint, closers) {
+    const transport =
+      endpoint.kind === 'stdio'
+        ? new StdioMCPTransport({ command: endpoint.command, args: [...endpoint.args], stderr: 'ignore' })
+        : ({ type: 'http', url: endpoint.url.href } as const);
+    const client = await createMCPClient({ transport });
+    closers.push(() => client.close());
+    return named<AiSdkCallable>(await client.tools());
+  },
+  nameOf: (tool) => tool.name,
+  async invoke({ tool }, args) {
+    const options = { toolCallId: `bench-call-${++callIds}`, messages: [], context: {} };
+    if (!tool.execute) throw new Error('an AI SDK tool without execute');
+    const result = tool.execute(args as never, options as never);
+    if (result === null || typeof result !== 'object' || !(Symbol.asyncIterator in result)) return await result;
+    let last: unknown;
+    for await (const value of result as AsyncIterable<unknown>) last = value;
+    return last;
+  },
+  // The AI SDK gives the model the thrown error's message (a tool-error part).
+  failureOf: (tool, args) => failureMessage(() => aiSdk.invoke(tool, args)),
+};
+
+/** A Mastra tool as the bench calls it (both sides' tools have an `execute`). */
+type MastraCallable = { readonly execute?: ((input: never, context: never) => Promise<unknown>) | undefined };
+
+/** Mastra: tools run as its agent loop runs them, with the agent's tool call id in their context. */
+export const mastra: Framework<Named<MastraCallable>> = {
+  name: 'Mastra',
+  client: '@mastra/mcp 2.0.0 MCPClient',
+  adapterTools: async (toolset, ctx) => named<MastraCallable>(await mastraTools(toolset, ctx)),
+  async clientTools(endpoint, closers) {
+    const server =
+      endpoint.kind === 'stdio'
+        ? { command: endpoint.command, args: [...endpoint.args], stderr: 'ignore' as const }
+        : { url: endpoint.url };
+    const client = new MCPClient({ id: `bench-${++callIds}`, servers: { fixture: server } });
+    // The anchor's refused task call is reported in the table; Mastra's logger would print it too.
+    client.__setLogger(noopLogger);
+    closers.push(() => client.disconnect());
+    return named<MastraCallable>(await client.listTools(), 'fixture_');
+  },
+  nameOf: (tool) => tool.name,
+  async invoke({ tool }, args) {
+    const context = { agent: { toolCallId: `bench-call-${++callIds}`, messages: [] } } as unknown;
+    if (!tool.execute) throw new Error('a Mastra tool without execute');
+    return tool.execute(args as never, context as ToolExecutionContext as never);
+  },
+  // Mastra gives the model the thrown error's message (a tool-error chunk, an error-text output).
+  failureOf: (tool, args) => failureMessage(() => mastra.invoke(tool, args)),
 };
 
 /** The tool named `name` among `tools`. */

@@ -1,4 +1,4 @@
-// node scripts/toolchain.mjs node --conditions=@toolwright/source --cpu-prof --cpu-prof-dir <dir> packages/bench/src/profile-adapters.ts <langchain|openai-agents> <adapter|client|toolset|sdk1> <stdio|http> [calls]
+// node scripts/toolchain.mjs node --conditions=@toolwright/source --cpu-prof --cpu-prof-dir <dir> packages/bench/src/profile-adapters.ts <ai-sdk|mastra|langchain|openai-agents> <adapter|client|toolset|sdk1> <stdio|http> [calls]
 // One side of scenario 8 alone in its own process, so a CPU profile holds that side's call path only:
 // `adapter` (the Toolwright adapter's tool), `client` (the framework's own MCP client's tool),
 // `toolset` (MCPToolset.callTool, without the framework) or `sdk1` (the MCP SDK 1.x client's
@@ -7,7 +7,7 @@ import { Client as Sdk1Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport as Sdk1Stdio } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport as Sdk1Http } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createRunContext } from '@toolwright/core';
-import { type Framework, langChain, openAIAgents, toolNamed } from './adapter-frameworks.ts';
+import { aiSdk, type Framework, langChain, mastra, openAIAgents, toolNamed } from './adapter-frameworks.ts';
 import { type Closers, connectToolset, disposer, type TransportName } from './connections.ts';
 import { endpointOf } from './scenario-adapters.ts';
 
@@ -59,6 +59,8 @@ async function profile<Tool>(framework: Framework<Tool>): Promise<void> {
   }
 }
 
-if (name === 'langchain') await profile(langChain);
+if (name === 'ai-sdk') await profile(aiSdk);
+else if (name === 'mastra') await profile(mastra);
+else if (name === 'langchain') await profile(langChain);
 else if (name === 'openai-agents') await profile(openAIAgents);
-else throw new Error(`framework must be langchain or openai-agents, got ${name}`);
+else throw new Error(`framework must be ai-sdk, mastra, langchain or openai-agents, got ${name}`);

@@ -1,7 +1,15 @@
 import { createRunContext } from '@toolwright/core';
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import { type FixtureOptions, startHttpTasksExtensionFixture } from '@toolwright/testing';
-import { type Endpoint, type Framework, langChain, openAIAgents, toolNamed } from './adapter-frameworks.ts';
+import {
+  aiSdk,
+  type Endpoint,
+  type Framework,
+  langChain,
+  mastra,
+  openAIAgents,
+  toolNamed,
+} from './adapter-frameworks.ts';
 import {
   type Closers,
   connectToolset,
@@ -41,7 +49,12 @@ export async function endpointOf(transport: TransportName, options: FixtureOptio
  * and the adapter can, on both generations.
  */
 export async function adapters(settings: RunnerSettings): Promise<CaseResult[]> {
-  return [...(await frameworkCases(langChain, settings)), ...(await frameworkCases(openAIAgents, settings))];
+  return [
+    ...(await frameworkCases(aiSdk, settings)),
+    ...(await frameworkCases(mastra, settings)),
+    ...(await frameworkCases(langChain, settings)),
+    ...(await frameworkCases(openAIAgents, settings)),
+  ];
 }
 
 /** The cases of one framework: plain calls and the 2025 anchor over each transport, the 2026 anchor over HTTP. */

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { isBinaryOutput, readableFailure, startAdapterCall, toModelValue } from './adapter-call.ts';
 import { binaryContent } from './content.ts';
@@ -73,17 +74,7 @@ describe('startAdapterCall', () => {
   it('says the tool failed when its task ended failed, and unlinks the run signal when it ends', async () => {
     const run = new AbortController();
     const ctx = createRunContext({ signal: run.signal });
-    let listeners = 0;
-    const add = run.signal.addEventListener.bind(run.signal);
-    const remove = run.signal.removeEventListener.bind(run.signal);
-    run.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      add(...args);
-    }) as typeof add;
-    run.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof remove;
+    const listeners = () => getEventListeners(run.signal, 'abort').length;
     const tool = functionTool({
       name: 'backup',
       execute: (_args, callCtx) => {
@@ -108,9 +99,9 @@ describe('startAdapterCall', () => {
     });
     const error = await started.call.catch((caught: unknown) => started.failure(caught));
     expect((error as Error).message).toBe("Tool 'backup' failed: disk on fire");
-    expect(listeners).toBe(1);
+    expect(listeners()).toBe(1);
     started.end();
-    expect(listeners).toBe(0);
+    expect(listeners()).toBe(0);
     expect(ctx.events.listens('task-status')).toBe(false);
   });
 

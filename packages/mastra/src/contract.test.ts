@@ -6,26 +6,16 @@ import {
   FINAL_TEXT,
   type MediaPart,
   type StreamedItem,
+  statusItem,
   type ToolOutcome,
   type ToolView,
 } from '@toolwright/adapter-contract';
-import { isTaskStatusOutput, type JsonObject, type TaskStatusOutput } from '@toolwright/core';
+import { isTaskStatusOutput, type JsonObject } from '@toolwright/core';
 import { backgroundFollowUps } from './background.ts';
 import { agentModel, scriptedModel } from './test-support.ts';
 import { type MastraTool, mastraTools } from './tools.ts';
 
 const TOOL_CALL_ID = 'contract-call';
-
-function statusItem(output: TaskStatusOutput): StreamedItem {
-  return {
-    kind: 'status',
-    ...(output.taskId === undefined ? {} : { taskId: output.taskId }),
-    ...(output.status === undefined ? {} : { status: output.status }),
-    ...(output.statusMessage === undefined ? {} : { message: output.statusMessage }),
-    ...(output.progress === undefined ? {} : { progress: output.progress }),
-    ...(output.total === undefined ? {} : { total: output.total }),
-  };
-}
 
 /** The AI SDK 5 tool result output Mastra hands its model. */
 type Output =

@@ -1,5 +1,6 @@
 import { Agent } from '@mastra/core/agent';
 import { createWorkflow } from '@mastra/core/workflows';
+import { fixtureToolset } from '@toolwright/adapter-contract';
 import { applyCapabilities, BackgroundTools, SetToolMetadata } from '@toolwright/capabilities';
 import {
   createRunContext,
@@ -9,29 +10,14 @@ import {
   ModelRetry,
   type TaskStatusOutput,
   ToolFailed,
-  type Toolset,
   UserError,
 } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startInMemoryFixture } from '@toolwright/testing';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import type { MCPToolset } from '@toolwright/mcp-toolset';
+import { describe, expect, it } from 'vitest';
 import { backgroundFollowUps } from './background.ts';
 import { mastraSteps } from './steps.ts';
 import { agentModel, modelCalls, promptText, scriptedModel } from './test-support.ts';
 import { type MastraTool, mastraTools } from './tools.ts';
-
-/** An MCP toolset on a fresh in-memory 2025-11-25 fixture, closed when the test ends. */
-async function fixtureToolset(wrap?: (mcp: MCPToolset) => Toolset<undefined>) {
-  const fixture = await startInMemoryFixture({ pollInterval: 20 });
-  const mcp = new MCPToolset(fixture.clientTransport, { id: 'fixture' });
-  const toolset = wrap ? wrap(mcp) : mcp;
-  onTestFinished(async () => {
-    await toolset.close();
-    await fixture.close();
-  });
-  await toolset.open();
-  return { fixture, toolset };
-}
 
 function agentWith(tools: Record<string, MastraTool>, ...steps: Parameters<typeof scriptedModel>) {
   const model = scriptedModel(...steps);
@@ -93,18 +79,16 @@ describe('Mastra tools', () => {
   });
 
   it('word failures for the model: the call fixed, the tool failed, other errors unchanged', async () => {
-    const throwing = (name: string, error: () => Error) =>
-      functionTool({
-        name,
-        execute: () => {
-          throw error();
-        },
-      });
-    const toolset = new FunctionToolset([
-      throwing('retry', () => new ModelRetry('a must be a number.')),
-      throwing('failed', () => new ToolFailed('quota exceeded')),
-      throwing('misused', () => new UserError('the app passed a bad option')),
-    ]);
+    const failures: Record<string, () => Error> = {
+      retry: () => new ModelRetry('a must be a number.'),
+      failed: () => new ToolFailed('quota exceeded'),
+      misused: () => new UserError('the app passed a bad option'),
+    };
+    const toolset = new FunctionToolset(
+      Object.entries(failures).map(([name, failure]) =>
+        functionTool({ name, execute: () => Promise.reject(failure()) }),
+      ),
+    );
     const texts: string[] = [];
     for (const name of ['retry', 'failed', 'misused']) {
       const tools = await mastraTools(toolset, createRunContext());
@@ -192,7 +176,7 @@ describe('backgroundFollowUps', () => {
 
   it('leave a result that arrived after the run in the queue when the run does not wait', async () => {
     const background = new BackgroundTools();
-    const { toolset } = await fixtureToolset(inBackground(background));
+    const { toolset } = await fixtureToolset({ wrap: inBackground(background) });
     const ctx = createRunContext();
     const { agent, model } = agentWith(
       await mastraTools(toolset, ctx),
@@ -211,7 +195,7 @@ describe('backgroundFollowUps', () => {
 
   it('keep the follow-up queued when maxSteps leaves no room for another step', async () => {
     const background = new BackgroundTools();
-    const { toolset } = await fixtureToolset(inBackground(background));
+    const { toolset } = await fixtureToolset({ wrap: inBackground(background) });
     const ctx = createRunContext();
     const delivered: string[] = [];
     const { agent, model } = agentWith(
