@@ -79,6 +79,8 @@ export interface TaskQuirks {
   readonly resultTypeInResult?: boolean;
   /** Never reach a terminal status, and ignore tasks/cancel. */
   readonly neverTerminal?: boolean;
+  /** The status message the task is created with (the CreateTaskResult carries it). */
+  readonly statusMessage?: string;
 }
 
 interface Waiter {
@@ -150,7 +152,7 @@ export class TaskStore {
       taskId: randomUUID(),
       tool,
       status: 'working',
-      statusMessage: undefined,
+      statusMessage: quirks.statusMessage,
       createdAt: now,
       lastUpdatedAt: now,
       ttlMs: this.#options.ttlMs,

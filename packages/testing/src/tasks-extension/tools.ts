@@ -1,4 +1,5 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
+import { PNG } from '../tools.ts';
 import { sleepUnlessAborted, TaskProtocolError, type TaskQuirks, type TaskWork } from './task-store.ts';
 import { INTERNAL_ERROR, type InputRequest, missingTasksExtension } from './wire.ts';
 
@@ -228,19 +229,20 @@ const FIXTURE_TOOLS: TasksExtensionTool[] = [
   {
     name: 'slow_task',
     description:
-      'A task only; `steps` steps over `delayMs`, each with the status message "step i of N"; `pollIntervalsMs[i]` changes the poll interval at step i.',
+      'A task only; `steps` steps over `delayMs`, each with the status message "step i of N"; `pollIntervalsMs[i]` changes the poll interval at step i; `firstStepAtCreation` creates the task with the first step\'s status message already set.',
     inputSchema: object({
       delayMs: { type: 'number' },
       steps: { type: 'number' },
       value: { type: 'string' },
       pollIntervalsMs: { type: 'array', items: { type: 'number' } },
+      firstStepAtCreation: { type: 'boolean' },
     }),
     mode: 'required',
     call: async (args, context) => {
       const delayMs = number(args, 'delayMs', context.taskDelayMs);
       const steps = Math.max(1, Math.floor(number(args, 'steps', 3)));
       const intervals = Array.isArray(args.pollIntervalsMs) ? args.pollIntervalsMs : [];
-      return required('slow_task', context, async (work) => {
+      const answer = required('slow_task', context, async (work) => {
         for (let step = 1; step <= steps; step += 1) {
           const interval = intervals[step - 1];
           if (typeof interval === 'number' && interval > 0) work.setPollInterval(Math.floor(interval));
@@ -249,7 +251,17 @@ const FIXTURE_TOOLS: TasksExtensionTool[] = [
         }
         return text(`done: ${string(args, 'value', 'ok')}`);
       });
+      return args.firstStepAtCreation === true
+        ? { ...answer, quirks: { statusMessage: `step 1 of ${steps}` } }
+        : answer;
     },
+  },
+  {
+    name: 'image_result',
+    description: 'Returns an image (a 1×1 PNG); never a task.',
+    inputSchema: object({}),
+    mode: 'never',
+    call: async () => ({ inline: { content: [{ type: 'image', data: PNG, mimeType: 'image/png' }] } }),
   },
   {
     name: 'optional_task',
