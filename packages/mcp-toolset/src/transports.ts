@@ -4,7 +4,7 @@ import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { MCPServerSource, StdioServer } from './options.ts';
 import { isRemoteServer, remoteTransport } from './remote/http-transport.ts';
-import { repairStdioResponses } from './sdk/malformed-responses.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, prepareStdioTransport } from './sdk/stdio-transport.ts';
 
 /** The transport a source names, with the key that identifies its server and the parts of it that are secret. */
 export interface CreatedTransport {
@@ -37,13 +37,14 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   }
   if (isTransport(source)) return { transport: source, key: 'transport', secrets: [], authorizationWaitMs: 0 };
   if (isStdioServer(source)) {
+    const limit = maxMessageBytes(source);
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
     return {
-      transport: stdioTransport(source),
+      transport: stdioTransport(source, limit),
       key: `stdio:${source.command}`,
       secrets: (source.args ?? []).filter((arg) => arg.length > 3),
       authorizationWaitMs: 0,
-      restart: { server: source, transport: () => stdioTransport(source) },
+      restart: { server: source, transport: () => stdioTransport(source, limit) },
     };
   }
   throw new UserError(
@@ -51,8 +52,12 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   );
 }
 
-/** A child process for `server` over stdio, its read buffer repairing malformed responses. */
-function stdioTransport(server: StdioServer): Transport {
+/**
+ * A child process for `server` over stdio, prepared as every stdio transport of the toolset is (the
+ * first and one started again after the probe alike): its read buffer keeps `maxMessageBytes` and
+ * repairs malformed responses, and its writes are queued.
+ */
+function stdioTransport(server: StdioServer, maxMessageBytes: number): Transport {
   const transport = new StdioClientTransport({
     command: server.command,
     args: [...(server.args ?? [])],
@@ -60,8 +65,19 @@ function stdioTransport(server: StdioServer): Transport {
     ...(server.cwd === undefined ? {} : { cwd: server.cwd }),
     stderr: server.stderr ?? 'inherit',
   });
-  repairStdioResponses(transport);
+  prepareStdioTransport(transport, maxMessageBytes);
   return transport;
+}
+
+/** The stdio source's message limit, checked: a positive whole number of bytes. */
+function maxMessageBytes(source: StdioServer): number {
+  const limit = source.maxMessageBytes;
+  if (limit === undefined) return DEFAULT_MAX_MESSAGE_BYTES;
+  if (!(Number.isSafeInteger(limit) && limit > 0))
+    throw new UserError(
+      `MCPToolset: maxMessageBytes of a stdio source must be a positive whole number of bytes, got ${limit}.`,
+    );
+  return limit;
 }
 
 /** A URL source as a URL, or a UserError that says what to pass (its text is not shown: it may hold a token). */

@@ -70,46 +70,55 @@ export interface TasksExtensionInspector {
   /** Every subscriptions/listen for task ids, in order, with the ids the server agreed to watch. */
   listens(): Promise<TasksExtensionListen[]>;
   /**
-   * Every request and notification received, in order, with its arrival time; only those of `method`
-   * when given. Shows which requests a client needed, and on which process (see the stdio fixture's
-   * `starts()`).
+   * Every request and notification received, in order, with its arrival time, before any wire fault
+   * applies (a request the fixture never answers is listed too); with `method`, only those of that
+   * method. Shows which requests a client needed, and on which process (see the stdio fixture's `starts()`).
    */
   received(method?: string): Promise<FixtureMessage[]>;
 }
 
 type Event =
   | { readonly pid: number; readonly at: number }
-  | { readonly received: FixtureMessage }
   | { readonly call: TasksExtensionCall }
   | { readonly task: TasksExtensionTaskRecord }
   | { readonly cancel: string }
   | { readonly update: TasksExtensionUpdate }
   | { readonly http: TasksExtensionHttpRequest }
-  | { readonly listen: TasksExtensionListen };
+  | { readonly listen: TasksExtensionListen }
+  | { readonly received: FixtureMessage };
 
 interface Folded {
   starts: FixtureStart[];
-  received: FixtureMessage[];
   calls: TasksExtensionCall[];
   tasks: Map<string, TasksExtensionTaskRecord>;
   cancels: string[];
   updates: TasksExtensionUpdate[];
   http: TasksExtensionHttpRequest[];
   listens: TasksExtensionListen[];
+  received: FixtureMessage[];
 }
 
 function emptyFold(): Folded {
-  return { starts: [], received: [], calls: [], tasks: new Map(), cancels: [], updates: [], http: [], listens: [] };
+  return {
+    starts: [],
+    calls: [],
+    tasks: new Map(),
+    cancels: [],
+    updates: [],
+    http: [],
+    listens: [],
+    received: [],
+  };
 }
 
 function fold(into: Folded, event: Event): void {
   if ('pid' in event) into.starts.push({ pid: event.pid, at: event.at });
-  else if ('received' in event) into.received.push(event.received);
   else if ('call' in event) into.calls.push(event.call);
   else if ('task' in event) into.tasks.set(event.task.taskId, event.task);
   else if ('cancel' in event) into.cancels.push(event.cancel);
   else if ('update' in event) into.updates.push(event.update);
   else if ('http' in event) into.http.push(event.http);
+  else if ('received' in event) into.received.push(event.received);
   else into.listens.push(event.listen);
 }
 
@@ -123,7 +132,7 @@ function inspectorOf(read: () => Promise<Folded>): TasksExtensionInspector {
     httpRequests: async () => structuredClone((await read()).http),
     listens: async () => structuredClone((await read()).listens),
     received: async (method) =>
-      (await read()).received.filter((message) => method === undefined || message.method === method),
+      structuredClone((await read()).received.filter((message) => method === undefined || message.method === method)),
   };
 }
 
@@ -139,21 +148,6 @@ export class TasksExtensionState {
   constructor(logFile?: string) {
     this.#logFile = logFile;
     this.#record({ pid: process.pid, at: wallClockMs() });
-  }
-
-  /** Records one incoming JSON-RPC message (a request or notification; answers to the server's own requests are not). */
-  recordReceived(message: unknown): void {
-    if (typeof message !== 'object' || message === null) return;
-    const { method, id, params } = message as { method?: unknown; id?: unknown; params?: { taskId?: unknown } };
-    if (typeof method !== 'string') return;
-    this.#record({
-      received: {
-        method,
-        ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
-        ...(typeof params?.taskId === 'string' ? { taskId: params.taskId } : {}),
-        at: wallClockMs(),
-      },
-    });
   }
 
   recordCall(call: TasksExtensionCall): void {
@@ -173,6 +167,9 @@ export class TasksExtensionState {
   }
   recordListen(listen: TasksExtensionListen): void {
     this.#record({ listen });
+  }
+  recordReceived(received: FixtureMessage): void {
+    this.#record({ received });
   }
 
   #record(event: Event): void {
