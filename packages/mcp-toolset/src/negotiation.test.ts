@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ConnectionLostError } from '@toolwright/core';
+import { ConnectionLostError, ProtocolError } from '@toolwright/core';
 import {
   type FixtureMessage,
   type FixtureOptions,
@@ -160,6 +160,54 @@ describe('version negotiation over stdio: one process per server', () => {
     expect((error as Error).message).toMatch(/protocolVersion: '2025-11-25'/);
     expect(await server.starts()).toHaveLength(1);
   });
+});
+
+describe('the stdio process negotiated on is prepared as a pinned one is', () => {
+  // The toolset's stdio transport keeps maxMessageBytes per line without dropping the connection
+  // (and queues its writes, in the same preparation): with 'auto' the probe goes to that process,
+  // and a server started once more after it ended on the probe gets the same preparation.
+  const LIMIT = 200_000;
+  const OVER = 300_000;
+
+  /** A line over the limit fails its request with a ProtocolError naming the limit and the option; the connection stays. */
+  async function expectLimitKept(toolset: MCPToolset, over: Promise<unknown>): Promise<void> {
+    const error = await over.catch((caught: unknown) => caught);
+    expect(ProtocolError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('maxMessageBytes');
+    expect((error as Error).message).toContain(String(LIMIT));
+    expect(await toolset.directCallTool('echo', { text: 'still here' })).toBe('still here');
+  }
+
+  it.each([
+    ['a 2025-11-25 server', false, 1],
+    ['a 2025-11-25 server that ends on the probe, started once more', true, 2],
+  ] as const)(
+    '%s',
+    async (_name, exitBeforeInitialize, processes) => {
+      await using fixture = stdioFixture({ misbehaving: true, exitBeforeInitialize });
+      const source = {
+        command: fixture.command,
+        args: fixture.args,
+        stderr: 'ignore' as const,
+        maxMessageBytes: LIMIT,
+      };
+      const toolset = await open(source);
+      expect(toolset.protocolVersion).toBe('2025-11-25');
+      expect(await fixture.starts()).toHaveLength(processes);
+      await expectLimitKept(toolset, toolset.directCallTool('large_result', { bytes: OVER }));
+    },
+    30_000,
+  );
+
+  it('a 2026-07-28 server', async () => {
+    await using fixture = tasksExtensionStdioFixture({ misbehaving: true, pollIntervalMs: 50 });
+    const source = { command: fixture.command, args: fixture.args, stderr: 'ignore' as const, maxMessageBytes: LIMIT };
+    const toolset = await open(source);
+    expect(toolset.protocolVersion).toBe('2026-07-28');
+    expect(await fixture.starts()).toHaveLength(1);
+    const handle = await toolset.startTask('huge_status_task', { bytes: OVER, durationMs: 10_000 });
+    await expectLimitKept(toolset, handle.result());
+  }, 30_000);
 });
 
 describe('a child that never speaks MCP', () => {
