@@ -7,7 +7,9 @@ import {
   startHttpFixture,
   startHttpTasksExtensionFixture,
   stdioFixture,
+  TOOLS,
   tasksExtensionStdioFixture,
+  tasksExtensionTools,
 } from '@toolwright/testing';
 import { type TransportName, transportsOf } from './connections.ts';
 import { type CaseResult, pairedCase } from './report.ts';
@@ -16,16 +18,20 @@ import { type Contestant, type Round, type RunnerSettings, runAlternating } from
 const scenario = '9. first contact (a fresh server each trial)';
 
 /** The protocol generations a server of this scenario speaks. */
-type Generation = '2025-11-25' | '2026-07-28';
+export type Generation = '2025-11-25' | '2026-07-28';
 const GENERATIONS: readonly Generation[] = ['2025-11-25', '2026-07-28'];
 
-/** The 2025 server of the issue: 66 tools in 10 pages (the fixture's 17 tools and 49 generated ones). */
-const PAGED_2025 = { generatedTools: 49, pageSize: 7 } as const;
-/** How many tools each generation's server lists. */
-const TOOL_COUNT: Readonly<Record<Generation, number>> = { '2025-11-25': 66, '2026-07-28': 17 };
+/** The 2025 server of the issue: 66 tools in 10 pages (the fixture's own tools, and generated ones up to 66). */
+const TOOLS_2025 = 66;
+const PAGED_2025 = { generatedTools: TOOLS_2025 - TOOLS.length, pageSize: 7 } as const;
+/** How many tools each generation's server lists (the 2026 fixture: its own tools, no misbehaving ones). */
+const TOOL_COUNT: Readonly<Record<Generation, number>> = {
+  '2025-11-25': TOOLS_2025,
+  '2026-07-28': tasksExtensionTools(false).length,
+};
 
 /** A fresh server for one trial: what each side connects to, and what it logged. */
-interface TrialServer {
+export interface TrialServer {
   /** A source for MCPToolset. */
   readonly toolwright: string | URL | { command: string; args: string[]; stderr: 'ignore' };
   /** A new transport for the raw SDK client (stdio: it starts the server). */
@@ -35,7 +41,8 @@ interface TrialServer {
   close(): Promise<void>;
 }
 
-async function freshServer(transport: TransportName, generation: Generation): Promise<TrialServer> {
+/** A server for one trial, started afresh (over stdio: the command the client starts). */
+export async function freshServer(transport: TransportName, generation: Generation): Promise<TrialServer> {
   if (transport === 'http') {
     const fixture =
       generation === '2025-11-25' ? await startHttpFixture(PAGED_2025) : await startHttpTasksExtensionFixture();
@@ -56,8 +63,9 @@ async function freshServer(transport: TransportName, generation: Generation): Pr
   };
 }
 
-/** One trial's milestones, from constructing the client: every tool definition held, the first call's result held. */
-interface Trial {
+/** One trial's milestones, from constructing the client: connected, every tool definition held, the first call's result held. */
+export interface Trial {
+  readonly connectedMs: number;
   readonly toolsMs: number;
   readonly resultMs: number;
   readonly cpuMs: number;
@@ -75,6 +83,7 @@ async function timeContact<Tools>(
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await steps.connect();
+  const connected = performance.now();
   const tools = await steps.list();
   const listed = performance.now();
   const result = await steps.call(tools);
@@ -84,11 +93,16 @@ async function timeContact<Tools>(
     throw new Error(`a ${generation} server listed ${tools.length} tools, not ${TOOL_COUNT[generation]}`);
   if (!JSON.stringify(result).includes('first contact'))
     throw new Error(`echo answered ${JSON.stringify(result).slice(0, 200)}`);
-  return { toolsMs: listed - started, resultMs: answered - started, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    connectedMs: connected - started,
+    toolsMs: listed - started,
+    resultMs: answered - started,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 /** Toolwright: construct the toolset (default options: the version is negotiated), open, getTools, callTool. */
-function toolwrightContact(server: TrialServer, generation: Generation): Promise<Trial> {
+export function toolwrightContact(server: TrialServer, generation: Generation): Promise<Trial> {
   let toolset: MCPToolset | undefined;
   return timeContact(generation, {
     connect: async () => {
@@ -110,7 +124,7 @@ function toolwrightContact(server: TrialServer, generation: Generation): Promise
  * 2025 handshake) for a 2025 server; automatic negotiation for a 2026 one, which the default cannot
  * reach. Then listTools (every page) and callTool.
  */
-function rawContact(server: TrialServer, generation: Generation): Promise<Trial> {
+export function rawContact(server: TrialServer, generation: Generation): Promise<Trial> {
   let client: Client | undefined;
   return timeContact(generation, {
     connect: async () => {
@@ -179,7 +193,7 @@ export async function firstContact(settings: RunnerSettings): Promise<CaseResult
         settings.quick ? { callsPerRound: 1, rounds: 1 } : {},
       );
       const [toolwright = [], sdk = []] = rounds;
-      const label = `${transport}, ${generation} (${TOOL_COUNT[generation]} tools${generation === '2025-11-25' ? ' in 10 pages' : ''})`;
+      const label = `${transport}, ${generation} (${TOOL_COUNT[generation]} tools${generation === '2025-11-25' ? ` in ${Math.ceil(TOOLS_2025 / PAGED_2025.pageSize)} pages` : ''})`;
       const perTrial = (side: readonly Round[]) =>
         side.reduce((sum, round) => sum + (round.metrics.starts ?? 0), 0) /
         side.reduce((sum, round) => sum + round.calls, 0);
