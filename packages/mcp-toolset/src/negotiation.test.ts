@@ -22,7 +22,7 @@ import {
 } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
-import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
+import type { MCPServerSource, MCPToolsetOptions, StdioServer } from './options.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -31,10 +31,11 @@ afterEach(async () => {
 
 type Generation = '2025-11-25' | '2026-07-28';
 
-/** A fixture server of one generation over stdio: its command line, and what its processes logged. */
+/** A fixture server of one generation over stdio: its command line, the toolset's source for it, and what its processes logged. */
 interface StdioServerUnderTest {
   readonly command: string;
   readonly args: readonly string[];
+  readonly source: StdioServer;
   starts(): Promise<FixtureStart[]>;
   received(): Promise<FixtureMessage[]>;
 }
@@ -45,9 +46,18 @@ function stdioServer(generation: Generation, options: FixtureOptions = {}): Stdi
   return {
     command: fixture.command,
     args: fixture.args,
+    source: stdioSource(fixture),
     starts: () => fixture.starts(),
     received: () => fixture.inspector.received(),
   };
+}
+
+/** The toolset's source for a stdio fixture's command line (its stderr ignored), with more of the source's options. */
+function stdioSource(
+  fixture: { command: string; args: readonly string[] },
+  more: Partial<StdioServer> = {},
+): StdioServer {
+  return { command: fixture.command, args: fixture.args, stderr: 'ignore', ...more };
 }
 
 /** Opens a toolset on `source` (closed after the test). */
@@ -75,7 +85,7 @@ describe('version negotiation over stdio: one process per server', () => {
     'a %s server with protocolVersion %s starts once, and negotiates on that process',
     async (generation, protocolVersion) => {
       const server = stdioServer(generation);
-      const toolset = await open({ command: server.command, args: server.args, stderr: 'ignore' }, { protocolVersion });
+      const toolset = await open(server.source, { protocolVersion });
       expect(toolset.protocolVersion).toBe(generation);
       expect((await toolset.getTools()).map((tool) => tool.name)).toContain('echo');
       expect(await server.starts()).toHaveLength(1);
@@ -89,10 +99,7 @@ describe('version negotiation over stdio: one process per server', () => {
 
   it('pinned to 2025-11-25, starts once and sends the 2025 handshake only', async () => {
     const server = stdioServer('2025-11-25');
-    const toolset = await open(
-      { command: server.command, args: server.args, stderr: 'ignore' },
-      { protocolVersion: '2025-11-25' },
-    );
+    const toolset = await open(server.source, { protocolVersion: '2025-11-25' });
     await toolset.getTools();
     expect(await server.starts()).toHaveLength(1);
     expect((await server.received()).map((message) => message.method)).toEqual([
@@ -117,10 +124,7 @@ describe('version negotiation over stdio: one process per server', () => {
 
   it('falls back to the 2025 handshake when a server never answers the probe, within timeouts.connectMs', async () => {
     const server = stdioServer('2025-11-25', { unansweredMethods: ['server/discover'] });
-    const toolset = await open(
-      { command: server.command, args: server.args, stderr: 'ignore' },
-      { timeouts: { connectMs: 4_000 } },
-    );
+    const toolset = await open(server.source, { timeouts: { connectMs: 4_000 } });
     expect(toolset.protocolVersion).toBe('2025-11-25');
     await toolset.getTools();
     expect(await server.starts()).toHaveLength(1);
@@ -134,7 +138,7 @@ describe('version negotiation over stdio: one process per server', () => {
 
   it('starts a server that exits on the probe once more for the 2025 handshake, and remembers it for that command line', async () => {
     const server = stdioServer('2025-11-25', { exitBeforeInitialize: true });
-    const source = { command: server.command, args: server.args, stderr: 'ignore' as const };
+    const source = server.source;
     const first = await open(source);
     expect(first.protocolVersion).toBe('2025-11-25');
     expect((await first.getTools()).map((tool) => tool.name)).toContain('echo');
@@ -185,13 +189,7 @@ describe('the stdio process negotiated on is prepared as a pinned one is', () =>
     '%s',
     async (_name, exitBeforeInitialize, processes) => {
       await using fixture = stdioFixture({ misbehaving: true, exitBeforeInitialize });
-      const source = {
-        command: fixture.command,
-        args: fixture.args,
-        stderr: 'ignore' as const,
-        maxMessageBytes: LIMIT,
-      };
-      const toolset = await open(source);
+      const toolset = await open(stdioSource(fixture, { maxMessageBytes: LIMIT }));
       expect(toolset.protocolVersion).toBe('2025-11-25');
       expect(await fixture.starts()).toHaveLength(processes);
       await expectLimitKept(toolset, toolset.directCallTool('large_result', { bytes: OVER }));
@@ -201,8 +199,7 @@ describe('the stdio process negotiated on is prepared as a pinned one is', () =>
 
   it('a 2026-07-28 server', async () => {
     await using fixture = tasksExtensionStdioFixture({ misbehaving: true, pollIntervalMs: 50 });
-    const source = { command: fixture.command, args: fixture.args, stderr: 'ignore' as const, maxMessageBytes: LIMIT };
-    const toolset = await open(source);
+    const toolset = await open(stdioSource(fixture, { maxMessageBytes: LIMIT }));
     expect(toolset.protocolVersion).toBe('2026-07-28');
     expect(await fixture.starts()).toHaveLength(1);
     const handle = await toolset.startTask('huge_status_task', { bytes: OVER, durationMs: 10_000 });
@@ -269,8 +266,7 @@ describe('both generations negotiated over every transport', () => {
         return fixture.clientTransport;
       },
       stdio: async () => {
-        const server = stdioServer('2025-11-25');
-        return { command: server.command, args: server.args, stderr: 'ignore' };
+        return stdioServer('2025-11-25').source;
       },
       http: async () => {
         const fixture = await startHttpFixture();
@@ -285,8 +281,7 @@ describe('both generations negotiated over every transport', () => {
         return new StreamableHTTPClientTransport(fixture.url, { fetch: fixture.fetch });
       },
       stdio: async () => {
-        const server = stdioServer('2026-07-28');
-        return { command: server.command, args: server.args, stderr: 'ignore' };
+        return stdioServer('2026-07-28').source;
       },
       http: async () => {
         const fixture = await startHttpTasksExtensionFixture();
@@ -355,7 +350,7 @@ describe('the first listing on a 2026-07-28 server', () => {
     stdio: async () => {
       const server = stdioServer('2026-07-28');
       return {
-        source: { command: server.command, args: server.args, stderr: 'ignore' },
+        source: server.source,
         received: async () => {
           // Every request reached one process: the one the handshake was made with.
           expect(await server.starts()).toHaveLength(1);
