@@ -84,6 +84,8 @@ export class BridgeTask implements InputSink {
   readonly #listeners = new Set<() => void>();
   #relay: InputSink | undefined;
   #nextInput = 0;
+  /** Told each status the server reports (the input router tracks tasks that wait for input). */
+  #onStatus: ((status: string) => void) | undefined;
   /** Why the host that started the task cannot be asked for some input (undefined: it can, or whoever reads the task is asked). */
   readonly #refuse: RefuseInput | undefined;
 
@@ -113,13 +115,16 @@ export class BridgeTask implements InputSink {
     if (init.outcome) this.#finish(init.outcome);
   }
 
-  /** Follows the upstream task through its handle until it ends. */
-  follow(handle: TaskHandle): void {
+  /** Follows the upstream task through its handle until it ends; `onStatus` hears each status it reports. */
+  follow(handle: TaskHandle, onStatus?: (status: string) => void): void {
+    this.#onStatus = onStatus;
     this.#handle = handle;
     this.#snapshot = handle.snapshot;
     const stop = handle.on((event) => {
-      if (event.type === 'status') this.#snapshot = event.task;
-      else this.#progress = event;
+      if (event.type === 'status') {
+        this.#snapshot = event.task;
+        this.#onStatus?.(event.task.status);
+      } else this.#progress = event;
       this.#changed();
     });
     void outcomeOf(handle).then((outcome) => {
@@ -532,8 +537,13 @@ export class BridgeTasks {
       snapshot: handle.snapshot,
     });
     this.#add(task);
-    task.follow(handle);
+    this.#follow(task, handle);
     return task;
+  }
+
+  #follow(task: BridgeTask, handle: TaskHandle): void {
+    const { router } = this.#options;
+    task.follow(handle, (status) => router.taskStatus(task.upstream.spec.name, task.upstreamTaskId, status));
   }
 
   #add(task: BridgeTask): void {

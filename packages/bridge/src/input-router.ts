@@ -20,6 +20,8 @@ export interface InputSink {
 export class InputRouter {
   readonly #context = new AsyncLocalStorage<InputSink>();
   readonly #tasks = new Map<string, InputSink>();
+  /** Bound tasks whose server says they wait for input (input_required), per upstream. */
+  readonly #waiting = new Map<string, Set<string>>();
   readonly #plain = new Map<string, Set<InputSink>>();
 
   /** Runs `work` (and everything it starts) as part of the call whose sink is `sink`. */
@@ -33,7 +35,22 @@ export class InputRouter {
     this.#tasks.set(key, sink);
     return () => {
       if (this.#tasks.get(key) === sink) this.#tasks.delete(key);
+      this.taskStatus(upstream, taskId, 'ended');
     };
+  }
+
+  /**
+   * Notes a bound task's status. A request that names no task while exactly one task of its server
+   * waits for input belongs to that task: the toolset does not always hand the task id on (on
+   * 2026-07-28 it is lost for sampling requests).
+   */
+  taskStatus(upstream: string, taskId: string, status: string): void {
+    const key = taskKey(upstream, taskId);
+    const waiting = this.#waiting.get(upstream) ?? new Set<string>();
+    if (status === 'input_required' && this.#tasks.has(key)) {
+      waiting.add(key);
+      this.#waiting.set(upstream, waiting);
+    } else if (waiting.delete(key) && waiting.size === 0) this.#waiting.delete(upstream);
   }
 
   /** Notes a plain call in flight on `upstream` until the returned function is called. */
@@ -64,6 +81,11 @@ export class InputRouter {
     }
     const current = this.#context.getStore();
     if (current) return current;
+    const waiting = this.#waiting.get(upstream);
+    if (waiting?.size === 1) {
+      const sink = this.#tasks.get([...waiting][0] as string);
+      if (sink) return sink;
+    }
     const plain = this.#plain.get(upstream);
     if (plain?.size === 1) return [...plain][0] as InputSink;
     throw new UserError(

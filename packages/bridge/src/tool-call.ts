@@ -158,7 +158,11 @@ async function awaitTask(
   try {
     const started = await tool.upstream.startTask(tool.definition.name, args, { signal, meta: host().meta, ctx });
     if (!(started instanceof TaskHandle)) return answerResult(started);
-    const stop = started.on((event) => reporter.event(event));
+    const stop = started.on((event) => {
+      if (event.type === 'status')
+        context.router.taskStatus(tool.upstream.spec.name, started.taskId, event.task.status);
+      reporter.event(event);
+    });
     try {
       return outcomeAnswer(tool.hostName, started.taskId, await outcomeOf(started, signal));
     } finally {
