@@ -8,6 +8,7 @@ import {
   type TaskStore,
 } from '@toolwright/capabilities';
 import {
+  ConnectionLostError,
   createRunContext,
   type JsonObject,
   type ProgressUpdate,
@@ -52,6 +53,9 @@ interface ParkedInput {
 /** The `_meta` key a 2025-11-25 server marks a task's messages with. */
 const RELATED_TASK = 'io.modelcontextprotocol/related-task';
 
+/** How often a task whose connection was lost is looked for on a new one before it counts as failed. */
+const RECONNECT_ATTEMPTS = 6;
+
 /** How long a finished task stays readable when its server gave it no ttl. */
 const DEFAULT_KEEP_MS = 60 * 60_000;
 /** The poll interval a host is told when the server suggested none. */
@@ -84,8 +88,6 @@ export class BridgeTask implements InputSink {
   readonly #listeners = new Set<() => void>();
   #relay: InputSink | undefined;
   #nextInput = 0;
-  /** Told each status the server reports (the input router tracks tasks that wait for input). */
-  #onStatus: ((status: string) => void) | undefined;
   /** Why the host that started the task cannot be asked for some input (undefined: it can, or whoever reads the task is asked). */
   readonly #refuse: RefuseInput | undefined;
 
@@ -115,22 +117,41 @@ export class BridgeTask implements InputSink {
     if (init.outcome) this.#finish(init.outcome);
   }
 
-  /** Follows the upstream task through its handle until it ends; `onStatus` hears each status it reports. */
-  follow(handle: TaskHandle, onStatus?: (status: string) => void): void {
-    this.#onStatus = onStatus;
-    this.#handle = handle;
-    this.#snapshot = handle.snapshot;
-    const stop = handle.on((event) => {
-      if (event.type === 'status') {
-        this.#snapshot = event.task;
-        this.#onStatus?.(event.task.status);
-      } else this.#progress = event;
-      this.#changed();
-    });
-    void outcomeOf(handle).then((outcome) => {
+  /**
+   * Follows the upstream task through its handle until it ends. `onStatus` hears each status the
+   * server reports; when the connection is lost, `reconnect` gives a handle on a new connection,
+   * or `'closing'` (the bridge is stopping: the task is left unsettled, for the next bridge), or
+   * undefined (the task cannot be reached: it ends as failed).
+   */
+  follow(
+    handle: TaskHandle,
+    hooks: {
+      readonly onStatus: (status: string) => void;
+      readonly reconnect: (lost: unknown, reference: TaskReference) => Promise<TaskHandle | 'closing' | undefined>;
+    },
+  ): void {
+    void this.#watch(handle, hooks);
+  }
+
+  async #watch(handle: TaskHandle, hooks: Parameters<BridgeTask['follow']>[1]): Promise<void> {
+    for (;;) {
+      this.#handle = handle;
+      this.#snapshot = handle.snapshot;
+      const stop = handle.on((event) => {
+        if (event.type === 'status') {
+          this.#snapshot = event.task;
+          hooks.onStatus(event.task.status);
+        } else this.#progress = event;
+        this.#changed();
+      });
+      const ended = await endOf(handle);
       stop();
-      this.#finish(outcome);
-    });
+      if (!('lost' in ended)) return this.#finish(ended);
+      const next = await hooks.reconnect(ended.lost, handle.toJSON());
+      if (next === 'closing') return;
+      if (next === undefined) return this.#finish(failureOutcome(ended.lost));
+      handle = next;
+    }
   }
 
   /** The outcome, once the task ended. */
@@ -288,18 +309,24 @@ export class BridgeTask implements InputSink {
 
 /** How the upstream task behind `handle` ended; aborting `signal` cancels it. */
 export async function outcomeOf(handle: TaskHandle, signal?: AbortSignal): Promise<TaskOutcome> {
+  const ended = await endOf(handle, signal);
+  return 'lost' in ended ? failureOutcome(ended.lost) : ended;
+}
+
+/** How the task behind `handle` ended, or that the connection to its server was lost first. */
+async function endOf(handle: TaskHandle, signal?: AbortSignal): Promise<TaskOutcome | { readonly lost: unknown }> {
   let final: TaskSnapshot;
   try {
     final = await handle.wait(signal ? { signal } : {});
   } catch (error) {
-    return failureOutcome(error);
+    return ConnectionLostError.isInstance(error) ? { lost: error } : failureOutcome(error);
   }
   if (final.status === 'cancelled')
     return { kind: 'cancelled', message: final.statusMessage ?? `Task ${handle.taskId} was cancelled.` };
   try {
     return { kind: 'result', result: wireResult(await handle.rawResult()) };
   } catch (error) {
-    return failureOutcome(error);
+    return ConnectionLostError.isInstance(error) ? { lost: error } : failureOutcome(error);
   }
 }
 
@@ -369,7 +396,9 @@ export class BridgeTasks {
   readonly #background: BackgroundTools;
   readonly #tasks = new Map<string, BridgeTask>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #wakeOnClose = new Set<() => void>();
   #worker: BackgroundWorker | undefined;
+  #closing = false;
 
   constructor(options: BridgeTasksOptions) {
     this.#options = options;
@@ -460,7 +489,7 @@ export class BridgeTasks {
             } satisfies TaskOutcome;
           }
           const created = task as BridgeTask;
-          created.follow(started);
+          this.#follow(created, started);
           // The recorded follow-up is the outcome itself, so a later bridge reads it as this one would.
           return created.settled;
         },
@@ -510,6 +539,8 @@ export class BridgeTasks {
 
   /** Stops taking over stored tasks (tasks keep running upstream; a durable store keeps them for the next bridge). */
   async close(): Promise<void> {
+    this.#closing = true;
+    for (const wake of [...this.#wakeOnClose]) wake();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     await this.#worker?.stop();
@@ -543,7 +574,45 @@ export class BridgeTasks {
 
   #follow(task: BridgeTask, handle: TaskHandle): void {
     const { router } = this.#options;
-    task.follow(handle, (status) => router.taskStatus(task.upstream.spec.name, task.upstreamTaskId, status));
+    task.follow(handle, {
+      onStatus: (status) => router.taskStatus(task.upstream.spec.name, task.upstreamTaskId, status),
+      reconnect: (lost, reference) => this.#reconnect(task.upstream, lost, reference),
+    });
+  }
+
+  /**
+   * A handle for a task whose connection was lost, on a new connection: tried a few times, waiting
+   * longer each time. While the bridge closes, the task is left as it is (a durable store keeps it
+   * for the next bridge).
+   */
+  async #reconnect(
+    upstream: Upstream,
+    lost: unknown,
+    reference: TaskReference,
+  ): Promise<TaskHandle | 'closing' | undefined> {
+    let error = lost;
+    for (let attempt = 0; attempt < RECONNECT_ATTEMPTS; attempt++) {
+      if (this.#closing) return 'closing';
+      upstream.dropLost(error);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.#wakeOnClose.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(500 * 2 ** attempt, 10_000));
+        timer.unref?.();
+        this.#wakeOnClose.add(wake);
+      });
+      if (this.#closing) return 'closing';
+      try {
+        return await (await upstream.toolset()).resumeTask(reference);
+      } catch (next) {
+        if (!ConnectionLostError.isInstance(next)) return undefined;
+        error = next;
+      }
+    }
+    return undefined;
   }
 
   #add(task: BridgeTask): void {

@@ -112,9 +112,13 @@ export function isBackgroundTool(name: string): name is BackgroundToolName {
 
 function hostTool(tool: CatalogTool): HostTool {
   const { definition } = tool;
-  const { annotations, meta } = mcpMetadata(definition);
+  const { annotations, meta, taskSupport } = mcpMetadata(definition);
+  const then = 'answers at once with a task id; call task_status, task_result or task_cancel with it.';
+  // On MCP 2026-07-28 the server decides call by call whether a call becomes a task.
   const note =
-    'Runs in the background: answers at once with a task id; call task_status, task_result or task_cancel with it.';
+    taskSupport === 'required' || taskSupport === 'optional'
+      ? `Runs in the background: ${then}`
+      : `Runs in the background when its server makes the call a task: it then ${then}`;
   return {
     name: tool.hostName,
     ...(typeof definition.metadata.title === 'string' ? { title: definition.metadata.title } : {}),

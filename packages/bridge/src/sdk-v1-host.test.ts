@@ -18,6 +18,7 @@ import {
   GENERATIONS,
   HOST_TRANSPORTS,
   type UpstreamFixture,
+  upstreamArgs,
   type V1Host,
 } from './test-support.ts';
 
@@ -29,7 +30,7 @@ describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
 
     beforeAll(async () => {
       fixture = fixtureOf(generation);
-      host = await connectV1Host(transport, fixture, { capabilities: { elicitation: {}, sampling: {} } });
+      host = await connectV1Host(transport, upstreamArgs(fixture), { elicitation: {}, sampling: {} });
       host.client.setRequestHandler(ElicitRequestSchema, async (request) => {
         asked.push(request.params);
         return { action: 'accept', content: { name: 'Ada' } };
@@ -145,7 +146,7 @@ describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
     let host: V1Host;
     beforeAll(async () => {
       fixture = fixtureOf(generation);
-      host = await connectV1Host(transport, fixture);
+      host = await connectV1Host(transport, upstreamArgs(fixture));
     });
     afterAll(async () => {
       await host?.close();
@@ -169,7 +170,7 @@ describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
 describe('tools/list_changed', () => {
   it.each(HOST_TRANSPORTS)('of the upstream reaches a host over %s', async (transport) => {
     const fixture: UpstreamFixture & { changeTools(): Promise<void> } = fixtureOf('2025-11-25') as never;
-    await using host = await connectV1Host(transport, fixture);
+    await using host = await connectV1Host(transport, upstreamArgs(fixture));
     try {
       const changed = new Promise<void>((resolve) => {
         host.client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve());

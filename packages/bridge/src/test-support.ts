@@ -162,20 +162,18 @@ export interface V1Host extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/**
- * Starts a bridge in front of `upstream` (plus `args`) and connects an SDK 1.x client to it over
- * `transport`, declaring `capabilities`.
- */
+/** The bridge arguments that run `upstream` (a fixture) as its stdio upstream. */
+export function upstreamArgs(upstream: { readonly command: string; readonly args: readonly string[] }): string[] {
+  return ['--', upstream.command, ...upstream.args];
+}
+
+/** Starts a bridge with `bridgeArgs` and connects an SDK 1.x client to it over `transport`, declaring `capabilities`. */
 export async function connectV1Host(
   transport: HostTransport,
-  upstream: { readonly command: string; readonly args: readonly string[] },
-  options: { readonly args?: readonly string[]; readonly capabilities?: Record<string, unknown> } = {},
+  bridgeArgs: readonly string[],
+  capabilities: Record<string, unknown> = {},
 ): Promise<V1Host> {
-  const client = new Client(
-    { name: 'test-host', version: '1.0.0' },
-    { capabilities: (options.capabilities ?? {}) as never },
-  );
-  const bridgeArgs = [...(options.args ?? []), '--', upstream.command, ...upstream.args];
+  const client = new Client({ name: 'test-host', version: '1.0.0' }, { capabilities: capabilities as never });
   if (transport === 'stdio') {
     const { command, args } = bridgeCommand(bridgeArgs);
     await client.connect(new StdioClientTransport({ command, args, stderr: 'inherit' }));

@@ -160,6 +160,11 @@ export class Upstream {
     await current?.toolset.close().catch(() => undefined);
   }
 
+  /** Drops the connection when `error` says it was lost, so that the next use opens a new one. */
+  dropLost(error: unknown): void {
+    this.#lost(error);
+  }
+
   /** A lost connection is dropped, so that the next use opens a new one; the error is returned. */
   #lost(error: unknown): unknown {
     if (ConnectionLostError.isInstance(error) && this.#current !== undefined) {
