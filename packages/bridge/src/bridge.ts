@@ -54,6 +54,7 @@ export class Bridge {
   readonly #store: TaskStore;
   readonly #log: (message: string) => void;
   readonly #http = new Set<HttpServing>();
+  readonly #shutdown = new AbortController();
   #closed: Promise<void> | undefined;
 
   constructor(options: BridgeOptions) {
@@ -101,6 +102,8 @@ export class Bridge {
       roundTrips: new RoundTrips(),
       heartbeatMs,
       sessions,
+      shutdown: this.#shutdown.signal,
+      running: new Set(),
     };
   }
 
@@ -137,6 +140,9 @@ export class Bridge {
    */
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      // Calls still running cancel what they started upstream, while the connections are still open.
+      this.#shutdown.abort(new Error('the bridge is shutting down'));
+      await settledWithin([...this.#side.running], SHUTDOWN_MS);
       await Promise.all([...this.#http].map((serving) => serving.close()));
       if (this.#ownStore) await this.#tasks.cancelAll();
       await this.#tasks.close();
@@ -155,6 +161,21 @@ export class Bridge {
     for (const server of this.#side.sessions) void server.sendToolListChanged().catch(() => undefined);
     for (const serving of this.#http) serving.toolsChanged();
   }
+}
+
+/** How long closing waits for running calls to cancel their upstream work. */
+const SHUTDOWN_MS = 3_000;
+
+/** Waits until every promise settled, or `ms` passed. */
+async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.allSettled(promises),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function errorText(error: unknown): string {

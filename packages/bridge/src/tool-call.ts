@@ -17,6 +17,10 @@ export interface CallContext {
   readonly tasks: BridgeTasks;
   readonly roundTrips: RoundTrips;
   readonly heartbeatMs: number;
+  /** Aborted when the bridge shuts down: every call still running cancels what it started upstream. */
+  readonly shutdown: AbortSignal;
+  /** The calls running now, so that shutting down waits for their cancellations to reach the servers. */
+  readonly running: Set<Promise<unknown>>;
 }
 
 /**
@@ -31,8 +35,14 @@ export function runHostCall(
   context: CallContext,
   work: CallWork,
 ): Promise<HostResult> {
-  const guarded: CallWork = (sink, end, signal, current) =>
-    context.router.run(sink, () => endable(toolName, end, signal, (inner) => work(sink, end, inner, current)));
+  const guarded: CallWork = (sink, end, signal, current) => {
+    const running = context.router.run(sink, () =>
+      endable(toolName, end, AbortSignal.any([signal, context.shutdown]), (inner) => work(sink, end, inner, current)),
+    );
+    context.running.add(running);
+    void running.finally(() => context.running.delete(running));
+    return running;
+  };
   if (host.era === 'modern') return context.roundTrips.call(host, toolName, guarded);
   const end = new CallEnd();
   return guarded(new PushSink(host, toolName, end), end, host.signal, () => host).finally(() => host.close());

@@ -1,0 +1,174 @@
+// @ai-sdk/mcp's client inside a generateText run of the AI SDK, with the AI SDK's own mock model:
+// a required task tool fails when the host calls it directly, and completes through the bridge.
+import { createMCPClient, type MCPClient } from '@ai-sdk/mcp';
+import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
+import { startHttpTasksExtensionFixture } from '@toolwright/testing';
+import { generateText, stepCountIs } from 'ai';
+import { MockLanguageModelV4 } from 'ai/test';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  bridgeCommand,
+  eventually,
+  fixtureOf,
+  GENERATIONS,
+  HOST_TRANSPORTS,
+  type HostTransport,
+  type HttpBridge,
+  startHttpBridge,
+  upstreamArgs,
+} from './test-support.ts';
+
+const usage = {
+  inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 1, text: 1, reasoning: 0 },
+};
+
+/** A mock model that calls `toolName` with `input` once, then answers "done". */
+function callingModel(toolName: string, input: Record<string, unknown>): MockLanguageModelV4 {
+  return new MockLanguageModelV4({
+    doGenerate: [
+      {
+        content: [{ type: 'tool-call', toolCallId: 'call-1', toolName, input: JSON.stringify(input) }],
+        finishReason: { unified: 'tool-calls', raw: undefined },
+        usage,
+        warnings: [],
+      },
+      {
+        content: [{ type: 'text', text: 'done' }],
+        finishReason: { unified: 'stop', raw: undefined },
+        usage,
+        warnings: [],
+      },
+    ],
+  });
+}
+
+/** What the tool call of the run's first step gave: its output, or its error. */
+function toolOutcome(result: {
+  readonly steps: readonly { readonly content: readonly { type: string; output?: unknown; error?: unknown }[] }[];
+}): { output?: unknown; error?: unknown } {
+  const part = result.steps[0]?.content.find((item) => item.type === 'tool-result' || item.type === 'tool-error');
+  if (part?.type === 'tool-result') return { output: part.output };
+  if (part?.type === 'tool-error') return { error: part.error };
+  throw new Error(`no tool outcome in ${JSON.stringify(result.steps[0]?.content)}`);
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
+});
+
+/** An @ai-sdk/mcp client of the bridge (in front of `fixture`) over `transport`. */
+async function bridgedClient(
+  transport: HostTransport,
+  fixture: ReturnType<typeof fixtureOf>,
+): Promise<{ client: MCPClient; bridge?: HttpBridge }> {
+  if (transport === 'stdio') {
+    const client = await createMCPClient({
+      transport: new Experimental_StdioMCPTransport(bridgeCommand(upstreamArgs(fixture))),
+    });
+    cleanup.push(() => client.close());
+    return { client };
+  }
+  const bridge = await startHttpBridge(upstreamArgs(fixture));
+  cleanup.push(() => bridge.close());
+  const client = await createMCPClient({ transport: { type: 'http', url: bridge.url.href } });
+  cleanup.push(() => client.close());
+  return { client, bridge };
+}
+
+describe.each(GENERATIONS)('@ai-sdk/mcp in generateText, an upstream of MCP %s', (generation) => {
+  it('a required task tool fails when the host calls the server directly', async () => {
+    // The 2026 fixture's stdio bin speaks 2026-07-28 only, which @ai-sdk/mcp speaks over HTTP.
+    const direct = generation === '2025-11-25' ? undefined : await startHttpTasksExtensionFixture();
+    const fixture = fixtureOf(generation);
+    cleanup.push(async () => {
+      await fixture.close();
+      await direct?.close();
+    });
+    const client = await createMCPClient({
+      transport: direct
+        ? { type: 'http', url: direct.url.href }
+        : new Experimental_StdioMCPTransport({ command: fixture.command, args: [...fixture.args] }),
+    });
+    cleanup.push(() => client.close());
+    const { quickTask } = fixture.tools;
+    const result = await generateText({
+      model: callingModel(quickTask.name, quickTask.arguments),
+      tools: await client.tools(),
+      prompt: 'Run the task.',
+      stopWhen: stepCountIs(2),
+    });
+    const outcome = toolOutcome(result);
+    expect(outcome.error ?? (outcome.output as { isError?: boolean }).isError).toBeTruthy();
+    expect(JSON.stringify(outcome)).not.toContain(quickTask.answer);
+  });
+
+  it.each(HOST_TRANSPORTS)('the same tool completes through the bridge over %s', async (transport) => {
+    const fixture = fixtureOf(generation);
+    cleanup.push(() => fixture.close());
+    const { client } = await bridgedClient(transport, fixture);
+    const { quickTask } = fixture.tools;
+    const result = await generateText({
+      model: callingModel(quickTask.name, quickTask.arguments),
+      tools: await client.tools(),
+      prompt: 'Run the task.',
+      stopWhen: stepCountIs(2),
+    });
+    const outcome = toolOutcome(result);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.output).toMatchObject({ content: [{ type: 'text', text: quickTask.answer }] });
+    expect(result.text).toBe('done');
+  });
+
+  it('aborting the run cancels the upstream task (HTTP: the request goes away)', async () => {
+    const fixture = fixtureOf(generation);
+    cleanup.push(() => fixture.close());
+    const { client } = await bridgedClient('http', fixture);
+    const controller = new AbortController();
+    const { cancellable } = fixture.tools;
+    const run = generateText({
+      model: callingModel(cancellable.name, cancellable.arguments),
+      tools: await client.tools(),
+      prompt: 'Run it.',
+      abortSignal: controller.signal,
+      stopWhen: stepCountIs(2),
+    });
+    run.catch(() => undefined);
+    const task = await eventually(async () =>
+      (await fixture.inspector.tasks()).find((candidate) => candidate.tool === cancellable.name),
+    );
+    controller.abort();
+    await expect(run).rejects.toThrow();
+    await eventually(async () => {
+      const seen = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === task.taskId);
+      return seen?.cancelRequested && seen.cancelObserved;
+    });
+  });
+
+  it('over stdio, where @ai-sdk/mcp sends no cancellation, closing the client cancels the upstream task', async () => {
+    const fixture = fixtureOf(generation);
+    cleanup.push(() => fixture.close());
+    const { client } = await bridgedClient('stdio', fixture);
+    const controller = new AbortController();
+    const { cancellable } = fixture.tools;
+    const run = generateText({
+      model: callingModel(cancellable.name, cancellable.arguments),
+      tools: await client.tools(),
+      prompt: 'Run it.',
+      abortSignal: controller.signal,
+      stopWhen: stepCountIs(2),
+    });
+    run.catch(() => undefined);
+    const task = await eventually(async () =>
+      (await fixture.inspector.tasks()).find((candidate) => candidate.tool === cancellable.name),
+    );
+    controller.abort();
+    await expect(run).rejects.toThrow();
+    await client.close();
+    await eventually(async () => {
+      const seen = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === task.taskId);
+      return seen?.cancelRequested && seen.cancelObserved;
+    });
+  });
+});
