@@ -1,6 +1,6 @@
 // @ai-sdk/mcp's client inside a generateText run of the AI SDK, with the AI SDK's own mock model:
 // a required task tool fails when the host calls it directly, and completes through the bridge.
-import { createMCPClient, type MCPClient } from '@ai-sdk/mcp';
+import { createMCPClient, ElicitationRequestSchema, type MCPClient } from '@ai-sdk/mcp';
 import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import { startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { generateText, stepCountIs } from 'ai';
@@ -62,17 +62,19 @@ afterEach(async () => {
 async function bridgedClient(
   transport: HostTransport,
   fixture: ReturnType<typeof fixtureOf>,
+  capabilities: Record<string, unknown> = {},
 ): Promise<{ client: MCPClient; bridge?: HttpBridge }> {
   if (transport === 'stdio') {
     const client = await createMCPClient({
       transport: new Experimental_StdioMCPTransport(bridgeCommand(upstreamArgs(fixture))),
+      capabilities,
     });
     cleanup.push(() => client.close());
     return { client };
   }
   const bridge = await startHttpBridge(upstreamArgs(fixture));
   cleanup.push(() => bridge.close());
-  const client = await createMCPClient({ transport: { type: 'http', url: bridge.url.href } });
+  const client = await createMCPClient({ transport: { type: 'http', url: bridge.url.href }, capabilities });
   cleanup.push(() => client.close());
   return { client, bridge };
 }
@@ -120,6 +122,29 @@ describe.each(GENERATIONS)('@ai-sdk/mcp in generateText, an upstream of MCP %s',
     expect(outcome.output).toMatchObject({ content: [{ type: 'text', text: quickTask.answer }] });
     expect(result.text).toBe('done');
   });
+
+  it.each(HOST_TRANSPORTS)(
+    "relays the server's elicitation to the host's handler over %s",
+    async (transport) => {
+      const fixture = fixtureOf(generation);
+      cleanup.push(() => fixture.close());
+      const { client } = await bridgedClient(transport, fixture, { elicitation: {} });
+      const asked: string[] = [];
+      client.onElicitationRequest(ElicitationRequestSchema, async (request) => {
+        asked.push(request.params.message);
+        return { action: 'accept', content: { name: 'Grace' } };
+      });
+      const { input } = fixture.tools;
+      const result = await generateText({
+        model: callingModel(input.name, input.arguments),
+        tools: await client.tools(),
+        prompt: 'Greet me.',
+        stopWhen: stepCountIs(2),
+      });
+      expect(toolOutcome(result).output).toMatchObject({ content: [{ type: 'text', text: 'Hello, Grace' }] });
+      expect(asked).toEqual(['What is your name?']);
+    },
+  );
 
   it('aborting the run cancels the upstream task (HTTP: the request goes away)', async () => {
     const fixture = fixtureOf(generation);
