@@ -15,7 +15,6 @@
 // listed one that passes, fails the run.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startHttpTasksExtensionFixture } from '../../testing/src/tasks-extension/transports.ts';
 import {
   countChecks,
   pinProblem,
@@ -25,6 +24,7 @@ import {
   suiteVersion,
   tail,
 } from '../../testing/scripts/conformance-suite.mjs';
+import { startHttpTasksExtensionFixture } from '../../testing/src/tasks-extension/transports.ts';
 
 /** The server scenarios the 2026 fixture passes directly (see `--direct`). */
 const SCENARIOS = [
@@ -198,7 +198,9 @@ const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
   `conformance ${suiteVersion} server scenarios through the bridge: ${passedThrough} passed, ` +
     `${EXPECTED_DIFFERENCES.size} differing by design` +
-    (direct ? ` (the fixture passes ${passedDirectly} directly)` : ` (of ${SCENARIOS.length} the fixture passes directly)`) +
+    (direct
+      ? ` (the fixture passes ${passedDirectly} directly)`
+      : ` (of ${SCENARIOS.length} the fixture passes directly)`) +
     ` in ${seconds} s: ${failed ? 'FAILED' : 'OK'}`,
 );
 process.exit(failed ? 1 : 0);

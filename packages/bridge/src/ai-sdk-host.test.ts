@@ -123,28 +123,25 @@ describe.each(GENERATIONS)('@ai-sdk/mcp in generateText, an upstream of MCP %s',
     expect(result.text).toBe('done');
   });
 
-  it.each(HOST_TRANSPORTS)(
-    "relays the server's elicitation to the host's handler over %s",
-    async (transport) => {
-      const fixture = fixtureOf(generation);
-      cleanup.push(() => fixture.close());
-      const { client } = await bridgedClient(transport, fixture, { elicitation: {} });
-      const asked: string[] = [];
-      client.onElicitationRequest(ElicitationRequestSchema, async (request) => {
-        asked.push(request.params.message);
-        return { action: 'accept', content: { name: 'Grace' } };
-      });
-      const { input } = fixture.tools;
-      const result = await generateText({
-        model: callingModel(input.name, input.arguments),
-        tools: await client.tools(),
-        prompt: 'Greet me.',
-        stopWhen: stepCountIs(2),
-      });
-      expect(toolOutcome(result).output).toMatchObject({ content: [{ type: 'text', text: 'Hello, Grace' }] });
-      expect(asked).toEqual(['What is your name?']);
-    },
-  );
+  it.each(HOST_TRANSPORTS)("relays the server's elicitation to the host's handler over %s", async (transport) => {
+    const fixture = fixtureOf(generation);
+    cleanup.push(() => fixture.close());
+    const { client } = await bridgedClient(transport, fixture, { elicitation: {} });
+    const asked: string[] = [];
+    client.onElicitationRequest(ElicitationRequestSchema, async (request) => {
+      asked.push(request.params.message);
+      return { action: 'accept', content: { name: 'Grace' } };
+    });
+    const { input } = fixture.tools;
+    const result = await generateText({
+      model: callingModel(input.name, input.arguments),
+      tools: await client.tools(),
+      prompt: 'Greet me.',
+      stopWhen: stepCountIs(2),
+    });
+    expect(toolOutcome(result).output).toMatchObject({ content: [{ type: 'text', text: 'Hello, Grace' }] });
+    expect(asked).toEqual(['What is your name?']);
+  });
 
   it('aborting the run cancels the upstream task (HTTP: the request goes away)', async () => {
     const fixture = fixtureOf(generation);

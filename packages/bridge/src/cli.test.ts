@@ -11,7 +11,9 @@ import { Bridge } from './bridge.ts';
 import { bridgeCommand, startHttpBridge } from './test-support.ts';
 
 /** Runs the bin with `args` (stdin closed); resolves with its exit code and output. */
-async function run(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+async function run(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const { command, args: argv } = bridgeCommand(args);
   const started = performance.now();
   const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
