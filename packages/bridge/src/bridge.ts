@@ -1,4 +1,4 @@
-import type { Server } from '@modelcontextprotocol/server';
+import type { Server, Transport } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { InMemoryTaskStore, type StoreEvent, type TaskStore } from '@toolwright/capabilities';
 import { UserError } from '@toolwright/core';
@@ -116,10 +116,16 @@ export class Bridge {
     this.#tasks.startWorker();
   }
 
-  /** Serves one host over stdio (this process's stdin and stdout), in either protocol era. */
-  serveStdio(): StdioServing {
+  /**
+   * Serves one host over stdio (this process's stdin and stdout), in either protocol era; or over
+   * `options.transport` (a server transport of your own: stdio over a socket, an in-memory pair).
+   */
+  serveStdio(options: { readonly transport?: Transport } = {}): StdioServing {
     this.#tasks.startWorker();
-    return serveStdio((context) => createHostServer(this.#side, context));
+    return serveStdio(
+      (context) => createHostServer(this.#side, context),
+      options.transport ? { transport: options.transport } : {},
+    );
   }
 
   /**

@@ -77,6 +77,11 @@ export class HostCall {
     return this.#capabilities[capability] !== undefined;
   }
 
+  /** Whether the host asked for progress (gave a progress token). */
+  get wantsProgress(): boolean {
+    return this.#token !== undefined;
+  }
+
   /** Sends `notifications/progress` on the host's token (nothing without one, or once the call answered). */
   progress(message: string | undefined): void {
     if (this.#token === undefined || this.#closed) return;

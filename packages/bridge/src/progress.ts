@@ -16,6 +16,8 @@ export class ProgressReporter {
   readonly #host: () => HostCall;
   #last: string | undefined;
   #lastAt = 0;
+  #status: string | undefined;
+  #statusMessage: string | undefined;
   #closed = false;
   readonly #timer: ReturnType<typeof setInterval> | undefined;
 
@@ -24,21 +26,26 @@ export class ProgressReporter {
     this.#host = host;
     if (heartbeatMs > 0) {
       this.#timer = setInterval(() => {
-        if (performance.now() - this.#lastAt >= heartbeatMs) this.#send(this.#last, true);
+        if (performance.now() - this.#lastAt >= heartbeatMs) this.#send(this.#last);
       }, heartbeatMs);
       this.#timer.unref?.();
     }
   }
 
-  /** A task's status (its message, else the status itself). */
+  /** A task's status (its message, else the status itself): every change of either is sent. */
   status(status: string, statusMessage: string | undefined): void {
-    this.#send(statusMessage ?? status);
+    const changed = status !== this.#status || statusMessage !== this.#statusMessage;
+    this.#status = status;
+    this.#statusMessage = statusMessage;
+    if (changed) this.#send(statusMessage ?? status);
   }
 
-  /** A progress update of the call or its task. */
+  /** A progress update of the call or its task (not sent again when it repeats the words just sent). */
   progress(update: ProgressUpdate): void {
     const count = update.total === undefined ? `${update.progress}` : `${update.progress}/${update.total}`;
-    this.#send(update.message ?? count);
+    const message = update.message ?? count;
+    // A status change and the progress update of the same step often carry the same words: once is enough.
+    if (message !== this.#last || this.#lastAt === 0) this.#send(message);
   }
 
   /** An event of a task handle. */
@@ -53,9 +60,8 @@ export class ProgressReporter {
     this.#closed = true;
   }
 
-  #send(message: string | undefined, again = false): void {
-    // A status change and the progress update of the same step often carry the same words: once is enough.
-    if (this.#closed || (!again && message === this.#last && this.#lastAt > 0)) return;
+  #send(message: string | undefined): void {
+    if (this.#closed) return;
     this.#last = message;
     this.#lastAt = performance.now();
     this.#host().progress(message);

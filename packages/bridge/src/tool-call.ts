@@ -1,5 +1,5 @@
 import { ProtocolError } from '@modelcontextprotocol/server';
-import { createRunContext, type ToolArguments } from '@toolwright/core';
+import { createRunContext, type ProgressUpdate, type ToolArguments } from '@toolwright/core';
 import { TaskHandle } from '@toolwright/mcp-toolset';
 import { acknowledgement, type BackgroundToolName, callBackgroundTool, textResult } from './background-tools.ts';
 import { type BridgeTasks, outcomeOf, type TaskOutcome } from './bridge-tasks.ts';
@@ -37,7 +37,7 @@ export function runHostCall(
 ): Promise<HostResult> {
   const guarded: CallWork = (sink, end, signal, current) => {
     const running = context.router.run(sink, () =>
-      endable(toolName, end, AbortSignal.any([signal, context.shutdown]), (inner) => work(sink, end, inner, current)),
+      endable(toolName, end, [signal, context.shutdown], (inner) => work(sink, end, inner, current)),
     );
     context.running.add(running);
     void running.finally(() => context.running.delete(running));
@@ -48,24 +48,31 @@ export function runHostCall(
   return guarded(new PushSink(host, toolName, end), end, host.signal, () => host).finally(() => host.close());
 }
 
-/** Runs `work` until it ends or `end` ends it first (cancelling what it started); errors become the host's answer. */
+/**
+ * Runs `work` until it ends or `end` ends it first (cancelling what it started); any of `signals`
+ * aborting cancels it too. Errors become the host's answer.
+ */
 async function endable(
   toolName: string,
   end: CallEnd,
-  signal: AbortSignal,
+  signals: readonly AbortSignal[],
   work: (signal: AbortSignal) => Promise<HostResult>,
 ): Promise<HostResult> {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason);
-  if (signal.aborted) onAbort();
-  signal.addEventListener('abort', onAbort, { once: true });
+  // Linked by hand: AbortSignal.any costs more than two listeners on every call.
+  const links = signals.map((signal) => {
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  });
   end.promise.catch((error: unknown) => controller.abort(error));
   try {
     return await Promise.race([work(controller.signal), end.promise]);
   } catch (error) {
     return errorResult(toolName, error);
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    for (const unlink of links) unlink();
   }
 }
 
@@ -130,19 +137,20 @@ async function plainCall(
   signal: AbortSignal,
   host: () => HostCall,
 ): Promise<HostResult> {
-  const reporter = new ProgressReporter(host, 0);
+  // Progress is asked of the server only when the host asked for it (gave a progress token).
+  const reporter = host().wantsProgress ? new ProgressReporter(host, 0) : undefined;
   const untrack = context.router.trackPlain(tool.upstream.spec.name, sink);
   try {
     return answerResult(
       await tool.upstream.callPlain(tool.definition.name, args, {
         signal,
         meta: host().meta,
-        onProgress: (update) => reporter.progress(update),
+        ...(reporter ? { onProgress: (update: ProgressUpdate) => reporter.progress(update) } : {}),
       }),
     );
   } finally {
     untrack();
-    reporter.close();
+    reporter?.close();
   }
 }
 
