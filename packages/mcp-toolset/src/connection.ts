@@ -4,9 +4,7 @@ import {
   SdkError,
   SdkErrorCode,
   StreamableHTTPClientTransport,
-  type Transport,
 } from '@modelcontextprotocol/client';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import {
   CancelledError,
   ConnectionLostError,
@@ -18,20 +16,17 @@ import {
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import { CLIENT_INFO } from './client-info.ts';
-import {
-  malformedResponse,
-  repairDeliveredResponses,
-  repairingFetch,
-  repairStdioResponses,
-} from './malformed-responses.ts';
-import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions, StdioServer } from './options.ts';
-import { ParamHeaderMirror } from './param-headers.ts';
-import { answerEmbedded, hasRequestHandler, RawRequests } from './sdk-bypass.ts';
+import { type InputHandlers, isInputRequest } from './input-requests.ts';
+import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions } from './options.ts';
+import { ParamHeaderMirror } from './param-headers/param-headers.ts';
+import { malformedResponse, repairDeliveredResponses } from './sdk/malformed-responses.ts';
+import { hasRequestHandler, sdkProgressHandler } from './sdk/sdk-bypass.ts';
+import { createTransport } from './transports.ts';
 
 /**
  * Results are validated by this package (see wire.ts), so the SDK is asked to pass them through
  * untouched. This is also how task traffic gets through SDK 2.x: its typed callTool rejects a
- * CreateTaskResult (see sdk-gaps.test.ts), and tasks/* are no spec methods to it without a schema.
+ * CreateTaskResult (see sdk/sdk-gaps.test.ts), and tasks/* are no spec methods to it without a schema.
  */
 const RAW_RESULT = z.unknown();
 
@@ -47,43 +42,41 @@ export interface RequestOptions {
   readonly timeoutMs?: number | undefined;
   /** Sent as `_meta.progressToken`; see {@link Connection.onProgress}. */
   readonly progressToken?: string | undefined;
-  /** A raw request only: called with an answer that arrived after the request was abandoned. */
-  readonly onLateAnswer?: ((result: unknown) => void) | undefined;
 }
 
-/** The option that answers each kind of server request for input, for the error that names it. */
-const INPUT_OPTIONS: Readonly<Record<string, string>> = {
-  'elicitation/create':
-    "the `elicitation` option to MCPToolset: elicitation: async (request, context) => ({ action: 'accept', content: { ... } })",
-  'sampling/createMessage':
-    'the `sampling` option to MCPToolset: sampling: async (request, context) => ({ role, content, model })',
-  'roots/list': 'a connected SDK Client with a roots/list handler as the source (the toolset has no roots option)',
-};
+/**
+ * Sends one request, prepared by the connection, and resolves with its raw result: the SDK client's
+ * `request`, or a path beside it (see sdk/sdk-bypass.ts). What it throws is mapped like any request's errors.
+ */
+export type RequestSender = (
+  message: { readonly method: string; readonly params: Record<string, unknown> },
+  signal: AbortSignal,
+  timeoutMs: number,
+) => Promise<unknown>;
+
+/** What the toolset adds to the client it connects: handlers for the server's requests for input, and capabilities to declare beside theirs. */
+export interface ConnectionSetup {
+  readonly handlers?: InputHandlers;
+  readonly capabilities?: Readonly<Record<string, unknown>>;
+}
 
 /** JSON-RPC "Method not found". */
 const METHOD_NOT_FOUND = -32601;
 
 /**
- * The error for input a server asked for that the toolset cannot give: `what` needs it ("Task 1
- * of tool 'x'"), `afterwards` says what became of it (", so the task was cancelled").
+ * A server request for input the toolset refused for want of a handler: its method, and its
+ * `_meta` (which may say which task it was for).
  */
-export function noInputHandler(what: string, method: string, afterwards = ''): UserError {
-  const option = INPUT_OPTIONS[method];
-  return new UserError(
-    `${what} needs input (${method.slice(0, 60)}), but the toolset has no handler to answer it${afterwards}. ${option === undefined ? 'The toolset answers only elicitation, sampling and roots requests.' : `Pass ${option}.`}`,
-  );
-}
-
-/** A server request for input the toolset refused for want of a handler: its method, and the task it was for. */
 export interface RefusedInput {
   readonly method: string;
-  readonly taskId: string | undefined;
+  readonly meta: unknown;
 }
 
 /**
  * One live connection to an MCP server: the SDK client, the routing of progress to the calls
  * waiting for it, and requests that turn transport failures into
- * {@link ConnectionLostError}s.
+ * {@link ConnectionLostError}s. It carries requests and knows no tasks: each task generation
+ * builds its requests on it.
  */
 export class Connection {
   readonly client: Client;
@@ -92,7 +85,6 @@ export class Connection {
   readonly #requestMs: number;
   readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
-  readonly #raw: RawRequests;
   readonly #refusedListeners = new Set<(refused: RefusedInput) => void>();
   #lost: ConnectionLostError | undefined;
   #closing = false;
@@ -101,34 +93,33 @@ export class Connection {
   #secrets: readonly string[] = [];
   #nextToken = 0;
   /**
-   * Which task a server request (elicitation, sampling) belongs to, read from its `_meta`: set by the
-   * task generation in use, since each marks it its own way.
-   */
-  relatedTaskOf: (meta: unknown) => string | undefined = () => undefined;
-  /**
    * Mirrors tools/call arguments into `Mcp-Param-*` headers (SEP-2243) on the connection's transport;
    * the toolset hands it the designated parameters of each listing.
    */
   readonly paramHeaders = new ParamHeaderMirror();
+  /** The SDK client's own request, asked to pass the result through unparsed. */
+  readonly #sdkRequest: RequestSender = (message, signal, timeout) =>
+    this.client.request(message as Parameters<Client['request']>[0], RAW_RESULT, { signal, timeout });
 
   private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
     this.client = client;
     this.#serverKey = serverKey;
     this.#ownsClient = ownsClient;
     this.#requestMs = requestMs;
-    this.#raw = new RawRequests(client);
   }
 
   /**
-   * Connects to `source` (or adopts a connected client) and installs the notification routing. A
-   * client the toolset makes declares `extraCapabilities` besides its handlers'.
+   * Connects to `source` (or adopts a connected client) and installs the notification routing and
+   * `setup`'s input handlers. A client the toolset makes declares `setup.capabilities` besides its
+   * handlers'.
    */
   static async open(
     source: MCPServerSource,
     options: MCPToolsetOptions,
     resolved: ResolvedOptions,
-    extraCapabilities: Readonly<Record<string, unknown>> = {},
+    setup: ConnectionSetup = {},
   ): Promise<Connection> {
+    const handlers = setup.handlers ?? {};
     if (isClient(source)) {
       if (source.getServerCapabilities() === undefined) {
         throw new UserError(
@@ -137,8 +128,8 @@ export class Connection {
       }
       const key = options.id ?? `mcp:${source.getServerVersion()?.name ?? 'server'}`;
       const connection = new Connection(source, key, false, resolved.requestMs);
-      connection.#install(options);
-      repairDeliveredResponses(source.transport, () => connection.protocolVersion === '2026-07-28');
+      connection.#install(options, handlers);
+      repairDeliveredResponses(source.transport);
       connection.paramHeaders.install(source.transport);
       return connection;
     }
@@ -146,15 +137,15 @@ export class Connection {
     const client = new Client(options.clientInfo ?? CLIENT_INFO, {
       capabilities: {
         // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.
-        ...(options.elicitation ? { elicitation: { form: { applyDefaults: true } } } : {}),
-        ...(options.sampling ? { sampling: {} } : {}),
-        ...extraCapabilities,
+        ...(handlers.elicitation ? { elicitation: { form: { applyDefaults: true } } } : {}),
+        ...(handlers.sampling ? { sampling: {} } : {}),
+        ...setup.capabilities,
       },
       versionNegotiation: { mode: negotiationMode(options.protocolVersion) },
     });
     const connection = new Connection(client, options.id ?? key, true, resolved.requestMs);
     connection.#secrets = secrets;
-    connection.#install(options);
+    connection.#install(options, handlers);
     try {
       await client.connect(transport, { timeout: resolved.connectMs });
     } catch (error) {
@@ -165,7 +156,7 @@ export class Connection {
         { cause },
       );
     }
-    repairDeliveredResponses(client.transport, () => connection.protocolVersion === '2026-07-28');
+    repairDeliveredResponses(client.transport);
     connection.paramHeaders.install(client.transport);
     if (options.id === undefined && key === 'transport')
       connection.#serverKey = `mcp:${client.getServerVersion()?.name ?? 'server'}`;
@@ -224,20 +215,8 @@ export class Connection {
    * abort controller, linked to `options.signal` only while it runs: the SDK never removes the
    * listener it adds to a signal, so a long-lived run signal must not be handed to it directly.
    */
-  async request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
-    return this.#exchange(method, params, options, (message, signal, timeout) =>
-      this.client.request(message as Parameters<Client['request']>[0], RAW_RESULT, { signal, timeout }),
-    );
-  }
-
-  /**
-   * Like {@link request}, but sent straight on the transport (see sdk-bypass.ts), for answers the
-   * SDK's decoder would refuse (a 2026-07-28 tools/call answered with a task).
-   */
-  rawRequest(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
-    return this.#exchange(method, params, options, (message, signal, timeoutMs) =>
-      this.#raw.send(message.method, message.params, { signal, timeoutMs, onLateAnswer: options.onLateAnswer }),
-    );
+  request(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<unknown> {
+    return this.requestThrough(this.#sdkRequest, method, params, options);
   }
 
   /** Whether a server request for input of `method` has a handler (the toolset's option, or the app's own Client). */
@@ -246,41 +225,16 @@ export class Connection {
   }
 
   /**
-   * Answers an input request a server embedded in a result (2026-07-28) through the same handler a
-   * standalone request of `method` gets; a method without a handler is a UserError naming the option.
+   * Runs one request through `send` (the SDK client's request, or a path beside it): the caller's
+   * signal is linked to the request's own abort controller only while it runs (the SDK never
+   * removes the listener it adds to a signal, so a long-lived run signal must not be handed to it
+   * directly), and transport failures, timeouts and malformed answers become the toolset's typed errors.
    */
-  async answerEmbedded(
-    key: string,
-    method: string,
-    params: Readonly<Record<string, unknown>>,
-    context: {
-      readonly relatedMeta: Record<string, unknown>;
-      readonly signal: AbortSignal;
-      /** Names who asks, and what becomes of it, for the error when nothing can answer. */
-      readonly what: string;
-      readonly afterwards: string;
-    },
-  ): Promise<unknown> {
-    if (!this.answers(method)) throw noInputHandler(context.what, method, context.afterwards);
-    const meta = { ...(isPlainObject(params._meta) ? params._meta : {}), ...context.relatedMeta };
-    return answerEmbedded(this.client, key, method, { ...params, _meta: meta }, context.signal);
-  }
-
-  /**
-   * Runs one request: the caller's signal is linked to the request's own abort controller only
-   * while it runs (the SDK never removes the listener it adds to a signal, so a long-lived run
-   * signal must not be handed to it directly), and transport failures, timeouts and malformed
-   * answers become the toolset's typed errors.
-   */
-  async #exchange(
+  async requestThrough(
+    send: RequestSender,
     method: string,
     params: Record<string, unknown>,
-    options: RequestOptions,
-    send: (
-      message: { method: string; params: Record<string, unknown> },
-      signal: AbortSignal,
-      timeoutMs: number,
-    ) => Promise<unknown>,
+    options: RequestOptions = {},
   ): Promise<unknown> {
     if (this.#lost) throw this.#lost;
     if (options.signal?.aborted) throw cancelled(method, options.signal);
@@ -363,7 +317,6 @@ export class Connection {
       this.#lost = new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${message}.`, {
         cause,
       });
-      this.#raw.rejectAll(this.#lost);
       const listeners = [...this.#closeListeners];
       this.#closeListeners.clear();
       for (const listener of listeners) listener(this.#lost);
@@ -385,7 +338,7 @@ export class Connection {
       });
   }
 
-  #install(options: MCPToolsetOptions): void {
+  #install(options: MCPToolsetOptions, handlers: InputHandlers): void {
     const client = this.client;
     const previousOnClose = client.onclose;
     client.onclose = () => {
@@ -400,9 +353,7 @@ export class Connection {
       if (client.transport instanceof StreamableHTTPClientTransport && isStreamFailure(error)) this.#probe();
     };
     // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
-    const sdkProgress = (client as unknown as { _onprogress?: (notification: unknown) => void })._onprogress?.bind(
-      client,
-    );
+    const sdkProgress = sdkProgressHandler(client);
     client.setNotificationHandler('notifications/progress', (notification) => {
       const { progressToken, progress, total, message } = notification.params;
       const listener = typeof progressToken === 'string' ? this.#progressListeners.get(progressToken) : undefined;
@@ -413,25 +364,18 @@ export class Connection {
       const onLog = options.onLog;
       client.setNotificationHandler('notifications/message', (notification) => onLog(notification.params));
     }
-    if (options.elicitation) {
-      const elicitation = options.elicitation;
-      client.setRequestHandler('elicitation/create', (request, ctx) =>
-        elicitation(request.params, { taskId: this.relatedTaskOf(request.params._meta), signal: ctx.mcpReq.signal }),
-      );
-    }
-    if (options.sampling) {
-      const sampling = options.sampling;
-      client.setRequestHandler('sampling/createMessage', (request, ctx) =>
-        sampling(request.params, { taskId: this.relatedTaskOf(request.params._meta), signal: ctx.mcpReq.signal }),
-      );
-    }
+    const { elicitation, sampling } = handlers;
+    if (elicitation)
+      client.setRequestHandler('elicitation/create', (request, ctx) => elicitation(request.params, ctx.mcpReq.signal));
+    if (sampling)
+      client.setRequestHandler('sampling/createMessage', (request, ctx) => sampling(request.params, ctx.mcpReq.signal));
     // A server may ask for input the client did not declare: it gets "Method not found" as before,
     // and whoever waits on the call or task learns which option would have answered it.
     const previousFallback = client.fallbackRequestHandler;
     client.fallbackRequestHandler = async (request, ctx) => {
       if (previousFallback) return previousFallback(request, ctx);
-      if (INPUT_OPTIONS[request.method] !== undefined) {
-        const refused = { method: request.method, taskId: this.relatedTaskOf(request.params?._meta) };
+      if (isInputRequest(request.method)) {
+        const refused = { method: request.method, meta: request.params?._meta };
         for (const listener of [...this.#refusedListeners]) listener(refused);
       }
       throw new JsonRpcError(METHOD_NOT_FOUND, `Method not found: ${request.method.slice(0, 60)}`);
@@ -460,62 +404,6 @@ function isClient(source: MCPServerSource): source is Client {
       'request' in source &&
       'connect' in source)
   );
-}
-
-function isTransport(source: MCPServerSource): source is Transport {
-  return typeof source === 'object' && source !== null && 'start' in source && 'send' in source && 'close' in source;
-}
-
-function createTransport(source: MCPServerSource): { transport: Transport; key: string; secrets: string[] } {
-  if (typeof source === 'string' || source instanceof URL) {
-    let url: URL;
-    try {
-      url = new URL(source);
-    } catch (error) {
-      throw new UserError(
-        'MCPToolset: the server source is not a URL; pass an http(s) URL, a { command } or a transport.',
-        {
-          cause: error,
-        },
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new UserError(`MCPToolset: '${urlKey(url)}' is not an http(s) URL; Streamable HTTP needs one.`);
-    }
-    const secrets = [String(source), url.href, url.username, url.password, url.search, url.hash].filter(
-      (part) => part.length > 1 && part !== urlKey(url),
-    );
-    return {
-      transport: new StreamableHTTPClientTransport(url, { fetch: repairingFetch() }),
-      key: urlKey(url),
-      secrets,
-    };
-  }
-  if (isTransport(source)) return { transport: source, key: 'transport', secrets: [] };
-  if (isStdioServer(source)) {
-    const transport = new StdioClientTransport({
-      command: source.command,
-      args: [...(source.args ?? [])],
-      env: { ...getDefaultEnvironment(), ...source.env },
-      ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
-      stderr: source.stderr ?? 'inherit',
-    });
-    repairStdioResponses(transport);
-    // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
-    return { transport, key: `stdio:${source.command}`, secrets: (source.args ?? []).filter((arg) => arg.length > 3) };
-  }
-  throw new UserError(
-    'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
-  );
-}
-
-/** A URL as it may appear in references and messages: no credentials, query string or fragment. */
-function urlKey(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
-
-function isStdioServer(source: MCPServerSource): source is StdioServer {
-  return isPlainObject(source) && typeof source.command === 'string';
 }
 
 /** Transport error reports that may mean the server is gone (a stream broke, or could not be reopened). */

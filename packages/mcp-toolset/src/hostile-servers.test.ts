@@ -23,7 +23,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
-import { type RunningFixture, transports } from './test-transports.ts';
+import { type RunningFixture, transports } from './test-support/test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,4 +1,5 @@
-export { type MCPToolAnnotations, type MCPToolMetadataView, mcpMetadata } from './mcp-metadata.ts';
+export { type MCPToolAnnotations, type MCPToolMetadataView, mcpMetadata } from './listing/mcp-metadata.ts';
+export type { MCPToolMetadata } from './listing/tool-mapping.ts';
 export {
   type DirectCallOptions,
   MCPToolset,
@@ -18,14 +19,13 @@ export type {
 } from './options.ts';
 export type { EmbeddedResource, ResourceLink } from './result-mapping.ts';
 export type { ResultOf, ResultSchema, SchemaIssue, SchemaResult } from './result-schema.ts';
-export type { TaskSupport } from './task-generation.ts';
+export type { TaskSupport } from './tasks/task-generation.ts';
 export {
   TaskHandle,
   type TaskHandleEvent,
   type TaskProgressEvent,
-  type TaskReference,
   type WaitOptions,
-} from './task-handle.ts';
-export type { TaskSnapshot, TaskStatus } from './task-model.ts';
-export type { MCPToolMetadata } from './tool-mapping.ts';
+} from './tasks/task-handle.ts';
+export type { TaskSnapshot, TaskStatus } from './tasks/task-model.ts';
+export type { TaskReference } from './tasks/task-reference.ts';
 export type { ContentPart, MCPCallToolResult } from './wire.ts';

@@ -15,7 +15,7 @@ import { startHttpFixture, startInMemoryFixture, stdioFixture } from '@toolwrigh
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPToolsetOptions } from './options.ts';
-import { type RunningFixture, transports } from './test-transports.ts';
+import { type RunningFixture, transports } from './test-support/test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

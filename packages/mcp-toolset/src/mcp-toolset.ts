@@ -1,8 +1,4 @@
-import {
-  type Implementation,
-  ProtocolError as JsonRpcError,
-  type ServerCapabilities,
-} from '@modelcontextprotocol/client';
+import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/client';
 import {
   BaseToolset,
   CancelledError,
@@ -16,21 +12,20 @@ import {
   type ToolEvent,
   UserError,
 } from '@toolwright/core';
-import { isPlainObject } from '@toolwright/core/internal';
-import { closestNames } from './closest-names.ts';
 import { Connection } from './connection.ts';
-import { type HeaderParameter, readMcpHeaders } from './mcp-header.ts';
+import { generationFor, taskCapabilities } from './generations/generation-for.ts';
+import { listingError, paginate } from './listing/pagination.ts';
+import { shortName, ToolListing } from './listing/tool-listing.ts';
 import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, resolveOptions } from './options.ts';
-import { isHeaderMismatch } from './param-headers.ts';
-import { ProgressRoute } from './progress-route.ts';
+import { isHeaderMismatch } from './param-headers/param-headers.ts';
 import { callFailure, resultText, toolFailure } from './result-mapping.ts';
 import { assertResultSchema, type ResultSchema, toolResultValue } from './result-schema.ts';
-import type { TaskGeneration, TaskSupport } from './task-generation.ts';
-import { TaskHandle, type TaskReference, taskReference } from './task-handle.ts';
-import type { TaskSnapshot } from './task-model.ts';
-import { Tasks20251125 } from './tasks-2025-11-25.ts';
-import { TASKS_2026_CAPABILITIES, Tasks20260728 } from './tasks-2026-07-28.ts';
-import { toToolDefinition } from './tool-mapping.ts';
+import { ProgressRoute } from './tasks/progress-route.ts';
+import { inputHandlers } from './tasks/related-task.ts';
+import type { TaskGeneration } from './tasks/task-generation.ts';
+import { TaskHandle } from './tasks/task-handle.ts';
+import type { TaskSnapshot } from './tasks/task-model.ts';
+import { readReference, type TaskReference, taskReference } from './tasks/task-reference.ts';
 import type { MCPCallToolResult } from './wire.ts';
 
 /**
@@ -87,13 +82,9 @@ export class MCPToolset extends BaseToolset<unknown> {
   readonly #resolved: ResolvedOptions;
   #connection: Connection | undefined;
   #generation: TaskGeneration | undefined;
-  /** The latest complete listing and the list generation it was started in: the spec guard for every call. */
-  #listed: (Listing & { readonly generation: number }) | undefined;
-  /** The tools/list in flight, shared by every caller. */
-  #listing: Promise<Listing> | undefined;
+  /** The tools of the open connection: the spec guard for every call. */
+  #tools: ToolListing | undefined;
   #wasOpened = false;
-  /** Counts notifications/tools/list_changed: a listing started in an older generation is stale. */
-  #listGeneration = 0;
 
   constructor(source: MCPServerSource, options: MCPToolsetOptions = {}) {
     super({ id: options.id });
@@ -129,24 +120,15 @@ export class MCPToolset extends BaseToolset<unknown> {
   }
 
   protected override async onOpen(): Promise<void> {
-    // The tasks extension is declared wherever 2026-07-28 may be spoken (the 2025 handshake has no extensions).
-    const pinned2025 = this.#options.protocolVersion === '2025-11-25';
-    const connection = await Connection.open(
-      this.#source,
-      this.#options,
-      this.#resolved,
-      pinned2025 ? {} : TASKS_2026_CAPABILITIES,
-    );
-    connection.onToolsListChanged(() => {
-      this.#invalidateTools();
-      this.#options.onToolsListChanged?.();
+    const connection = await Connection.open(this.#source, this.#options, this.#resolved, {
+      handlers: inputHandlers(this.#options),
+      capabilities: taskCapabilities(this.#options.protocolVersion),
     });
     this.#connection = connection;
     // The task generation follows the negotiated protocol.
-    this.#generation =
-      connection.protocolVersion === '2026-07-28'
-        ? new Tasks20260728(connection)
-        : new Tasks20251125(connection, this.#resolved.maxPollMs);
+    const generation = generationFor(connection, this.#resolved.maxPollMs);
+    this.#generation = generation;
+    this.#tools = new ToolListing(connection, generation, this.label, this.#resolved, this.#options.onToolsListChanged);
     this.#wasOpened = true;
   }
 
@@ -154,8 +136,8 @@ export class MCPToolset extends BaseToolset<unknown> {
     const connection = this.#connection;
     this.#connection = undefined;
     this.#generation = undefined;
-    this.#invalidateTools();
-    this.#listed = undefined;
+    this.#tools?.close();
+    this.#tools = undefined;
     await connection?.close();
   }
 
@@ -173,14 +155,10 @@ export class MCPToolset extends BaseToolset<unknown> {
     // rejects, since a caller racing close() holds a promise and awaits it.
     if (!this.#wasOpened) this.#open('getTools');
     try {
-      this.#open('getTools');
+      return this.#open('getTools').tools.tools();
     } catch (error) {
       return Promise.reject(error);
     }
-    const listed = this.#listed;
-    if (this.#resolved.cacheTools && listed && listed.generation === this.#listGeneration)
-      return Promise.resolve(listed.definitions);
-    return this.#list().then((listing) => listing.definitions);
   }
 
   /**
@@ -232,14 +210,14 @@ export class MCPToolset extends BaseToolset<unknown> {
     args: ToolArguments,
     options: StartTaskOptions<Result> = {},
   ): Promise<TaskHandle<Result>> {
-    const { protocol } = this.#open('startTask');
+    const { protocol, tools } = this.#open('startTask');
     assertJsonArguments(name, args);
     assertResultSchema(name, options.resultSchema);
     if (options.ttlMs !== undefined && !(Number.isFinite(options.ttlMs) && options.ttlMs > 0))
       throw new UserError(
         `startTask('${name}'): ttlMs must be a positive number of milliseconds, got ${options.ttlMs}.`,
       );
-    const taskSupport = await this.#taskSupportOf(name);
+    const taskSupport = await tools.taskSupportOf(name);
     const why = protocol.whyNoTask(taskSupport);
     if (why !== undefined) {
       throw new UserError(
@@ -306,7 +284,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     const { protocol } = this.#open('listTasks');
     if (!protocol.supportsList) throw new UserError(`The MCP server of '${this.label}' ${protocol.noListReason}.`);
     const tasks: TaskSnapshot[] = [];
-    await this.#paginate('tasks/list', async (cursor) => {
+    await paginate(this.label, 'tasks/list', this.#resolved, async (cursor) => {
       const page = await protocol.listTasks(cursor).catch((error: unknown) => {
         throw listingError(this.label, 'tasks/list', error);
       });
@@ -314,37 +292,6 @@ export class MCPToolset extends BaseToolset<unknown> {
       return { count: page.tasks.length, total: tasks.length, nextCursor: page.nextCursor };
     });
     return tasks;
-  }
-
-  /**
-   * Reads pages until the server gives no cursor, within the listing limits: a repeated cursor,
-   * too many pages or too many items stop it with a ProtocolError.
-   */
-  async #paginate(
-    method: string,
-    readPage: (
-      cursor: string | undefined,
-    ) => Promise<{ readonly total: number; readonly count: number; readonly nextCursor: string | undefined }>,
-  ): Promise<void> {
-    const { maxListPages, maxListItems } = this.#resolved;
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    for (let pages = 1; ; pages++) {
-      const page = await readPage(cursor);
-      cursor = page.nextCursor;
-      if (cursor === undefined) return;
-      const stop =
-        seen.has(cursor) || cursor.length > 4096
-          ? `repeated (or sent an oversized) ${method} cursor`
-          : pages >= maxListPages
-            ? `sent more than ${maxListPages} pages of ${method} (listing.maxPages)`
-            : page.total >= maxListItems
-              ? `sent ${page.total} ${method} items, the limit (listing.maxItems)`
-              : undefined;
-      if (stop !== undefined)
-        throw new ProtocolError(`The server of '${this.label}' ${stop}; stopped to avoid an endless listing.`);
-      seen.add(cursor);
-    }
   }
 
   async #call(
@@ -355,12 +302,12 @@ export class MCPToolset extends BaseToolset<unknown> {
     meta: JsonObject | undefined,
     resultSchema: ResultSchema | undefined,
   ): Promise<unknown> {
-    const { protocol } = this.#open('callTool');
+    const { protocol, tools } = this.#open('callTool');
     assertJsonArguments(name, args);
     assertResultSchema(name, resultSchema);
     // The current listing nearly always knows the tool: then no promise and no microtask turn per call.
-    const listed = this.#listedTaskSupport(name);
-    const taskSupport = listed !== undefined ? listed : await this.#taskSupportOf(name);
+    const listed = tools.listedTaskSupport(name);
+    const taskSupport = listed !== undefined ? listed : await tools.taskSupportOf(name);
     const useTask = protocol.useTask(wish ?? this.#resolved.preferTasks, taskSupport);
     if (useTask) {
       const route = new ProgressRoute(protocol);
@@ -449,8 +396,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       return await protocol.callTool(...call);
     } catch (error) {
       if (!isHeaderMismatch(error)) throw error;
-      this.#invalidateTools();
-      await this.#list();
+      await this.#open('getTools').tools.refresh();
       return protocol.callTool(...call);
     }
   }
@@ -514,135 +460,20 @@ export class MCPToolset extends BaseToolset<unknown> {
     return callFailure(name, error, this.#resolved.toolErrorBehavior);
   }
 
-  /**
-   * A tool's declared task support, from the latest listing while it is current. A stale or
-   * missing listing, or a name it lacks, is listed (again) first: a tool the server offers is never
-   * refused because its list changed meanwhile.
-   */
-  async #taskSupportOf(name: string): Promise<TaskSupport> {
-    const listed = this.#listedTaskSupport(name);
-    if (listed !== undefined) return listed;
-    const listing = await this.#list();
-    const support = listing.taskSupport.get(name);
-    const excluded = listing.excluded.get(name);
-    if (support === undefined && excluded !== undefined)
-      throw new UserError(
-        `Tool '${shortName(name)}' of MCP server '${this.label}' is left out because its ${excluded}; a client must not call such a tool (SEP-2243). The server must fix its definition.`,
-      );
-    if (support === undefined) {
-      const suggestions = closestNames(name, listing.taskSupport.keys());
-      throw new UserError(
-        `Tool '${shortName(name)}' is not offered by MCP server '${this.label}'.${suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${shortName(s)}'`).join(', ')}?` : ''} Call getTools() to see the tools it offers.`,
-      );
-    }
-    return support === 'none' ? null : support;
-  }
-
-  /** A tool's declared task support from the latest listing while it is current; undefined when it must be listed (again). */
-  #listedTaskSupport(name: string): TaskSupport | undefined {
-    const listed = this.#listed;
-    const support = listed && listed.generation === this.#listGeneration ? listed.taskSupport.get(name) : undefined;
-    return support === undefined ? undefined : support === 'none' ? null : support;
-  }
-
-  /** The tools/list in flight, or a new one: concurrent callers share it. */
-  #list(): Promise<Listing> {
-    this.#listing ??= this.#freshListing().finally(() => {
-      this.#listing = undefined;
-    });
-    return this.#listing;
-  }
-
-  /**
-   * Lists the tools, again while the server says its list changed during the listing (a few times
-   * at most: under a storm of list_changed the last complete listing is the best there is).
-   */
-  async #freshListing(): Promise<Listing> {
-    for (let attempt = 1; ; attempt++) {
-      const { connection, protocol } = this.#open('getTools');
-      const generation = this.#listGeneration;
-      const listing = await this.#readListing(connection, protocol);
-      if (this.#connection !== connection) return listing;
-      this.#listed = { ...listing, generation };
-      if (generation === this.#listGeneration || attempt >= LISTING_ATTEMPTS) return listing;
-    }
-  }
-
-  async #readListing(connection: Connection, protocol: TaskGeneration): Promise<Listing> {
-    const routing = (execution: unknown) => protocol.routing(execution, this.#resolved.preferTasks);
-    const definitions: ToolDefinition[] = [];
-    const taskSupport = new Map<string, NonNullable<TaskSupport> | 'none'>();
-    const excluded = new Map<string, string>();
-    // Tool-parameter headers (x-mcp-header) are a 2026-07-28 feature: a tool whose annotations are invalid
-    // is left out, and the parameters the others designate are mirrored into headers on each call.
-    const checkHeaders = connection.protocolVersion === '2026-07-28';
-    const headerParameters = new Map<string, readonly HeaderParameter[]>();
-    await this.#paginate('tools/list', async (cursor) => {
-      const raw = await connection
-        .request('tools/list', cursor === undefined ? {} : { cursor })
-        .catch((error: unknown) => {
-          throw listingError(this.label, 'tools/list', error);
-        });
-      if (!isPlainObject(raw) || !Array.isArray(raw.tools))
-        throw new ProtocolError(
-          `The server of '${this.label}' sent a malformed tools/list result: tools must be an array.`,
-        );
-      for (const tool of raw.tools) {
-        const { definition, taskSupport: support } = toToolDefinition(tool, routing, definitions.length);
-        const headers = checkHeaders ? readMcpHeaders(definition.inputSchema) : undefined;
-        if (headers?.invalid !== undefined) {
-          excluded.set(definition.name, headers.invalid);
-          continue;
-        }
-        if (taskSupport.has(definition.name))
-          throw new ProtocolError(`The server of '${this.label}' lists tool '${definition.name}' twice.`, {
-            toolName: definition.name,
-          });
-        taskSupport.set(definition.name, support ?? 'none');
-        if (headers?.parameters.length) headerParameters.set(definition.name, headers.parameters);
-        definitions.push(definition);
-      }
-      return {
-        count: raw.tools.length,
-        total: definitions.length,
-        nextCursor: typeof raw.nextCursor === 'string' ? raw.nextCursor : undefined,
-      };
-    });
-    connection.paramHeaders.useListing(headerParameters);
-    return { definitions, taskSupport, excluded };
-  }
-
-  #invalidateTools(): void {
-    this.#listGeneration++;
-  }
-
-  #open(what: string): { connection: Connection; protocol: TaskGeneration; client: Connection['client'] } {
+  #open(what: string): {
+    connection: Connection;
+    protocol: TaskGeneration;
+    tools: ToolListing;
+    client: Connection['client'];
+  } {
     const connection = this.#connection;
     const protocol = this.#generation;
-    if (!connection || !protocol) {
+    const tools = this.#tools;
+    if (!connection || !protocol || !tools) {
       throw new UserError(`MCPToolset '${this.label}' is not open; call open() (or use 'await using') before ${what}.`);
     }
-    return { connection, protocol, client: connection.client };
+    return { connection, protocol, tools, client: connection.client };
   }
-}
-
-/** How many times a listing is read again when the list changed while it was read. */
-const LISTING_ATTEMPTS = 3;
-
-/** One complete tools/list: the definitions, and each tool's declared task support ('none' when absent). */
-interface Listing {
-  readonly definitions: readonly ToolDefinition[];
-  readonly taskSupport: ReadonlyMap<string, NonNullable<TaskSupport> | 'none'>;
-  /** Tools left out of the listing, with why (invalid x-mcp-header annotations). */
-  readonly excluded: ReadonlyMap<string, string>;
-}
-
-/** A listing request's failure, typed: the toolset's own errors pass; a JSON-RPC error becomes a ProtocolError. */
-function listingError(label: string, method: string, error: unknown): unknown {
-  if (!(error instanceof JsonRpcError)) return error;
-  return new ProtocolError(`The server of '${label}' answered ${method} with an error: ${error.message}.`, {
-    cause: error,
-  });
 }
 
 /** The error for a call abandoned because its run was aborted before any task existed. */
@@ -651,11 +482,6 @@ function cancelledCall(name: string, signal: AbortSignal): CancelledError {
     toolName: name,
     cause: signal.reason,
   });
-}
-
-/** A name cut to a readable length for messages (a server may send names of any length). */
-function shortName(name: string): string {
-  return name.length > 120 ? `${name.slice(0, 120)}…` : name;
 }
 
 /** Rejects arguments that cannot travel as JSON (cycles, BigInt, …) with a UserError naming the tool. */
@@ -668,39 +494,6 @@ function assertJsonArguments(name: string, args: ToolArguments): void {
       { cause: error },
     );
   }
-}
-
-/**
- * A task reference as JSON, read once: a value with cycles, BigInt or throwing getters, or one
- * that lacks the fields of a reference, is a UserError that says what to pass instead.
- */
-function readReference(value: unknown): TaskReference {
-  const hint = 'pass handle.toJSON() or error.reference (or JSON.parse of a saved one)';
-  let copy: unknown;
-  try {
-    copy = JSON.parse(JSON.stringify(value) ?? 'null');
-  } catch (error) {
-    throw new UserError(
-      `resumeTask cannot read the task reference it was given (${(error as Error).message}); ${hint}.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (
-    !isPlainObject(copy) ||
-    copy.type !== 'mcp-task' ||
-    typeof copy.taskId !== 'string' ||
-    typeof copy.toolName !== 'string' ||
-    typeof copy.server !== 'string' ||
-    typeof copy.protocol !== 'string'
-  ) {
-    const text = JSON.stringify(copy);
-    throw new UserError(
-      `resumeTask needs a task reference; got ${text.length > 200 ? `${text.slice(0, 200)}…` : text}. ${hint[0]?.toUpperCase()}${hint.slice(1)}.`,
-    );
-  }
-  return copy as TaskReference;
 }
 
 /** A context for calls made outside a run: no tool call id, its own events. */

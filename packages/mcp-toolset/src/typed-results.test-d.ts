@@ -2,10 +2,10 @@ import type { RunContext, ToolDefinition, Toolset } from '@toolwright/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { z as z4 } from 'zod/v4';
-import { type MCPToolAnnotations, mcpMetadata } from './mcp-metadata.ts';
+import { type MCPToolAnnotations, mcpMetadata } from './listing/mcp-metadata.ts';
 import type { MCPToolset } from './mcp-toolset.ts';
 import type { ResultOf, ResultSchema } from './result-schema.ts';
-import type { TaskHandle } from './task-handle.ts';
+import type { TaskHandle } from './tasks/task-handle.ts';
 
 declare const toolset: MCPToolset;
 declare const ctx: RunContext;

@@ -9,7 +9,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MCPToolset } from './mcp-toolset.ts';
-import { type RunningFixture, transports } from './test-transports.ts';
+import { type RunningFixture, transports } from './test-support/test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,0 +1,26 @@
+import type { Connection } from '../connection.ts';
+import type { MCPToolsetOptions } from '../options.ts';
+import { isModernProtocol } from '../protocol-version.ts';
+import type { TaskGeneration } from '../tasks/task-generation.ts';
+import { Tasks20251125 } from './2025-11-25/generation.ts';
+import { TASKS_2026_CAPABILITIES, Tasks20260728 } from './2026-07-28/generation.ts';
+
+/**
+ * The capabilities a client the toolset makes declares for tasks: the tasks extension wherever
+ * 2026-07-28 may be spoken (the 2025 handshake has no extensions; 2025 task support is the server's).
+ */
+export function taskCapabilities(
+  protocolVersion: MCPToolsetOptions['protocolVersion'],
+): Readonly<Record<string, unknown>> {
+  return protocolVersion === '2025-11-25' ? {} : TASKS_2026_CAPABILITIES;
+}
+
+/**
+ * The task generation for the protocol `connection` negotiated: 2026-07-28's for it and every later
+ * (modern) revision, 2025-11-25's for any other. `maxPollMs` caps the 2025 input strategy's retry wait.
+ */
+export function generationFor(connection: Connection, maxPollMs: number): TaskGeneration {
+  return isModernProtocol(connection.protocolVersion)
+    ? new Tasks20260728(connection)
+    : new Tasks20251125(connection, maxPollMs);
+}

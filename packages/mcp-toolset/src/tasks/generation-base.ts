@@ -1,0 +1,71 @@
+import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
+import { type ProgressUpdate, ProtocolError, TaskExpiredError } from '@toolwright/core';
+import type { Connection, RequestOptions } from '../connection.ts';
+import type { TaskSnapshot } from './task-model.ts';
+
+/**
+ * What every task generation takes from its connection unchanged: the server key, progress, loss,
+ * error answers, and how a request about one task is sent and its answer checked.
+ */
+export abstract class ConnectionGeneration {
+  protected readonly connection: Connection;
+
+  constructor(connection: Connection) {
+    this.connection = connection;
+  }
+
+  get serverKey(): string {
+    return this.connection.serverKey;
+  }
+  /** The server's message when `error` is a JSON-RPC error answer. */
+  serverErrorMessage(error: unknown): string | undefined {
+    return error instanceof JsonRpcError ? error.message : undefined;
+  }
+  newProgressToken(): string {
+    return this.connection.newProgressToken();
+  }
+  onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void {
+    return this.connection.onProgress(token, listener);
+  }
+  onLost(listener: (error: Error) => void): () => void {
+    return this.connection.onLost(listener);
+  }
+
+  /** A request about task `taskId`; "Invalid params" for a task id means the server no longer has the task. */
+  protected async taskRequest(
+    method: string,
+    taskId: string,
+    params: Record<string, unknown>,
+    options: RequestOptions | undefined,
+  ): Promise<unknown> {
+    try {
+      return await this.connection.request(method, { ...params, taskId }, options);
+    } catch (error) {
+      if (
+        error instanceof JsonRpcError &&
+        error.code === ProtocolErrorCode.InvalidParams &&
+        /not found|expired|unknown task/i.test(error.message)
+      ) {
+        throw new TaskExpiredError(
+          `The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${error.message}`,
+          { taskId, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** `task` as the answer of `method` for `taskId`, which it must be about. */
+  protected sameTask(task: TaskSnapshot, taskId: string, method: string): TaskSnapshot {
+    if (task.taskId !== taskId)
+      throw new ProtocolError(
+        `The server answered ${method} for task ${taskId} with another task (${describeId(task.taskId)}).`,
+        { taskId },
+      );
+    return task;
+  }
+}
+
+function describeId(taskId: string): string {
+  return taskId.length > 80 ? `${taskId.slice(0, 80)}…` : taskId;
+}

@@ -1,0 +1,107 @@
+import type { Clock } from '../clock.ts';
+
+/** How a handle polls; see `TaskPolling` in the options. */
+export interface PollingPolicy {
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly defaultMs: number;
+}
+
+/**
+ * When the next poll of a task happens: only while someone watches, at the server's hint when it
+ * gave one, else with a backoff that grows while nothing changes and doubles after a failure,
+ * always within the policy's bounds. One poll at a time; the poll itself is the owner's.
+ */
+export class PollScheduler {
+  readonly #policy: PollingPolicy;
+  readonly #clock: Clock;
+  readonly #poll: () => Promise<void>;
+  #watchers = 0;
+  #timer: unknown;
+  #inFlight = false;
+  #backoffMs: number;
+  #hintMs: number | undefined;
+  #stopped = false;
+
+  /** `poll` is run for each poll; it reports back through {@link changed}, {@link unchanged} and {@link failed}. */
+  constructor(policy: PollingPolicy, poll: () => Promise<void>, clock: Clock) {
+    this.#policy = policy;
+    this.#poll = poll;
+    this.#clock = clock;
+    this.#backoffMs = policy.defaultMs;
+  }
+
+  /** The delay the next poll waits, in milliseconds. */
+  get nextDelayMs(): number {
+    const { minMs, maxMs } = this.#policy;
+    return Math.min(Math.max(this.#hintMs ?? this.#backoffMs, minMs), maxMs);
+  }
+
+  /** Someone started watching: polling runs while anyone does. */
+  watch(): void {
+    this.#watchers++;
+    if (this.#watchers === 1) this.#schedule();
+  }
+
+  /** A watcher left. */
+  unwatch(): void {
+    this.#watchers--;
+    if (this.#watchers === 0) this.#clear();
+  }
+
+  /** The server's latest poll hint (`pollInterval`), or undefined. */
+  hint(ms: number | undefined): void {
+    this.#hintMs = ms;
+  }
+
+  /** The task's status changed: the backoff starts over. */
+  changed(): void {
+    this.#backoffMs = this.#policy.defaultMs;
+  }
+
+  /** A poll saw no change and the server gave no hint: wait longer next time. */
+  unchanged(): void {
+    if (this.#hintMs === undefined) this.#backoffMs = Math.min(this.#backoffMs * 1.5, this.#policy.maxMs);
+  }
+
+  /** A poll failed in a way worth retrying: back off twice as long. */
+  failed(): void {
+    const { minMs, maxMs } = this.#policy;
+    this.#backoffMs = Math.min(Math.max(this.#backoffMs, minMs) * 2, maxMs);
+  }
+
+  /** Polls at once (unless a poll is under way), whether or not anyone watches. */
+  now(): void {
+    this.#clear();
+    void this.#run();
+  }
+
+  /** Stops for good. */
+  stop(): void {
+    this.#stopped = true;
+    this.#clear();
+  }
+
+  async #run(): Promise<void> {
+    if (this.#stopped || this.#inFlight) return;
+    this.#inFlight = true;
+    this.#timer = undefined;
+    try {
+      await this.#poll();
+    } finally {
+      this.#inFlight = false;
+    }
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#stopped || this.#watchers === 0 || this.#inFlight) return;
+    this.#clear();
+    this.#timer = this.#clock.setTimeout(() => void this.#run(), this.nextDelayMs);
+  }
+
+  #clear(): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
