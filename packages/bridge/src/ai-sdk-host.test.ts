@@ -5,7 +5,7 @@ import { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';
 import { startHttpTasksExtensionFixture } from '@toolwright/testing';
 import { generateText, stepCountIs } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   bridgeCommand,
   eventually,
@@ -17,6 +17,10 @@ import {
   startHttpBridge,
   upstreamArgs,
 } from './test-support.ts';
+
+// Each test starts processes (the bridge, its server, the SDK's version probe): on a loaded machine that
+// takes longer than the default bound, which is there to catch a hang, not to time anything.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const usage = {
   inputTokens: { total: 1, noCache: 1, cacheRead: 0, cacheWrite: 0 },

@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, ElicitRequestSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { startHttpFixture, startHttpTasksExtensionFixture } from '@toolwright/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   connectV1Host,
   eventually,
@@ -19,6 +19,10 @@ import {
   upstreamArgs,
   type V1Host,
 } from './test-support.ts';
+
+// Each test starts processes (the bridge, its server, the SDK's version probe): on a loaded machine that
+// takes longer than the default bound, which is there to catch a hang, not to time anything.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** The task id a background call answered with. */
 function taskIdOf(result: unknown): string {

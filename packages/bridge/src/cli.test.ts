@@ -6,9 +6,13 @@ import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConnectionLostError } from '@toolwright/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Bridge } from './bridge.ts';
 import { bridgeCommand, startHttpBridge } from './test-support.ts';
+
+// Each test starts processes (the bridge, its server, the SDK's version probe): on a loaded machine that
+// takes longer than the default bound, which is there to catch a hang, not to time anything.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 /** Runs the bin with `args` (stdin closed); resolves with its exit code and output. */
 async function run(

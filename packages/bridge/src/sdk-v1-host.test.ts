@@ -10,7 +10,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { MCPToolset } from '@toolwright/mcp-toolset';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   connectV1Host,
   eventually,
@@ -21,6 +21,10 @@ import {
   upstreamArgs,
   type V1Host,
 } from './test-support.ts';
+
+// Each test starts processes (the bridge, its server, the SDK's version probe): on a loaded machine that
+// takes longer than the default bound, which is there to catch a hang, not to time anything.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
   describe.each(HOST_TRANSPORTS)('an SDK 1.x host over %s', (transport) => {

@@ -2,7 +2,7 @@
 // tasks themselves from the bridge, whatever generation the upstream speaks: it polls them, answers
 // their input, cancels them. (The conformance suite checks the same surface over HTTP.)
 import { MCPToolset } from '@toolwright/mcp-toolset';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bridgeCommand,
   eventually,
@@ -13,6 +13,10 @@ import {
   startHttpBridge,
   upstreamArgs,
 } from './test-support.ts';
+
+// Each test starts processes (the bridge, its server, the SDK's version probe): on a loaded machine that
+// takes longer than the default bound, which is there to catch a hang, not to time anything.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
   describe.each(HOST_TRANSPORTS)('a task-aware host over %s', (transport) => {

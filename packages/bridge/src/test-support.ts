@@ -118,10 +118,18 @@ export interface HttpBridge extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** HTTP bridges still running: a test that timed out before closing one leaves no process behind when the worker exits. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Starts the bridge's bin with `--http` and `args`; resolves with the URL it prints on stdout's first line. */
 export async function startHttpBridge(args: readonly string[]): Promise<HttpBridge> {
   const { command, args: argv } = bridgeCommand(['--http', ...args]);
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;
