@@ -32,12 +32,17 @@ export class ProgressReporter {
     }
   }
 
-  /** A task's status (its message, else the status itself): every change of either is sent. */
+  /**
+   * A task's status (its message, else the status itself): every change is sent, except a new
+   * message whose words the host just got as a progress update (a server may report a step both ways).
+   */
   status(status: string, statusMessage: string | undefined): void {
-    const changed = status !== this.#status || statusMessage !== this.#statusMessage;
+    const statusChanged = status !== this.#status;
+    const messageChanged = statusMessage !== this.#statusMessage;
     this.#status = status;
     this.#statusMessage = statusMessage;
-    if (changed) this.#send(statusMessage ?? status);
+    const words = statusMessage ?? status;
+    if (statusChanged || (messageChanged && words !== this.#last)) this.#send(words);
   }
 
   /** A progress update of the call or its task (not sent again when it repeats the words just sent). */
