@@ -18,7 +18,7 @@ describe('ProgressReporter', () => {
     reporter.progress({ progress: 1, total: 2, message: 'step 1 of 2' }); // the same step, reported both ways
     reporter.progress({ progress: 2, total: 2, message: 'step 2 of 2' }); // progress first this time…
     reporter.status('working', 'step 2 of 2'); // …then the status with the same words
-    reporter.progress({ progress: 3 }); // no message: the count
+    reporter.progress({ progress: 3, total: undefined, message: undefined }); // no message: the count
     reporter.status('completed', 'step 2 of 2'); // the status itself changed
     reporter.close();
     reporter.status('failed', 'after the end');
