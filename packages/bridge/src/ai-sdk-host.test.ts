@@ -47,6 +47,21 @@ function callingModel(toolName: string, input: Record<string, unknown>): MockLan
   });
 }
 
+/** A generateText run whose mock model calls `call` once, with the tools of `client`. */
+async function runCalling(
+  client: MCPClient,
+  call: { readonly name: string; readonly arguments: Record<string, unknown> },
+  abortSignal?: AbortSignal,
+) {
+  return generateText({
+    model: callingModel(call.name, call.arguments),
+    tools: await client.tools(),
+    prompt: 'Go on.',
+    stopWhen: stepCountIs(2),
+    ...(abortSignal ? { abortSignal } : {}),
+  });
+}
+
 /** What the tool call of the run's first step gave: its output, or its error. */
 function toolOutcome(result: {
   readonly steps: readonly { readonly content: readonly { type: string; output?: unknown; error?: unknown }[] }[];
@@ -99,12 +114,7 @@ describe.each(GENERATIONS)('@ai-sdk/mcp in generateText, an upstream of MCP %s',
     });
     cleanup.push(() => client.close());
     const { quickTask } = fixture.tools;
-    const result = await generateText({
-      model: callingModel(quickTask.name, quickTask.arguments),
-      tools: await client.tools(),
-      prompt: 'Run the task.',
-      stopWhen: stepCountIs(2),
-    });
+    const result = await runCalling(client, quickTask);
     const outcome = toolOutcome(result);
     expect(outcome.error ?? (outcome.output as { isError?: boolean }).isError).toBeTruthy();
     expect(JSON.stringify(outcome)).not.toContain(quickTask.answer);
@@ -115,12 +125,7 @@ describe.each(GENERATIONS)('@ai-sdk/mcp in generateText, an upstream of MCP %s',
     cleanup.push(() => fixture.close());
     const { client } = await bridgedClient(transport, fixture);
     const { quickTask } = fixture.tools;
-    const result = await generateText({
-      model: callingModel(quickTask.name, quickTask.arguments),
-      tools: await client.tools(),
-      prompt: 'Run the task.',
-      stopWhen: stepCountIs(2),
-    });
+    const result = await runCalling(client, quickTask);
     const outcome = toolOutcome(result);
     expect(outcome.error).toBeUndefined();
     expect(outcome.output).toMatchObject({ content: [{ type: 'text', text: quickTask.answer }] });
@@ -137,64 +142,37 @@ describe.each(GENERATIONS)('@ai-sdk/mcp in generateText, an upstream of MCP %s',
       return { action: 'accept', content: { name: 'Grace' } };
     });
     const { input } = fixture.tools;
-    const result = await generateText({
-      model: callingModel(input.name, input.arguments),
-      tools: await client.tools(),
-      prompt: 'Greet me.',
-      stopWhen: stepCountIs(2),
-    });
+    const result = await runCalling(client, input);
     expect(toolOutcome(result).output).toMatchObject({ content: [{ type: 'text', text: 'Hello, Grace' }] });
     expect(asked).toEqual(['What is your name?']);
   });
 
   it('aborting the run cancels the upstream task (HTTP: the request goes away)', async () => {
-    const fixture = fixtureOf(generation);
-    cleanup.push(() => fixture.close());
-    const { client } = await bridgedClient('http', fixture);
-    const controller = new AbortController();
-    const { cancellable } = fixture.tools;
-    const run = generateText({
-      model: callingModel(cancellable.name, cancellable.arguments),
-      tools: await client.tools(),
-      prompt: 'Run it.',
-      abortSignal: controller.signal,
-      stopWhen: stepCountIs(2),
-    });
-    run.catch(() => undefined);
-    const task = await eventually(async () =>
-      (await fixture.inspector.tasks()).find((candidate) => candidate.tool === cancellable.name),
-    );
-    controller.abort();
-    await expect(run).rejects.toThrow();
-    await eventually(async () => {
-      const seen = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === task.taskId);
-      return seen?.cancelRequested && seen.cancelObserved;
-    });
+    await abortRunAndSeeCancelled('http', false);
   });
 
   it('over stdio, where @ai-sdk/mcp sends no cancellation, closing the client cancels the upstream task', async () => {
+    await abortRunAndSeeCancelled('stdio', true);
+  });
+
+  /** Starts a run that calls the cancellable task through the bridge, aborts it once the task runs, and waits for the server to see it cancelled. */
+  async function abortRunAndSeeCancelled(transport: HostTransport, thenClose: boolean): Promise<void> {
     const fixture = fixtureOf(generation);
     cleanup.push(() => fixture.close());
-    const { client } = await bridgedClient('stdio', fixture);
+    const { client } = await bridgedClient(transport, fixture);
     const controller = new AbortController();
     const { cancellable } = fixture.tools;
-    const run = generateText({
-      model: callingModel(cancellable.name, cancellable.arguments),
-      tools: await client.tools(),
-      prompt: 'Run it.',
-      abortSignal: controller.signal,
-      stopWhen: stepCountIs(2),
-    });
+    const run = runCalling(client, cancellable, controller.signal);
     run.catch(() => undefined);
     const task = await eventually(async () =>
       (await fixture.inspector.tasks()).find((candidate) => candidate.tool === cancellable.name),
     );
     controller.abort();
     await expect(run).rejects.toThrow();
-    await client.close();
+    if (thenClose) await client.close();
     await eventually(async () => {
       const seen = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === task.taskId);
       return seen?.cancelRequested && seen.cancelObserved;
     });
-  });
+  }
 });

@@ -88,11 +88,22 @@ export function callUpstreamTool(
       const started = await context.tasks.start(tool, args, { meta: current().meta, signal });
       return started.kind === 'task' ? acknowledgement(started.task) : answerResult(started.answer);
     }
-    if (tool.task && current().declares('tasks')) return taskForHost(tool, args, context, signal, current);
-    return tool.task
-      ? awaitTask(tool, args, context, sink, signal, current)
-      : plainCall(tool, args, context, sink, signal, current);
+    const call: UpstreamCall = { tool, args, context, sink, signal, host: current };
+    if (tool.task && current().declares('tasks')) return taskForHost(call);
+    return tool.task ? awaitTask(call) : plainCall(call);
   });
+}
+
+/** One call of an upstream tool, as the ways of running it take it. */
+interface UpstreamCall {
+  readonly tool: CatalogTool;
+  readonly args: ToolArguments;
+  readonly context: CallContext;
+  /** Where the server's requests for input go. */
+  readonly sink: InputSink;
+  readonly signal: AbortSignal;
+  /** The host request open now. */
+  readonly host: () => HostCall;
 }
 
 /** Calls one of the bridge's own task tools for a host. */
@@ -108,13 +119,7 @@ export function callTaskTool(
 }
 
 /** A task-aware host (2026-07-28 tasks extension) gets the task itself, held by the bridge, and polls it. */
-async function taskForHost(
-  tool: CatalogTool,
-  args: ToolArguments,
-  context: CallContext,
-  signal: AbortSignal,
-  host: () => HostCall,
-): Promise<HostResult> {
+async function taskForHost({ tool, args, context, signal, host }: UpstreamCall): Promise<HostResult> {
   const started = await context.tasks.start(tool, args, {
     meta: host().meta,
     signal,
@@ -129,14 +134,7 @@ async function taskForHost(
 }
 
 /** A plain tool: called as it is, its progress passed on, its answer returned unchanged. */
-async function plainCall(
-  tool: CatalogTool,
-  args: ToolArguments,
-  context: CallContext,
-  sink: InputSink,
-  signal: AbortSignal,
-  host: () => HostCall,
-): Promise<HostResult> {
+async function plainCall({ tool, args, context, sink, signal, host }: UpstreamCall): Promise<HostResult> {
   // Progress is asked of the server only when the host asked for it (gave a progress token).
   const reporter = host().wantsProgress ? new ProgressReporter(host, 0) : undefined;
   const untrack = context.router.trackPlain(tool.upstream.spec.name, sink);
@@ -158,14 +156,7 @@ async function plainCall(
  * A task tool for a host that knows no tasks: the task runs upstream and the call answers when it
  * ends; meanwhile each status change and progress update reaches the host as progress.
  */
-async function awaitTask(
-  tool: CatalogTool,
-  args: ToolArguments,
-  context: CallContext,
-  sink: InputSink,
-  signal: AbortSignal,
-  host: () => HostCall,
-): Promise<HostResult> {
+async function awaitTask({ tool, args, context, sink, signal, host }: UpstreamCall): Promise<HostResult> {
   const reporter = new ProgressReporter(host, context.heartbeatMs);
   const unbind: (() => void)[] = [];
   const ctx = createRunContext({ signal });
