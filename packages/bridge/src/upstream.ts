@@ -193,7 +193,18 @@ export class Upstream {
 
   async #connect(): Promise<{ readonly toolset: MCPToolset; readonly tap: ResultTap }> {
     const tap = new ResultTap();
-    const toolset = new MCPToolset(tap.install(this.#transport()), {
+    const transport = this.#transport();
+    // The child's pid, read once it started: a failed connection may leave the child to end later
+    // (the SDK escalates to SIGTERM in the background), and a bridge that exits right after must not orphan it.
+    let pid: number | null = null;
+    if (transport instanceof StdioClientTransport) {
+      const start = transport.start.bind(transport);
+      transport.start = async () => {
+        await start();
+        pid = transport.pid;
+      };
+    }
+    const toolset = new MCPToolset(tap.install(transport), {
       id: this.spec.name,
       clientInfo: { name: 'toolwright-bridge', version: BRIDGE_VERSION },
       ...this.#hooks,
@@ -201,6 +212,7 @@ export class Upstream {
     try {
       await toolset.open();
     } catch (error) {
+      await ended(pid);
       throw new ConnectionLostError(
         `The bridge could not connect to its upstream MCP server ${this.label}${'command' in this.spec.source ? ' (started as a child process)' : ''}: ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
@@ -224,6 +236,32 @@ export class Upstream {
       ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
       stderr: 'inherit',
     });
+  }
+}
+
+/** Ends the process `pid` if it still runs: SIGTERM, and SIGKILL after 2 s. Resolves once it is gone. */
+async function ended(pid: number | null): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid as number, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid as number, name);
+    } catch {
+      // It ended meanwhile.
+    }
+  };
+  if (pid === null || !alive()) return;
+  signal('SIGTERM');
+  for (let waited = 0; alive(); waited += 50) {
+    if (waited === 2_000) signal('SIGKILL');
+    if (waited > 4_000) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
