@@ -9,7 +9,7 @@ import { createHostServer, type HostSide } from './host-server.ts';
 import { InputRouter } from './input-router.ts';
 import { DEFAULT_HEARTBEAT_MS } from './progress.ts';
 import { RoundTrips } from './round-trips.ts';
-import { type HttpServing, serveHttp } from './serve-http.ts';
+import { type HttpServing, SESSION_IDLE_MS, serveHttp } from './serve-http.ts';
 import { Upstream, type UpstreamSpec } from './upstream.ts';
 
 /** Options of a {@link Bridge}. */
@@ -130,11 +130,16 @@ export class Bridge {
 
   /**
    * Serves hosts over Streamable HTTP on 127.0.0.1 (port 0: any free port), both protocol eras. An
-   * upstream that cannot be reached is an MCP error on each call, tried again at the next.
+   * upstream that cannot be reached is an MCP error on each call, tried again at the next. A 2025
+   * host's session with no request and no open stream for `sessionIdleMs` (default 30 minutes) ends.
    */
-  async serveHttp(port = 0): Promise<HttpServing> {
+  async serveHttp(port = 0, options: { readonly sessionIdleMs?: number } = {}): Promise<HttpServing> {
     this.#tasks.startWorker();
-    const serving = await serveHttp((context) => createHostServer(this.#side, context), port);
+    const serving = await serveHttp(
+      (context) => createHostServer(this.#side, context),
+      port,
+      options.sessionIdleMs ?? SESSION_IDLE_MS,
+    );
     this.#http.add(serving);
     return serving;
   }

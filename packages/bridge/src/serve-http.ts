@@ -31,21 +31,43 @@ export interface HttpServing {
  * same server instance). Requests naming a host or origin other than loopback are refused (DNS
  * rebinding), and a host whose request goes away cancels it.
  */
-export async function serveHttp(factory: McpServerFactory, port: number): Promise<HttpServing> {
+export async function serveHttp(
+  factory: McpServerFactory,
+  port: number,
+  sessionIdleMs = SESSION_IDLE_MS,
+): Promise<HttpServing> {
   const modern = createMcpHandler(factory, { legacy: 'reject' });
-  const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
+  const sessions = new Map<string, Session>();
+  // A 2025 host that goes without ending its session (most never send DELETE) leaves it behind:
+  // a session with no request and no open stream for `sessionIdleMs` is ended.
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    for (const [id, session] of sessions)
+      if (session.open === 0 && now - session.lastSeen > sessionIdleMs) {
+        sessions.delete(id);
+        void session.transport.close().catch(() => undefined);
+      }
+  }, sessionIdleMs / 4);
+  sweep.unref();
 
-  async function legacy(request: Request): Promise<Response> {
+  async function legacy(request: Request, finished: Promise<void>): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId !== null) {
-      const transport = sessions.get(sessionId);
-      if (transport) return transport.handleRequest(request);
-      return jsonError(404, -32001, 'Session not found: it ended, or the bridge restarted; initialize a new one.');
+      const session = sessions.get(sessionId);
+      if (!session)
+        return jsonError(404, -32001, 'Session not found: it ended, or the bridge restarted; initialize a new one.');
+      session.open += 1;
+      session.lastSeen = performance.now();
+      void finished.then(() => {
+        session.open -= 1;
+        session.lastSeen = performance.now();
+      });
+      return session.transport.handleRequest(request);
     }
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, transport);
+        sessions.set(id, { transport, open: 0, lastSeen: performance.now() });
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -65,12 +87,12 @@ export async function serveHttp(factory: McpServerFactory, port: number): Promis
     return response;
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, finished: Promise<void>): Promise<Response> {
     const rejected =
       hostHeaderValidationResponse(request, localhostAllowedHostnames()) ??
       originValidationResponse(request, localhostAllowedOrigins());
     if (rejected) return rejected;
-    return (await isLegacyRequest(request)) ? legacy(request) : modern.fetch(request);
+    return (await isLegacyRequest(request)) ? legacy(request, finished) : modern.fetch(request);
   }
 
   const sockets = new Set<Socket>();
@@ -81,11 +103,14 @@ export async function serveHttp(factory: McpServerFactory, port: number): Promis
     }
     // The host's request going away (its connection closed before the answer was complete) aborts it.
     const gone = new AbortController();
-    outgoing.on('close', () => {
-      if (!outgoing.writableFinished) gone.abort(new Error('the HTTP request went away'));
+    const finished = new Promise<void>((resolve) => {
+      outgoing.on('close', () => {
+        if (!outgoing.writableFinished) gone.abort(new Error('the HTTP request went away'));
+        resolve();
+      });
     });
     toRequest(incoming, gone.signal)
-      .then(handle)
+      .then((request) => handle(request, finished))
       .then((response) => writeResponse(response, outgoing))
       .catch((error: unknown) => {
         if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
@@ -111,8 +136,9 @@ export async function serveHttp(factory: McpServerFactory, port: number): Promis
     toolsChanged: () => modern.notify.toolsChanged(),
     close: () => {
       closed ??= (async () => {
+        clearInterval(sweep);
         await modern.close();
-        await Promise.all([...sessions.values()].map((transport) => transport.close().catch(() => undefined)));
+        await Promise.all([...sessions.values()].map(({ transport }) => transport.close().catch(() => undefined)));
         sessions.clear();
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
@@ -123,6 +149,16 @@ export async function serveHttp(factory: McpServerFactory, port: number): Promis
     },
   };
 }
+
+/** A 2025 host's session: its transport, its requests still open (a listening GET stream among them), when it was last used. */
+interface Session {
+  readonly transport: WebStandardStreamableHTTPServerTransport;
+  open: number;
+  lastSeen: number;
+}
+
+/** How long a 2025 session with no request and no open stream is kept, by default. */
+export const SESSION_IDLE_MS = 30 * 60_000;
 
 function jsonError(status: number, code: number, message: string): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } }), {
