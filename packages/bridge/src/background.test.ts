@@ -126,6 +126,16 @@ describe.each(GENERATIONS)('background mode, an upstream of MCP %s', (generation
   });
 });
 
+describe('background mode, a call the server refuses', () => {
+  it.each(HOST_TRANSPORTS)('is its JSON-RPC error for a host over %s, not an acknowledgement', async (transport) => {
+    await using fixture = fixtureOf('2025-11-25', { failingMethods: ['tools/call'] });
+    await using host = await connectV1Host(transport, ['--background', ...upstreamArgs(fixture)]);
+    await expect(host.client.callTool(fixture.tools.quickTask)).rejects.toThrow(/-32603/);
+    // The bridge answered the error and serves on.
+    expect((await host.client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+});
+
 describe('background tasks outlive', () => {
   it.each(GENERATIONS)('a host reconnecting to the HTTP bridge (upstream %s)', async (generation) => {
     const fixture = fixtureOf(generation);

@@ -38,7 +38,13 @@ let stopping = false;
 const stop = (code: number) => {
   if (stopping) return;
   stopping = true;
-  void bridge.close().finally(() => process.exit(code));
+  bridge.close().then(
+    () => process.exit(code),
+    (error: unknown) => {
+      log(`closing: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(code || 1);
+    },
+  );
 };
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));

@@ -130,7 +130,7 @@ export class BridgeTask implements InputSink {
       readonly reconnect: (lost: unknown, reference: TaskReference) => Promise<TaskHandle | 'closing' | undefined>;
     },
   ): void {
-    void this.#watch(handle, hooks);
+    this.#watch(handle, hooks).catch((error: unknown) => this.#finish(failureOutcome(error)));
   }
 
   async #watch(handle: TaskHandle, hooks: Parameters<BridgeTask['follow']>[1]): Promise<void> {
@@ -455,6 +455,7 @@ export class BridgeTasks {
     });
     let task: BridgeTask | undefined;
     let answer: UpstreamAnswer | undefined;
+    let failure: { readonly error: unknown } | undefined;
     ctx.events.on('task-created', (event) => {
       task = new BridgeTask({
         hostId: this.hostId(upstream, event.taskId),
@@ -476,11 +477,17 @@ export class BridgeTasks {
         ctx,
         { name: tool.definition.name, args, tool: definition },
         async (_call, workCtx) => {
-          const started = await upstream.startTask(tool.definition.name, args, {
-            signal: workCtx?.signal ?? controller.signal,
-            meta: options.meta,
-            ctx: workCtx ?? ctx,
-          });
+          let started: Awaited<ReturnType<Upstream['startTask']>>;
+          try {
+            started = await upstream.startTask(tool.definition.name, args, {
+              signal: workCtx?.signal ?? controller.signal,
+              meta: options.meta,
+              ctx: workCtx ?? ctx,
+            });
+          } catch (error) {
+            failure = { error };
+            throw error;
+          }
           if (!(started instanceof TaskHandle)) {
             answer = started;
             return {
@@ -498,6 +505,8 @@ export class BridgeTasks {
       options.signal.removeEventListener('abort', onAbort);
     }
     if (answer) return { kind: 'answer', answer };
+    // The call failed before any task existed (the server refused it, or could not be reached): the caller learns why.
+    if (failure && !task) throw failure.error;
     if (!task) throw new Error(`Tool '${tool.hostName}' ended before its task was created.`);
     if (task.outcome?.kind === 'cancelled' && options.signal.aborted) throw options.signal.reason;
     return { kind: 'task', task };

@@ -171,6 +171,25 @@ describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
   });
 });
 
+describe('a JSON-RPC error of a plain tool', () => {
+  it.each(HOST_TRANSPORTS)(
+    'reaches a host over %s as the server sent it, and the bridge serves on',
+    async (transport) => {
+      await using fixture = fixtureOf('2025-11-25', { misbehaving: true });
+      await using host = await connectV1Host(transport, upstreamArgs(fixture));
+      const error = await host.client.callTool({ name: 'rpc_error_tool', arguments: {} }).then(
+        () => undefined,
+        (reason: unknown) => reason as { code?: number; message?: string },
+      );
+      expect(error?.code).toBe(-32602);
+      expect(error?.message).toContain('the argument "when" must be a date');
+      expect((await host.client.callTool({ name: 'echo', arguments: { text: 'still here' } })).content).toEqual([
+        { type: 'text', text: 'still here' },
+      ]);
+    },
+  );
+});
+
 describe('tools/list_changed', () => {
   it.each(HOST_TRANSPORTS)('of the upstream reaches a host over %s', async (transport) => {
     const fixture: UpstreamFixture & { changeTools(): Promise<void> } = fixtureOf('2025-11-25') as never;

@@ -40,7 +40,8 @@ export function runHostCall(
       endable(toolName, end, [signal, context.shutdown], (inner) => work(sink, end, inner, current)),
     );
     context.running.add(running);
-    void running.finally(() => context.running.delete(running));
+    const forget = () => context.running.delete(running);
+    running.then(forget, forget);
     return running;
   };
   if (host.era === 'modern') return context.roundTrips.call(host, toolName, guarded);
