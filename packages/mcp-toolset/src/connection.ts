@@ -6,6 +6,7 @@ import {
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
 import {
+  AuthorizationError,
   CancelledError,
   ConnectionLostError,
   type ProgressUpdate,
@@ -19,6 +20,7 @@ import { CLIENT_INFO } from './client-info.ts';
 import { type InputHandlers, isInputRequest } from './input-requests.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions } from './options.ts';
 import { ParamHeaderMirror } from './param-headers/param-headers.ts';
+import { authorizationFailure } from './sdk/authorization-failures.ts';
 import { malformedResponse, repairDeliveredResponses } from './sdk/malformed-responses.ts';
 import { hasRequestHandler, sdkProgressHandler } from './sdk/sdk-bypass.ts';
 import { createTransport } from './transports.ts';
@@ -133,7 +135,7 @@ export class Connection {
       connection.paramHeaders.install(source.transport);
       return connection;
     }
-    const { transport, key, secrets } = createTransport(source);
+    const { transport, key, secrets, authorizationWaitMs } = createTransport(source);
     const client = new Client(options.clientInfo ?? CLIENT_INFO, {
       capabilities: {
         // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.
@@ -147,9 +149,11 @@ export class Connection {
     connection.#secrets = secrets;
     connection.#install(options, handlers);
     try {
-      await client.connect(transport, { timeout: resolved.connectMs });
+      await client.connect(transport, { timeout: resolved.connectMs + authorizationWaitMs });
     } catch (error) {
       await client.close().catch(() => undefined);
+      const refused = authorizationFailure(error, options.id ?? key);
+      if (refused !== undefined) throw connection.#redactedAuthorization(refused);
       const { message, cause } = connection.#redacted(error);
       throw new ConnectionLostError(
         `Could not connect to the MCP server ${key}: ${message}. Check that the server is running (or that the command exists) and speaks MCP.`,
@@ -255,6 +259,9 @@ export class Connection {
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(method, options.signal);
       if (this.#lost) throw this.#lost;
+      // Before the connection check: a provider that could not reach its authorization server says so itself.
+      const refused = authorizationFailure(error, this.serverKey);
+      if (refused !== undefined) throw this.#redactedAuthorization(refused);
       if (isConnectionFailure(error)) throw this.#markLost(error);
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
         throw new RequestTimeoutError(
@@ -309,6 +316,14 @@ export class Connection {
     let message = original;
     for (const secret of this.#secrets) if (secret.length > 0) message = message.split(secret).join('[redacted]');
     return { message, cause: message === original ? error : new Error(message) };
+  }
+
+  /** An authorization error without the source's secrets (a header value, the URL's credentials) in its message. */
+  #redactedAuthorization(error: AuthorizationError): AuthorizationError {
+    const { message } = this.#redacted(error);
+    return message === error.message
+      ? error
+      : new AuthorizationError(message, { server: error.server, cause: error.cause });
   }
 
   #markLost(error: unknown): ConnectionLostError {
