@@ -7,6 +7,7 @@ export const USAGE = `Usage:
   toolwright-bridge [options] -- <command> [args...]   an upstream server started as a child process (stdio)
   toolwright-bridge [options] --url <url>              an upstream server over Streamable HTTP
   toolwright-bridge [options] --config <file>          the servers of an mcpServers config file, each tool prefixed <name>_
+                                                       (a server's "background": true or ["tool", …] runs those in the background)
 
 Serves the upstream's tools to an MCP host, task tools included: on stdio by default, or on
 Streamable HTTP at 127.0.0.1 with --http (the URL is printed on stdout's first line).

@@ -3,6 +3,7 @@
 // from any host. `toolwright-bridge --help` prints the usage.
 import { parseBridgeArgs, USAGE } from './args.ts';
 import { Bridge } from './bridge.ts';
+import { upstreamsFromConfig } from './config.ts';
 import { openStore } from './store.ts';
 import type { UpstreamSpec } from './upstream.ts';
 
@@ -23,11 +24,10 @@ if (args.help) {
 
 let bridge: Bridge;
 try {
-  if (args.config !== undefined)
-    throw new Error('--config is not available in this version: give the server with -- <command> or --url.');
-  const upstreams: UpstreamSpec[] = [
-    { name: args.name, source: args.source as NonNullable<typeof args.source>, background: args.background },
-  ];
+  const upstreams: UpstreamSpec[] =
+    args.config !== undefined
+      ? await upstreamsFromConfig(args.config, args.background)
+      : [{ name: args.name, source: args.source as NonNullable<typeof args.source>, background: args.background }];
   bridge = new Bridge({ upstreams, ...(args.store === undefined ? {} : { store: await openStore(args.store) }), log });
 } catch (error) {
   log(error instanceof Error ? error.message : String(error));

@@ -1,7 +1,7 @@
 import type { Server, Transport } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { InMemoryTaskStore, type StoreEvent, type TaskStore } from '@toolwright/capabilities';
-import { UserError } from '@toolwright/core';
+import { ConnectionLostError, UserError } from '@toolwright/core';
 import type { MCPTimeouts } from '@toolwright/mcp-toolset';
 import { BridgeTasks } from './bridge-tasks.ts';
 import { Catalog } from './catalog.ts';
@@ -61,10 +61,8 @@ export class Bridge {
     if (options.upstreams.length === 0) throw new UserError('A bridge needs at least one upstream server.');
     const names = new Set<string>();
     for (const { name } of options.upstreams) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
-        throw new UserError(
-          `Upstream name '${name}' cannot prefix tool names: use letters, digits, '_', '.' and '-' (starting with a letter or digit).`,
-        );
+      if (!/^[A-Za-z0-9_.-]+$/.test(name))
+        throw new UserError(`Upstream name '${name}' cannot prefix tool names: use letters, digits, '_', '.' and '-'.`);
       if (names.has(name)) throw new UserError(`Two upstream servers are named '${name}': give each its own name.`);
       names.add(name);
     }
@@ -108,11 +106,21 @@ export class Bridge {
   }
 
   /**
-   * Connects to every upstream server and lists its tools; rejects with the first failure (a
-   * ConnectionLostError naming the server). Also starts taking over stored tasks a previous bridge left.
+   * Connects to every upstream server and lists its tools; rejects with a ConnectionLostError that
+   * names every server that failed. Also starts taking over stored tasks a previous bridge left.
    */
   async open(): Promise<void> {
-    await Promise.all(this.#upstreams.map((upstream) => upstream.tools()));
+    const results = await Promise.allSettled(this.#upstreams.map((upstream) => upstream.tools()));
+    const failed = results.flatMap((result, index) =>
+      result.status === 'rejected' ? [{ upstream: this.#upstreams[index] as Upstream, error: result.reason }] : [],
+    );
+    const [first] = failed;
+    if (first && failed.length === 1) throw first.error;
+    if (first)
+      throw new ConnectionLostError(
+        `${failed.length} of the bridge's ${this.#upstreams.length} upstream servers could not be reached: ${failed.map(({ upstream, error }) => `${upstream.spec.name}: ${errorText(error)}`).join('; ')}`,
+        { cause: first.error },
+      );
     this.#tasks.startWorker();
   }
 
