@@ -75,6 +75,9 @@ export class Catalog {
 
   async #list(): Promise<ReadonlyMap<string, CatalogTool>> {
     const prefixed = this.#upstreams.length > 1;
+    const offersTaskTools = this.#upstreams.some(({ spec }) =>
+      Array.isArray(spec.background) ? spec.background.length > 0 : spec.background === true,
+    );
     const settled = await Promise.allSettled(this.#upstreams.map((upstream) => upstream.tools()));
     const tools = new Map<string, CatalogTool>();
     let failure: unknown;
@@ -88,7 +91,8 @@ export class Catalog {
       const background = upstream.spec.background;
       for (const definition of outcome.value) {
         const hostName = prefixed ? `${upstream.spec.name}_${definition.name}` : definition.name;
-        if (Object.hasOwn(BACKGROUND_TOOLS, hostName)) continue; // the bridge's own task tools win; see the README
+        // With background tools, the bridge's own task tools win over an upstream tool of the same name.
+        if (offersTaskTools && Object.hasOwn(BACKGROUND_TOOLS, hostName)) continue;
         tools.set(hostName, {
           hostName,
           upstream,

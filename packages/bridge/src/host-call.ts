@@ -26,7 +26,6 @@ export class HostCall {
   readonly era: Era;
   /** Aborts when the host cancels the request, or its HTTP request goes away. */
   readonly signal: AbortSignal;
-  readonly #server: Server | undefined;
   readonly #ctx: ServerContext;
   readonly #capabilities: Record<string, unknown>;
   readonly #token: string | number | undefined;
@@ -36,7 +35,6 @@ export class HostCall {
   /** `server` is the instance serving the request (a 2025 host's capabilities are its own). */
   constructor(server: Server | undefined, ctx: ServerContext, era: Era) {
     this.era = era;
-    this.#server = server;
     this.#ctx = ctx;
     const httpSignal = ctx.http?.req?.signal;
     this.signal = httpSignal ? AbortSignal.any([ctx.mcpReq.signal, httpSignal]) : ctx.mcpReq.signal;
@@ -108,10 +106,5 @@ export class HostCall {
   /** The request has been answered (or answered for this round): no more progress on it. */
   close(): void {
     this.#closed = true;
-  }
-
-  /** The host's name, for messages. */
-  get hostName(): string {
-    return this.#server?.getClientVersion()?.name ?? 'the host';
   }
 }
