@@ -75,9 +75,6 @@ export class Catalog {
 
   async #list(): Promise<ReadonlyMap<string, CatalogTool>> {
     const prefixed = this.#upstreams.length > 1;
-    const offersTaskTools = this.#upstreams.some(({ spec }) =>
-      Array.isArray(spec.background) ? spec.background.length > 0 : spec.background === true,
-    );
     const settled = await Promise.allSettled(this.#upstreams.map((upstream) => upstream.tools()));
     const tools = new Map<string, CatalogTool>();
     let failure: unknown;
@@ -91,8 +88,6 @@ export class Catalog {
       const background = upstream.spec.background;
       for (const definition of outcome.value) {
         const hostName = prefixed ? `${upstream.spec.name}_${definition.name}` : definition.name;
-        // With background tools, the bridge's own task tools win over an upstream tool of the same name.
-        if (offersTaskTools && Object.hasOwn(BACKGROUND_TOOLS, hostName)) continue;
         tools.set(hostName, {
           hostName,
           upstream,
@@ -105,6 +100,9 @@ export class Catalog {
       }
     });
     if (tools.size === 0 && failure !== undefined) throw failure;
+    // With background tools, the bridge's own task tools win over an upstream tool of the same name.
+    if ([...tools.values()].some((tool) => tool.background))
+      for (const name of Object.keys(BACKGROUND_TOOLS)) tools.delete(name);
     return tools;
   }
 }
