@@ -1,5 +1,5 @@
 // A process that only passes bytes between its stdio and a child's: the floor of what "one more
-// process between a host and its server" costs, beside which scenario 8 shows the bridge.
+// process between a host and its server" costs, beside which scenario 9 shows the bridge.
 import { spawn } from 'node:child_process';
 
 const [command, ...args] = process.argv.slice(2);
