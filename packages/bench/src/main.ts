@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--no-write] [--only <scenario number>] [--transport <in-memory|stdio|http>] [--pairs <n>] [--min-round-ms <ms>]
-// --transport keeps the cases of scenarios 1-4, 8 and 9 (those run over several transports) to one transport.
+// --transport keeps the cases of scenarios 1-4 and 8-10 (those run over several transports) to one transport.
 // --quick, --only and --transport never write results/latest.json, so that it always holds one whole run.
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { TRANSPORTS, type TransportName } from './connections.ts';
 import { type CaseResult, isReduced, machine, table, writeResults } from './report.ts';
 import type { RunnerSettings } from './runner.ts';
 import { adapters } from './scenario-adapters.ts';
+import { bridgeCalls } from './scenario-bridge.ts';
 import { callOverhead } from './scenario-call-overhead.ts';
 import { concurrentTasks } from './scenario-concurrent-tasks.ts';
 import { firstContact } from './scenario-first-contact.ts';
@@ -49,8 +50,10 @@ const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][]
   ['7', storeThroughput],
   // The framework adapters against the frameworks' own MCP clients (the adapters' issue).
   ['8', adapters],
+  // The bridge (@toolwright/bridge): a plain call through it, and a status change's way to the host.
+  ['9', bridgeCalls],
   // A cold start: from constructing the client to the tools and the first call, a fresh server each trial.
-  ['9', firstContact],
+  ['10', firstContact],
 ];
 
 const info = machine();

@@ -1,5 +1,5 @@
 // node scripts/toolchain.mjs node --conditions=@toolwright/source [--cpu-prof --cpu-prof-dir <dir>] packages/bench/src/profile-first-contact.ts <stdio|http> <2025-11-25|2026-07-28> [trials] [both|toolwright|sdk]
-// Where scenario 9's time goes: first contacts against a fresh server each, the two sides
+// Where scenario 10's time goes: first contacts against a fresh server each, the two sides
 // alternating (or one side alone, for a CPU profile of its path), with the median of each phase:
 // constructing and connecting (open), listing every tool, the first call; and the process CPU.
 

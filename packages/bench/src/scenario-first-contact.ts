@@ -15,7 +15,7 @@ import { type TransportName, transportsOf } from './connections.ts';
 import { type CaseResult, pairedCase } from './report.ts';
 import { type Contestant, type Round, type RunnerSettings, runAlternating } from './runner.ts';
 
-const scenario = '9. first contact (a fresh server each trial)';
+const scenario = '10. first contact (a fresh server each trial)';
 
 /** The protocol generations a server of this scenario speaks. */
 export type Generation = '2025-11-25' | '2026-07-28';
@@ -173,7 +173,7 @@ function contestant(
 const metric = (name: string) => (round: Round) => round.metrics[name] ?? Number.NaN;
 
 /**
- * Scenario 9: from constructing the client to holding every tool definition, and to the first
+ * Scenario 10: from constructing the client to holding every tool definition, and to the first
  * plain call's result, each trial against a server started afresh (over stdio the client starts
  * it), Toolwright with its defaults against the raw SDK v2 client; over stdio and Streamable HTTP,
  * for both generations.
