@@ -1,5 +1,5 @@
 // pnpm bench [--quick] [--no-write] [--only <scenario number>] [--transport <in-memory|stdio|http>] [--pairs <n>] [--min-round-ms <ms>]
-// --transport keeps the cases of scenarios 1-4 (those run over every transport) to one transport.
+// --transport keeps the cases of scenarios 1-4 and 8-10 (those run over several transports) to one transport.
 // --quick, --only and --transport never write results/latest.json, so that it always holds one whole run.
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { adapters } from './scenario-adapters.ts';
 import { bridgeCalls } from './scenario-bridge.ts';
 import { callOverhead } from './scenario-call-overhead.ts';
 import { concurrentTasks } from './scenario-concurrent-tasks.ts';
+import { firstContact } from './scenario-first-contact.ts';
 import { instantTasks } from './scenario-instant-tasks.ts';
 import { listing } from './scenario-listing.ts';
 import { selectors } from './scenario-selectors.ts';
@@ -51,6 +52,8 @@ const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][]
   ['8', adapters],
   // The bridge (@toolwright/bridge): a plain call through it, and a status change's way to the host.
   ['9', bridgeCalls],
+  // A cold start: from constructing the client to the tools and the first call, a fresh server each trial.
+  ['10', firstContact],
 ];
 
 const info = machine();

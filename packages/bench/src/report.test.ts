@@ -21,6 +21,17 @@ describe('pairedCase', () => {
     expect(result.sides).toEqual({ unit: 'µs', toolwright: 2_000, baseline: 1_000, baselineName: 'SDK' });
   });
 
+  it('gives the per-call figures in ms when asked, for calls that last a good part of a second', () => {
+    const ours = [round(100), round(200), round(300)];
+    const baseline = [round(100), round(200), round(100)];
+    expect(pairedCase({ ...spec, perCallUnit: 'ms' }, ours, baseline, wall, full).sides).toEqual({
+      unit: 'ms',
+      toolwright: 2,
+      baseline: 1,
+      baselineName: 'SDK',
+    });
+  });
+
   it('uses the measure it is given: CPU instead of wall', () => {
     const ours = [round(100, 150), round(100, 150), round(100, 150)];
     const baseline = [round(100, 100), round(100, 100), round(100, 100)];

@@ -96,7 +96,11 @@ export function roundsCase(
  * run back to back with the same calls.
  */
 export function pairedCase(
-  spec: CaseSpec & { readonly baselineName: string },
+  spec: CaseSpec & {
+    readonly baselineName: string;
+    /** The unit of the per-call figures behind the ratio (default µs; ms for calls that take a good part of a second). */
+    readonly perCallUnit?: 'µs' | 'ms';
+  },
   ours: readonly Round[],
   baseline: readonly Round[],
   measure: (round: Round) => number,
@@ -115,7 +119,9 @@ export function pairedCase(
   const estimate = bootstrapMedian(ratios, { seed: settings.seed });
   const target = spec.target === undefined ? undefined : { max: spec.target };
   const verdict = verdictOf(estimate, target, settings);
-  const perCall = (rounds: readonly Round[]) => median(rounds.map((round) => (measure(round) * 1000) / round.calls));
+  const unit = spec.perCallUnit ?? 'µs';
+  const scale = unit === 'ms' ? 1 : 1000;
+  const perCall = (rounds: readonly Round[]) => median(rounds.map((round) => (measure(round) * scale) / round.calls));
   return {
     scenario: spec.scenario,
     case: spec.case,
@@ -126,7 +132,7 @@ export function pairedCase(
     design: 'paired',
     callsPerRound: Math.max(...ours.map((round) => round.calls)),
     shortestRoundMs: Math.min(...[...ours, ...baseline].map((round) => round.wallMs)),
-    sides: { unit: 'µs', toolwright: perCall(ours), baseline: perCall(baseline), baselineName: spec.baselineName },
+    sides: { unit, toolwright: perCall(ours), baseline: perCall(baseline), baselineName: spec.baselineName },
     ...(spec.note !== undefined && { note: spec.note }),
   };
 }

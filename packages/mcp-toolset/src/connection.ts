@@ -15,6 +15,7 @@ import {
 import { z } from 'zod/v4';
 import { CLIENT_INFO } from './client-info.ts';
 import { type InputHandlers, isInputRequest } from './input-requests.ts';
+import { connectNegotiated } from './negotiation.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions } from './options.ts';
 import { ParamHeaderMirror } from './param-headers/param-headers.ts';
 import { authorizationFailure } from './sdk/authorization-failures.ts';
@@ -133,7 +134,7 @@ export class Connection {
       connection.paramHeaders.install(source.transport);
       return connection;
     }
-    const { transport, key, secrets, authorizationWaitMs } = createTransport(source);
+    const { transport, key, secrets, authorizationWaitMs, restart } = createTransport(source);
     const client = new Client(options.clientInfo ?? CLIENT_INFO, {
       capabilities: {
         // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.
@@ -141,13 +142,17 @@ export class Connection {
         ...(handlers.sampling ? { sampling: {} } : {}),
         ...setup.capabilities,
       },
-      versionNegotiation: { mode: negotiationMode(options.protocolVersion) },
     });
     const connection = new Connection(client, options.id ?? key, true, resolved.requestMs);
     connection.#secrets = secrets;
     connection.#install(options, handlers);
     try {
-      await client.connect(transport, { timeout: resolved.connectMs + authorizationWaitMs });
+      await connectNegotiated(client, transport, {
+        version: options.protocolVersion ?? 'auto',
+        connectMs: resolved.connectMs,
+        authorizationWaitMs,
+        restart,
+      });
     } catch (error) {
       await client.close().catch(() => undefined);
       const refused = authorizationFailure(error, options.id ?? key);
@@ -395,13 +400,6 @@ export class Connection {
   onToolsListChanged(listener: () => void): void {
     this.client.setNotificationHandler('notifications/tools/list_changed', listener);
   }
-}
-
-/** The SDK's negotiation mode for the option: 2025-11-25 is the legacy handshake; a later version is pinned. */
-function negotiationMode(version: MCPToolsetOptions['protocolVersion']): 'legacy' | 'auto' | { pin: string } {
-  if (version === '2025-11-25') return 'legacy';
-  if (version === undefined || version === 'auto') return 'auto';
-  return { pin: version };
 }
 
 function isClient(source: MCPServerSource): source is Client {

@@ -14,7 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // auth/ is an entry of its own (@toolwright/mcp-toolset/auth): it leans on the SDK and core only.
   ['sdk', 'auth'],
   ['param-headers', 'remote'],
-  ['connection.ts', 'transports.ts'],
+  ['connection.ts', 'transports.ts', 'negotiation.ts'],
   ['tasks'],
   ['generations'],
   ['listing'],

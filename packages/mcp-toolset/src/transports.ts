@@ -18,6 +18,8 @@ export interface CreatedTransport {
   readonly secrets: readonly string[];
   /** How long connecting may take beyond the connect timeout: while an interactive provider waits for a user to sign in. */
   readonly authorizationWaitMs: number;
+  /** For a stdio server the toolset starts itself: its configuration, and a fresh transport to start it again. */
+  readonly restart?: { readonly server: StdioServer; readonly transport: () => Transport };
 }
 
 /**
@@ -35,25 +37,36 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   }
   if (isTransport(source)) return { transport: source, key: 'transport', secrets: [], authorizationWaitMs: 0 };
   if (isStdioServer(source)) {
-    const transport = new StdioClientTransport({
-      command: source.command,
-      args: [...(source.args ?? [])],
-      env: { ...getDefaultEnvironment(), ...source.env },
-      ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
-      stderr: source.stderr ?? 'inherit',
-    });
-    prepareStdioTransport(transport, maxMessageBytes(source));
+    const limit = maxMessageBytes(source);
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
     return {
-      transport,
+      transport: stdioTransport(source, limit),
       key: `stdio:${source.command}`,
       secrets: (source.args ?? []).filter((arg) => arg.length > 3),
       authorizationWaitMs: 0,
+      restart: { server: source, transport: () => stdioTransport(source, limit) },
     };
   }
   throw new UserError(
     'MCPToolset needs a URL, a { url, headers, authProvider } object, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/**
+ * A child process for `server` over stdio, prepared as every stdio transport of the toolset is (the
+ * first and one started again after the probe alike): its read buffer keeps `maxMessageBytes` and
+ * repairs malformed responses, and its writes are queued.
+ */
+function stdioTransport(server: StdioServer, maxMessageBytes: number): Transport {
+  const transport = new StdioClientTransport({
+    command: server.command,
+    args: [...(server.args ?? [])],
+    env: { ...getDefaultEnvironment(), ...server.env },
+    ...(server.cwd === undefined ? {} : { cwd: server.cwd }),
+    stderr: server.stderr ?? 'inherit',
+  });
+  prepareStdioTransport(transport, maxMessageBytes);
+  return transport;
 }
 
 /** The stdio source's message limit, checked: a positive whole number of bytes. */

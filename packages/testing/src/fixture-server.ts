@@ -80,6 +80,8 @@ interface Connection {
   readonly methods: Map<string | number, string>;
   readonly answers: Map<string | number, unknown>;
   readonly stops: Set<() => void>;
+  /** Whether `initialize` has arrived on this connection. */
+  initialized: boolean;
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -315,6 +317,11 @@ export function createFixtureServer(
         connection.methods.delete(params.requestId as string | number);
       return message;
     }
+    if (message.method === 'initialize') connection.initialized = true;
+    else if (resolved.exitBeforeInitialize && !connection.initialized) {
+      die();
+      return undefined;
+    }
     if (resolved.unansweredMethods.includes(message.method)) return undefined;
     if (resolved.failingMethods.includes(message.method)) {
       const error = { code: ErrorCode.InternalError, message: `Internal error: ${message.method} failed` };
@@ -393,7 +400,13 @@ export function createFixtureServer(
           instructions: 'A Toolwright fixture server for tests.',
         },
       );
-      const connection: Connection = { server, methods: new Map(), answers: new Map(), stops: new Set() };
+      const connection: Connection = {
+        server,
+        methods: new Map(),
+        answers: new Map(),
+        stops: new Set(),
+        initialized: false,
+      };
       serve(connection);
       const send = transport.send.bind(transport);
       transport.send = async (message, sendOptions) => {

@@ -294,6 +294,32 @@ describe('fixture processes and ports', () => {
     await dying.close();
   });
 
+  it('records every process started from one command line, and can exit on a request before initialize', async () => {
+    await using fixture = stdioFixture({ exitBeforeInitialize: true });
+    const server = { command: fixture.command, args: fixture.args, stderr: 'ignore' as const };
+    // The raw JSON-RPC a probing client sends first: the server ends at once, as some SDKs' servers do.
+    const probing = new StdioClientTransport(server);
+    let closed = false;
+    probing.onclose = () => {
+      closed = true;
+    };
+    await probing.start();
+    const probed = probing.pid as number;
+    await probing.send({ jsonrpc: '2.0', id: 'probe', method: 'server/discover', params: {} });
+    await expect.poll(() => closed, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => isAlive(probed), { timeout: 10_000 }).toBe(false);
+    // A client that begins with initialize is served; each process left its start in the log.
+    const client = new Client({ name: 'fixture-test', version: '1' });
+    const transport = new StdioClientTransport(server);
+    await client.connect(transport);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    const starts = await fixture.starts();
+    expect(starts.map((start) => start.pid)).toEqual([probed, transport.pid]);
+    expect(starts[1]?.at).toBeGreaterThan(starts[0]?.at ?? Number.POSITIVE_INFINITY);
+    expect(await fixture.pid()).toBe(transport.pid);
+    await client.close();
+  });
+
   it('frees the HTTP port on close, and drops every connection when the server dies', async () => {
     const fixture = await startHttpFixture({ misbehaving: true });
     const client = new Client({ name: 'fixture-test', version: '1' });

@@ -471,6 +471,7 @@ describe('the stdio bin', () => {
       unansweredMethods: ['tasks/get', 'tools/list'],
       failingMethods: ['tasks/cancel'],
       malformedMethods: ['tasks/list'],
+      exitBeforeInitialize: true,
       unknownTaskError: { code: -32602, message: 'No such task exists', dataTaskId: true },
       record: false,
     };

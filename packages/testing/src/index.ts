@@ -10,7 +10,7 @@ export {
   toArgs,
   USAGE,
 } from './options.ts';
-export type { FixtureMessage } from './state.ts';
+export type { FixtureMessage, FixtureStart } from './state.ts';
 export { type FixtureCall, type FixtureInspector, type FixtureTaskRecord, fileInspector } from './state.ts';
 export {
   type TasksExtensionFixtureOptions,

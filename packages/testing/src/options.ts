@@ -50,6 +50,12 @@ export interface FixtureOptions {
   /** Answers to these methods carry a `result` that is a string, e.g. `['tasks/get']`. */
   readonly malformedMethods?: readonly string[];
   /**
+   * Any request before `initialize` (a `server/discover` probe, say) ends the server, as servers built
+   * on some SDKs do (default false): over stdio the process exits, in memory the connection closes,
+   * over HTTP every connection is dropped.
+   */
+  readonly exitBeforeInitialize?: boolean;
+  /**
    * How `tasks/get`, `tasks/result` and `tasks/cancel` for a task the server does not hold are answered
    * (default: the SDK's -32602 "Failed to retrieve task: Task not found").
    */
@@ -121,6 +127,7 @@ export function resolveFixtureOptions(options: FixtureOptions = {}): ResolvedFix
     unansweredMethods: options.unansweredMethods ?? [],
     failingMethods: options.failingMethods ?? [],
     malformedMethods: options.malformedMethods ?? [],
+    exitBeforeInitialize: options.exitBeforeInitialize ?? false,
     unknownTaskError: options.unknownTaskError,
     record: options.record ?? true,
   };
@@ -151,6 +158,7 @@ export function toArgs(options: FixtureOptions = {}): string[] {
   for (const method of options.unansweredMethods ?? []) args.push('--unanswered', method);
   for (const method of options.failingMethods ?? []) args.push('--failing', method);
   for (const method of options.malformedMethods ?? []) args.push('--malformed', method);
+  if (options.exitBeforeInitialize) args.push('--exit-before-initialize');
   if (options.unknownTaskError !== undefined)
     args.push('--unknown-task-error', JSON.stringify(options.unknownTaskError));
   if (options.record === false) args.push('--no-record');
@@ -181,6 +189,7 @@ A fixture MCP server (MCP 2025-11-25, tasks) over stdio.
   --unanswered METHOD               never answer METHOD (repeatable)
   --failing METHOD                  answer METHOD with a JSON-RPC error -32603 (repeatable)
   --malformed METHOD                answer METHOD with a result that is a string (repeatable)
+  --exit-before-initialize          exit on any request that comes before initialize
   --unknown-task-error JSON         {"code":N,"message":"…","dataTaskId":true}: the answer for a task the server does not hold
   --no-record                       keep no per-message records
   --state-file PATH                 append the inspector's state log there
@@ -230,6 +239,7 @@ export function fromArgs(argv: readonly string[]): ParsedArgs {
     unansweredMethods: values.unanswered,
     failingMethods: values.failing,
     malformedMethods: values.malformed,
+    exitBeforeInitialize: values['exit-before-initialize'] ? true : undefined,
     unknownTaskError: unknownTaskError(values['unknown-task-error']),
     record: values['no-record'] ? false : undefined,
   };
@@ -282,6 +292,7 @@ function parse(argv: readonly string[]) {
       unanswered: { type: 'string', multiple: true },
       failing: { type: 'string', multiple: true },
       malformed: { type: 'string', multiple: true },
+      'exit-before-initialize': { type: 'boolean' },
       'unknown-task-error': { type: 'string' },
       'no-record': { type: 'boolean' },
       'state-file': { type: 'string' },

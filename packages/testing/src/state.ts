@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { wallClockMs } from './wall-clock.ts';
 
 /** One tools/call the server received. */
 export interface FixtureCall {
@@ -18,6 +19,12 @@ export interface FixtureMessage {
   /** `params.taskId`, when the message names a task (tasks/get, tasks/result, tasks/cancel). */
   readonly taskId?: string;
   /** When it arrived (ms since the epoch, sub-ms resolution). */
+  readonly at: number;
+}
+
+/** One start of a fixture server process: its pid, and when it began serving (ms since the epoch, sub-ms resolution). */
+export interface FixtureStart {
+  readonly pid: number;
   readonly at: number;
 }
 
@@ -56,7 +63,7 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /** One line of the state log a stdio fixture server appends to. */
 type StateLine =
-  | { readonly pid: number }
+  | { readonly pid: number; readonly at: number }
   | { readonly call: FixtureCall }
   | { readonly task: FixtureTaskRecord }
   | { readonly cancel: string }
@@ -80,7 +87,7 @@ export class FixtureState {
   constructor(logFile?: string, record = true) {
     this.#logFile = logFile;
     this.#record = record;
-    this.#log({ pid: process.pid });
+    this.#log({ pid: process.pid, at: wallClockMs() });
   }
 
   recordCall(call: FixtureCall): void {
@@ -134,7 +141,10 @@ export class FixtureState {
 
 /** The state a stdio fixture server logged, folded. */
 interface LoggedState {
+  /** The pid of the latest start. */
   readonly pid: number | undefined;
+  /** Every process that started with this state log, in order. */
+  readonly starts: FixtureStart[];
   readonly calls: FixtureCall[];
   readonly tasks: FixtureTaskRecord[];
   readonly cancels: string[];
@@ -149,7 +159,7 @@ export async function readStateFile(logFile: string): Promise<LoggedState> {
   } catch {
     // not written yet: nothing happened yet
   }
-  let pid: number | undefined;
+  const starts: FixtureStart[] = [];
   const calls: FixtureCall[] = [];
   const tasks = new Map<string, FixtureTaskRecord>();
   const cancels: string[] = [];
@@ -158,20 +168,21 @@ export async function readStateFile(logFile: string): Promise<LoggedState> {
     if (!line) continue;
     const entry = JSON.parse(line) as Partial<{
       pid: number;
+      at: number;
       call: FixtureCall;
       task: FixtureTaskRecord;
       cancel: string;
       received: FixtureMessage;
       forget: string;
     }>;
-    if (entry.pid !== undefined) pid = entry.pid;
+    if (entry.pid !== undefined) starts.push({ pid: entry.pid, at: entry.at ?? Number.NaN });
     if (entry.call) calls.push(entry.call);
     if (entry.task) tasks.set(entry.task.taskId, entry.task);
     if (entry.cancel !== undefined) cancels.push(entry.cancel);
     if (entry.received) received.push(entry.received);
     if (entry.forget !== undefined) tasks.delete(entry.forget);
   }
-  return { pid, calls, tasks: [...tasks.values()], cancels, received };
+  return { pid: starts.at(-1)?.pid, starts, calls, tasks: [...tasks.values()], cancels, received };
 }
 
 /** An inspector reading the state log a stdio fixture server writes. */

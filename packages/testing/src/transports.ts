@@ -7,7 +7,7 @@ import { type Transport as ClientTransport, InMemoryTransport } from '@modelcont
 import { createFixtureServer, type FixtureServer, type WireScript } from './fixture-server.ts';
 import { launchBin, listenOnLoopback } from './local-host.ts';
 import { type FixtureOptions, toArgs } from './options.ts';
-import { type FixtureInspector, fileInspector, readStateFile } from './state.ts';
+import { type FixtureInspector, type FixtureStart, fileInspector, readStateFile } from './state.ts';
 
 /**
  * A fixture server on a linked in-memory transport pair; connect a client to `clientTransport`. The pair
@@ -209,6 +209,11 @@ export interface StdioFixture extends AsyncDisposable {
   changeTools(): Promise<void>;
   /** The running child's process id, once it has started. */
   pid(): Promise<number | undefined>;
+  /**
+   * Every process started from this command line so far, in order: a client that starts the server
+   * once per connection leaves one entry per connection.
+   */
+  starts(): Promise<FixtureStart[]>;
   /** Removes the state file. (The child ends when its client closes stdin.) */
   close(): Promise<void>;
 }
@@ -241,6 +246,7 @@ export function stdioFixture(options: FixtureOptions = {}): StdioFixture {
     inspector: fileInspector(stateFile),
     changeTools,
     pid: async () => (await readStateFile(stateFile)).pid,
+    starts: async () => (await readStateFile(stateFile)).starts,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -2,7 +2,12 @@
 // here passes while the gap exists and fails once the SDK handles the case itself: then remove the
 // workaround it names.
 import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { startInMemoryFixture, startInMemoryTasksExtensionFixture } from '@toolwright/testing';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import {
+  startInMemoryFixture,
+  startInMemoryTasksExtensionFixture,
+  tasksExtensionStdioFixture,
+} from '@toolwright/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
 import { withoutResultType } from '../test-support/test-2026-servers.ts';
@@ -60,6 +65,25 @@ describe('SDK 2.x gaps the toolset works around', () => {
       expect(error instanceof SdkError && error.code).toBe(SdkErrorCode.UnsupportedResultType);
       // The server created the task all the same: the client cannot know its id.
       expect((await fixture.inspector.calls())[0]).toMatchObject({ answer: 'task' });
+    } finally {
+      await client.close();
+    }
+  });
+  it("negotiating on the SDK's own StdioClientTransport asks server/discover on a second process, and starts the session's only afterwards (workaround: negotiation.ts probes in place)", async () => {
+    await using fixture = tasksExtensionStdioFixture();
+    const client = new Client({ name: 'gap-test', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
+    const transport = new StdioClientTransport({ command: fixture.command, args: fixture.args, stderr: 'ignore' });
+    await client.connect(transport);
+    try {
+      await client.listTools();
+      const starts = await fixture.starts();
+      expect(starts).toHaveLength(2);
+      // The probe reached the first process before the session's process even started; that one served the listing.
+      expect(starts[1]?.pid).toBe(transport.pid);
+      const probed = (await fixture.inspector.received('server/discover'))[0]?.at ?? Number.POSITIVE_INFINITY;
+      const listed = (await fixture.inspector.received('tools/list'))[0]?.at ?? 0;
+      expect(probed).toBeLessThan(starts[1]?.at ?? 0);
+      expect(listed).toBeGreaterThan(starts[1]?.at ?? Number.POSITIVE_INFINITY);
     } finally {
       await client.close();
     }

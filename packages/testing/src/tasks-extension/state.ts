@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { FixtureMessage } from '../state.ts';
+import type { FixtureMessage, FixtureStart } from '../state.ts';
+import { wallClockMs } from '../wall-clock.ts';
 import type { TaskStatus } from './wire.ts';
 
 /** One tools/call the 2026 fixture received, and what it answered. */
@@ -69,14 +70,15 @@ export interface TasksExtensionInspector {
   /** Every subscriptions/listen for task ids, in order, with the ids the server agreed to watch. */
   listens(): Promise<TasksExtensionListen[]>;
   /**
-   * Every request and notification received, in order, before any wire fault applies (a request the
-   * fixture never answers is listed too); with `method`, only those of that method.
+   * Every request and notification received, in order, with its arrival time, before any wire fault
+   * applies (a request the fixture never answers is listed too); with `method`, only those of that
+   * method. Shows which requests a client needed, and on which process (see the stdio fixture's `starts()`).
    */
   received(method?: string): Promise<FixtureMessage[]>;
 }
 
 type Event =
-  | { readonly pid: number }
+  | { readonly pid: number; readonly at: number }
   | { readonly call: TasksExtensionCall }
   | { readonly task: TasksExtensionTaskRecord }
   | { readonly cancel: string }
@@ -86,7 +88,7 @@ type Event =
   | { readonly received: FixtureMessage };
 
 interface Folded {
-  pid: number | undefined;
+  starts: FixtureStart[];
   calls: TasksExtensionCall[];
   tasks: Map<string, TasksExtensionTaskRecord>;
   cancels: string[];
@@ -98,7 +100,7 @@ interface Folded {
 
 function emptyFold(): Folded {
   return {
-    pid: undefined,
+    starts: [],
     calls: [],
     tasks: new Map(),
     cancels: [],
@@ -110,7 +112,7 @@ function emptyFold(): Folded {
 }
 
 function fold(into: Folded, event: Event): void {
-  if ('pid' in event) into.pid = event.pid;
+  if ('pid' in event) into.starts.push({ pid: event.pid, at: event.at });
   else if ('call' in event) into.calls.push(event.call);
   else if ('task' in event) into.tasks.set(event.task.taskId, event.task);
   else if ('cancel' in event) into.cancels.push(event.cancel);
@@ -145,7 +147,7 @@ export class TasksExtensionState {
 
   constructor(logFile?: string) {
     this.#logFile = logFile;
-    this.#record({ pid: process.pid });
+    this.#record({ pid: process.pid, at: wallClockMs() });
   }
 
   recordCall(call: TasksExtensionCall): void {
@@ -181,9 +183,12 @@ export class TasksExtensionState {
   }
 }
 
-/** Reads the log a stdio 2026 fixture server appends to (empty before it started). */
-export async function readTasksExtensionLog(logFile: string): Promise<{ pid: number | undefined }> {
-  return { pid: (await foldLog(logFile)).pid };
+/** Reads the log a stdio 2026 fixture server appends to (empty before it started): every process start, the latest last. */
+export async function readTasksExtensionLog(
+  logFile: string,
+): Promise<{ pid: number | undefined; starts: FixtureStart[] }> {
+  const { starts } = await foldLog(logFile);
+  return { pid: starts.at(-1)?.pid, starts };
 }
 
 async function foldLog(logFile: string): Promise<Folded> {

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -10,6 +11,7 @@ import {
   TRANSPORTS,
   WITHOUT_TASKS,
 } from './test-clients.ts';
+import { tasksExtensionStdioFixture } from './transports.ts';
 import { TASKS_EXTENSION } from './wire.ts';
 
 const Loose = z.looseObject({});
@@ -59,6 +61,22 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
     }
     expect(names).not.toContain('never_terminal');
     expect(tools.every((tool) => !('execution' in tool))).toBe(true);
+  });
+
+  it('logs every request it receives, in order, with its id and arrival time', async () => {
+    const before = (await fixture.inspector.received()).length;
+    const first = await fixture.raw('tools/list', {});
+    const second = await fixture.raw('tasks/get', { taskId: 'no-such-task' });
+    expect(first.result?.tools).toBeDefined();
+    expect(second.error?.code).toBe(-32602);
+    const logged = (await fixture.inspector.received()).slice(before);
+    expect(logged.map(({ method, taskId }) => ({ method, taskId }))).toEqual([
+      { method: 'tools/list', taskId: undefined },
+      { method: 'tasks/get', taskId: 'no-such-task' },
+    ]);
+    expect(logged.every((message) => typeof message.id === 'string' && message.id.startsWith('raw-'))).toBe(true);
+    expect(logged[1]?.at).toBeGreaterThanOrEqual(logged[0]?.at ?? Number.POSITIVE_INFINITY);
+    expect((await fixture.inspector.received('tasks/get')).at(-1)?.taskId).toBe('no-such-task');
   });
 
   it('answers a plain tool inline with resultType "complete", also through the typed callTool', async () => {
@@ -395,6 +413,30 @@ describe('the 2026 fixture over HTTP enforces routing headers', () => {
 });
 
 describe('the 2026 fixture over stdio', () => {
+  it('records every process started from its command line, each with its pid', async () => {
+    await using fixture = tasksExtensionStdioFixture();
+    const server = { command: fixture.command, args: fixture.args, stderr: 'ignore' as const };
+    const pids: number[] = [];
+    for (let index = 0; index < 2; index++) {
+      const transport = new StdioClientTransport(server);
+      await transport.start();
+      pids.push(transport.pid as number);
+      // Started means serving: the process logged its start before it reads its first request.
+      await transport.send({
+        jsonrpc: '2.0',
+        id: `discover-${index}`,
+        method: 'server/discover',
+        params: { _meta: envelope() },
+      });
+      await eventually(async () => (await fixture.inspector.received('server/discover')).length > index);
+      await transport.close();
+    }
+    const starts = await fixture.starts();
+    expect(starts.map((start) => start.pid)).toEqual(pids);
+    expect(starts[1]?.at).toBeGreaterThan(starts[0]?.at ?? Number.POSITIVE_INFINITY);
+    expect(await fixture.pid()).toBe(pids[1]);
+  });
+
   it('ends its child process, and the task running in it, when the client closes', async () => {
     const fixture = await connectFixture('stdio');
     await fixture.raw('tools/call', { name: 'cancellable_task', arguments: { durationMs: 60_000 } });

@@ -7,6 +7,7 @@ import {
   originValidationResponse,
 } from '@modelcontextprotocol/server';
 import { launchBin, listenOnLoopback } from '../local-host.ts';
+import type { FixtureStart } from '../state.ts';
 import { type TasksExtensionFixtureOptions, tasksExtensionArgs } from './options.ts';
 import { createTasksExtensionServer, type TasksExtensionServer } from './server.ts';
 import { readTasksExtensionLog, type TasksExtensionInspector, tasksExtensionFileInspector } from './state.ts';
@@ -130,6 +131,11 @@ export interface StdioTasksExtensionFixture extends AsyncDisposable {
   readonly inspector: TasksExtensionInspector;
   /** The running child's process id, once it has started. */
   pid(): Promise<number | undefined>;
+  /**
+   * Every process started from this command line so far, in order: a client that starts the server
+   * once per connection leaves one entry per connection.
+   */
+  starts(): Promise<FixtureStart[]>;
   /** Removes the log. (The child ends when its client closes stdin.) */
   close(): Promise<void>;
 }
@@ -155,6 +161,7 @@ export function tasksExtensionStdioFixture(options: TasksExtensionFixtureOptions
     args,
     inspector: tasksExtensionFileInspector(logFile),
     pid: async () => (await readTasksExtensionLog(logFile)).pid,
+    starts: async () => (await readTasksExtensionLog(logFile)).starts,
     close,
     [Symbol.asyncDispose]: close,
   };
