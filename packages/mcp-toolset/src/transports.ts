@@ -1,4 +1,8 @@
-import { StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import {
+  STDIO_DEFAULT_MAX_BUFFER_SIZE,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
@@ -52,8 +56,9 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
       env: { ...getDefaultEnvironment(), ...source.env },
       ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
       stderr: source.stderr ?? 'inherit',
+      maxBufferSize: STDIO_DEFAULT_MAX_BUFFER_SIZE,
     });
-    repairStdioResponses(transport);
+    repairStdioResponses(transport, STDIO_DEFAULT_MAX_BUFFER_SIZE);
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
     return { transport, key: `stdio:${source.command}`, secrets: (source.args ?? []).filter((arg) => arg.length > 3) };
   }

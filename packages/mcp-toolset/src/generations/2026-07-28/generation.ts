@@ -1,8 +1,4 @@
-import {
-  CLIENT_CAPABILITIES_META_KEY,
-  ProtocolError as JsonRpcError,
-  type SubscriptionFilter,
-} from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
 import { CancelledError, ProtocolError, UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
@@ -10,7 +6,8 @@ import type { Clock } from '../../clock.ts';
 import type { Connection, RequestOptions } from '../../connection.ts';
 import { noInputHandler } from '../../input-requests.ts';
 import { completeByDefault } from '../../sdk/malformed-responses.ts';
-import { answerEmbedded, envelopeCapabilities, RawRequests } from '../../sdk/sdk-bypass.ts';
+import { answerEmbedded, RawRequests } from '../../sdk/sdk-bypass.ts';
+import { listenForTasks } from '../../sdk/sdk-seams.ts';
 import { ConnectionGeneration } from '../../tasks/generation-base.ts';
 import { relatedTaskMeta } from '../../tasks/related-task.ts';
 import type {
@@ -69,7 +66,7 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
    */
   constructor(connection: Connection) {
     super(connection);
-    this.#raw = new RawRequests(connection.client);
+    this.#raw = new RawRequests(connection.client, connection.seams);
     completeByDefault(connection.client.transport);
     // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
     connection.client.setNotificationHandler('notifications/tasks', { params: z.unknown() }, (params) => {
@@ -243,12 +240,20 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
       throw noInputHandler(what, method, taskId === undefined ? '' : ', so the task was cancelled');
     const related = taskId === undefined ? {} : relatedTaskMeta(taskId);
     const meta = { ...(isPlainObject(params._meta) ? params._meta : {}), ...related };
-    return answerEmbedded(this.connection.client, key, method, { ...params, _meta: meta }, signal);
+    return answerEmbedded(
+      this.connection.client,
+      this.connection.seams,
+      { key, method, params: { ...params, _meta: meta } },
+      signal,
+    );
   }
 
   /** The `_meta` entry that declares the extension on one request, beside what the client declares itself. */
   #declaration(): Record<string, unknown> {
-    const declared = envelopeCapabilities(this.connection.client) ?? {};
+    const envelope = this.connection.seams.envelope();
+    const declared = isPlainObject(envelope?.[CLIENT_CAPABILITIES_META_KEY])
+      ? (envelope[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown>)
+      : {};
     const extensions = isPlainObject(declared.extensions) ? declared.extensions : {};
     return {
       [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
@@ -264,7 +269,7 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
     if (this.#noListen || !this.supportsToolTasks) return () => undefined;
     let stopped = false;
     let close: (() => Promise<void>) | undefined;
-    this.connection.client.listen({ taskIds: [taskId] } as SubscriptionFilter).then(
+    listenForTasks(this.connection.client, [taskId]).then(
       (subscription) => {
         close = subscription.close;
         if (stopped) void close().catch(() => undefined);
