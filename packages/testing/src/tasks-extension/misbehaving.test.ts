@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConnectedFixture, connectFixture, eventually, TRANSPORTS } from './test-clients.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ConnectedFixture, connectFixture, TRANSPORTS, WAIT } from './test-clients.ts';
 
 describe.each(TRANSPORTS)('the misbehaving 2026 fixture over %s', (kind) => {
   let fixture: ConnectedFixture;
@@ -45,19 +45,21 @@ describe.each(TRANSPORTS)('the misbehaving 2026 fixture over %s', (kind) => {
 
   it('asks again under an input key that was already answered', async () => {
     const { taskId } = await call('repeated_input_key');
-    const first = await eventually(async () => {
+    const first = await vi.waitFor(async () => {
       const task = (await fixture.raw('tasks/get', { taskId })).result;
-      return task?.status === 'input_required' ? task : undefined;
-    });
+      expect(task?.status).toBe('input_required');
+      return task as NonNullable<typeof task>;
+    }, WAIT);
     expect(Object.keys(first.inputRequests as object)).toEqual(['name']);
     await fixture.raw('tasks/update', {
       taskId,
       inputResponses: { name: { action: 'accept', content: { name: 'Ada' } } },
     });
-    const again = await eventually(async () => {
+    const again = await vi.waitFor(async () => {
       const task = (await fixture.raw('tasks/get', { taskId })).result;
-      return task?.statusMessage === 'Waiting for input (again)' ? task : undefined;
-    });
+      expect(task?.statusMessage).toBe('Waiting for input (again)');
+      return task as NonNullable<typeof task>;
+    }, WAIT);
     expect(again.status).toBe('input_required');
     expect(Object.keys(again.inputRequests as object)).toEqual(['name']);
     await fixture.raw('tasks/cancel', { taskId });
@@ -66,10 +68,11 @@ describe.each(TRANSPORTS)('the misbehaving 2026 fixture over %s', (kind) => {
   it('inlines a result with and without resultType', async () => {
     const inlined = async (tool: string) => {
       const { taskId } = await call(tool);
-      return eventually(async () => {
+      return vi.waitFor(async () => {
         const task = (await fixture.raw('tasks/get', { taskId })).result;
-        return task?.status === 'completed' ? (task.result as Record<string, unknown>) : undefined;
-      });
+        expect(task?.status).toBe('completed');
+        return task?.result as Record<string, unknown>;
+      }, WAIT);
     };
     expect(await inlined('result_type_inlined')).toEqual({
       resultType: 'complete',
