@@ -1,7 +1,6 @@
 import { CLIENT_CAPABILITIES_META_KEY, ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
 import { CancelledError, ProtocolError, UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
-import { z } from 'zod/v4';
 import type { Clock } from '../../clock.ts';
 import type { Connection, RequestOptions } from '../../connection.ts';
 import { noInputHandler } from '../../input-requests.ts';
@@ -20,7 +19,6 @@ import type {
   ToolRouting,
 } from '../../tasks/task-generation.ts';
 import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
-import { TaskStatusHub } from '../../tasks/task-status-hub.ts';
 import { EmbeddedInput } from './embedded-input.ts';
 import { parseCallAnswer, parseDetailedTask, TASKS_EXTENSION } from './wire.ts';
 
@@ -54,28 +52,20 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
   readonly supportsCancel = true;
   readonly serverDecides = true;
   readonly ttlIsBackstop = true;
-  readonly #hub = new TaskStatusHub();
   /** tools/call goes beside the SDK, whose decoder refuses a task as its answer (see sdk/sdk-bypass.ts). */
   readonly #raw: RawRequests;
   /** The server refused subscriptions/listen for tasks once: every task is polled instead. */
   #noListen = false;
 
   /**
-   * Installs on `connection` the route of notifications/tasks, the raw requests of tools/call, and
-   * the `"complete"` a result without `resultType` is to be taken as.
+   * Installs on `connection` the route of notifications/tasks, the `"complete"` a result without
+   * `resultType` is to be taken as, and the raw requests of tools/call.
    */
   constructor(connection: Connection) {
-    super(connection);
-    this.#raw = new RawRequests(connection.client, connection.seams);
+    super(connection, 'notifications/tasks', (params) => parseDetailedTask(params, { what: 'task notification' }));
     completeByDefault(connection.client.transport);
-    // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
-    connection.client.setNotificationHandler('notifications/tasks', { params: z.unknown() }, (params) => {
-      this.#hub.deliver(parseDetailedTask(params, { what: 'task notification' }));
-    });
-    connection.onLost((error) => {
-      this.#raw.rejectAll(error);
-      this.#hub.clear();
-    });
+    this.#raw = new RawRequests(connection.client, connection.seams);
+    connection.onLost((error) => this.#raw.rejectAll(error));
   }
 
   /** The server declares the extension: any of its tool calls may become a task. */
@@ -175,7 +165,7 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
 
   /** Routes the server's notifications/tasks for `taskId`, asking for them with subscriptions/listen. */
   watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    const unsubscribe = this.#hub.subscribe(taskId, listener);
+    const unsubscribe = this.hub.subscribe(taskId, listener);
     const stopListening = this.#listen(taskId);
     return () => {
       unsubscribe();
