@@ -24,7 +24,7 @@ import {
   type TasksExtensionInspector,
   tasksExtensionStdioFixture,
 } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from '../../mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from '../../options.ts';
 import {
@@ -93,16 +93,8 @@ async function open(source: MCPServerSource, options: MCPToolsetOptions = {}): P
   return toolset;
 }
 
-/** Polls until `check` passes (generous: the machine is shared). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** How long a test waits for the server to get somewhere (generous: the machine is shared). */
+const WAIT = { timeout: 10_000, interval: 20 } as const;
 
 const TASKS = 'io.modelcontextprotocol/tasks';
 /** A poll hint so long that a task seen to finish within a test was learnt of from a push. */
@@ -274,7 +266,7 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     await handle.cancel();
     expect(TaskCancelledError.isInstance(await waiting)).toBe(true);
     expect(await inspector.cancelsReceived()).toEqual([handle.taskId]);
-    await eventually(async () => (await inspector.task(handle.taskId))?.cancelObserved);
+    await expect.poll(async () => (await inspector.task(handle.taskId))?.cancelObserved, WAIT).toBe(true);
   });
 
   it('cancels the task when the run is aborted', async () => {
@@ -429,8 +421,12 @@ describe('a 2026-07-28 call abandoned before its answer', () => {
       .directCallTool('cancellable_task', {}, { useTask: false, signal: AbortSignal.timeout(100) })
       .catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('CancelledError');
-    const taskId = await eventually(async () => (await server.inspector.calls())[0]?.taskId);
-    await eventually(async () => (await server.inspector.cancelsReceived()).includes(taskId));
+    const taskId = await vi.waitFor(async () => {
+      const created = (await server.inspector.calls())[0]?.taskId;
+      expect(created).toBeTypeOf('string');
+      return created as string;
+    }, WAIT);
+    await expect.poll(() => server.inspector.cancelsReceived(), WAIT).toContain(taskId);
     expect((await server.inspector.task(taskId))?.cancelRequested).toBe(true);
   });
 });
