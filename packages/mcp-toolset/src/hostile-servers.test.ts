@@ -2,7 +2,8 @@
 // callers that make mistakes: every fault ends in a typed error within a stated bound.
 
 import type { Transport } from '@modelcontextprotocol/client';
-import { Client } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import {
   CancelledError,
   ConnectionLostError,
@@ -20,9 +21,9 @@ import {
   startInMemoryFixture,
   stdioFixture,
 } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
-import type { MCPToolsetOptions } from './options.ts';
+import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
 import { type RunningFixture, transports } from './test-support/test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,6 +40,13 @@ function outcome(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A fresh SDK transport to the server a fixture source names (the in-memory fixture's own, which serves one connection). */
+function transportOf(source: MCPServerSource): Transport {
+  if (typeof source === 'string' || source instanceof URL) return new StreamableHTTPClientTransport(new URL(source));
+  if ('command' in source) return new StdioClientTransport({ ...source, args: [...(source.args ?? [])] });
+  return source as Transport;
+}
 
 describe.each(transports)('against hostile servers over $name', ({ start }) => {
   async function connect(fixtureOptions: FixtureOptions = {}, toolsetOptions: MCPToolsetOptions = {}) {
@@ -230,10 +238,30 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
     });
 
     it('keeps a terminal status terminal when a newer working arrives', async () => {
-      const { toolset } = await connect({ pollInterval: 20 });
+      const fixture: RunningFixture = await start({ misbehaving: true, pollInterval: 20 });
+      cleanups.push(() => fixture.close());
+      // The toolset's transport, watched: the test waits for the server's late "working" to arrive.
+      const transport = transportOf(fixture.source);
+      await using toolset = new MCPToolset(transport, { id: 'hostile' });
+      await toolset.open();
+      const received: unknown[] = [];
+      const deliver = transport.onmessage;
+      transport.onmessage = (message, extra) => {
+        received.push(message);
+        deliver?.call(transport, message, extra);
+      };
       const handle = await toolset.startTask('relapse_task', {});
       expect(await handle.result()).toBe('done');
-      await sleep(100);
+      await vi.waitFor(
+        () =>
+          expect(received).toContainEqual(
+            expect.objectContaining({
+              method: 'notifications/tasks/status',
+              params: expect.objectContaining({ taskId: handle.taskId, status: 'working' }),
+            }),
+          ),
+        { timeout: 10_000 },
+      );
       expect(handle.status).toBe('completed');
     });
   });
