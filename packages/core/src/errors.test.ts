@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type * as errors from './errors.ts';
 import {
+  AuthorizationError,
   CancelledError,
   ConnectionLostError,
   ModelRetry,
@@ -112,6 +113,18 @@ describe('errors', () => {
       method: 'tasks/get',
       timeoutMs: 5,
     });
+  });
+
+  it('make AuthorizationError name its server, and a TaskError only when it ends a task', () => {
+    const plain = new AuthorizationError('no token', { server: 'github' });
+    expect(plain).toMatchObject({ code: 'authorization_failed', server: 'github', name: 'AuthorizationError' });
+    expect(AuthorizationError.isInstance(plain)).toBe(true);
+    expect(TaskError.isInstance(plain)).toBe(false);
+    expect(ConnectionLostError.isInstance(plain)).toBe(false);
+    const about = { toolName: 'research', taskId: 't1', reference: { type: 'mcp-task', taskId: 't1' } };
+    const midTask = new AuthorizationError('refresh denied', { server: 'github', ...about });
+    expect(TaskError.isInstance(midTask)).toBe(true);
+    expect(midTask).toMatchObject(about);
   });
 
   it('make ResultValidationError a ProtocolError naming the tool and the field, a TaskError only for a task', () => {

@@ -132,7 +132,8 @@ export type TaskErrorCode =
   | 'protocol_error'
   | 'request_timeout'
   | 'result_invalid'
-  | 'connection_lost';
+  | 'connection_lost'
+  | 'authorization_failed';
 
 /** What a task error knows about the task it concerns. */
 export interface TaskErrorDetails extends ToolwrightErrorOptions {
@@ -292,5 +293,23 @@ export class ConnectionLostError extends TaskDetailsError {
   declare readonly code: 'connection_lost';
   constructor(message: string, details?: TaskErrorDetails) {
     super('connection_lost', message, details);
+  }
+}
+
+/**
+ * The server refused the client's credentials and they could not be renewed: authorization failed
+ * (no token, a token the server rejects after a refresh, a refresh the authorization server denied,
+ * a scope step-up that did not help, or a user who did not authorize in time). `server` names the
+ * server; the message says what to do. When it ends a task's wait, it carries the task's reference:
+ * authorize again, then resume the task from it.
+ */
+export class AuthorizationError extends TaskDetailsError {
+  static override readonly kind = 'AuthorizationError';
+  declare readonly code: 'authorization_failed';
+  /** The server whose authorization failed (the toolset's id, or its URL without credentials). */
+  readonly server: string;
+  constructor(message: string, details: TaskErrorDetails & { readonly server: string }) {
+    super('authorization_failed', message, details);
+    this.server = details.server;
   }
 }

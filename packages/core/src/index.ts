@@ -1,5 +1,6 @@
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
+  AuthorizationError,
   CancelledError,
   ConnectionLostError,
   ModelRetry,

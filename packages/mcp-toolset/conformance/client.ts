@@ -9,6 +9,7 @@
 // speaks the wire itself, so every check the suite makes is a check of MCPToolset.
 import { createRunContext, type JsonObject, type ToolDefinition } from '@toolwright/core';
 import { MCPToolset, type MCPToolsetOptions } from '@toolwright/mcp-toolset';
+import { sampleArguments } from './sample-arguments.ts';
 
 type Scenario = (toolset: MCPToolset) => Promise<void>;
 
@@ -35,17 +36,6 @@ function find(tools: readonly ToolDefinition[], name: string): ToolDefinition {
 async function call(toolset: MCPToolset, tool: ToolDefinition, args: JsonObject): Promise<void> {
   const result = await toolset.callTool(tool.name, args, createRunContext(), tool);
   console.log(`${tool.name} -> ${JSON.stringify(result)}`);
-}
-
-/** A value of the declared type for each required property: enough to call a tool the suite only wants called. */
-function sampleArguments(tool: ToolDefinition): JsonObject {
-  const schema = tool.inputSchema as { properties?: Record<string, { type?: string }>; required?: string[] };
-  return Object.fromEntries(
-    (schema.required ?? []).map((name) => {
-      const type = schema.properties?.[name]?.type;
-      return [name, type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : 'conformance'];
-    }),
-  );
 }
 
 /** Lists the tools and calls every one of them with sample arguments. */

@@ -14,18 +14,21 @@
 // that fail and why. Such a run passes the script only while exactly those checks fail: a check outside
 // the list failing, a listed check passing, or the whole run passing fails the script and says which
 // entry to trim, so the list follows the truth and only shrinks.
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  countChecks,
   PINNED_VERSION,
   pinProblem,
-  readChecks,
-  runSuite,
   scratchDirectory,
   suiteVersion,
   tail,
 } from '../../testing/scripts/conformance-suite.mjs';
+import {
+  isProtocolVersion,
+  listedClientScenarios,
+  problemsOf,
+  runScenario,
+  selectedRuns,
+  verdictOf,
+} from './scenario-runs.mjs';
 
 /** The client scenarios of the pinned suite that concern a tool-calling client. */
 const SCENARIOS = [
@@ -47,66 +50,8 @@ const EXPECTED_FAILURES = new Map();
 
 const SCENARIO_TIMEOUT_MS = 60_000;
 const CLIENT_TIMEOUT_MS = 30_000;
-const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 // The suite splits the command on spaces and runs it in a shell, which puts quoted parts back together.
 const CLIENT_COMMAND = `"${process.execPath}" --conditions=@toolwright/source conformance/client.ts`;
-
-/** scenario → the protocol versions the suite lists for it (its `list` command). */
-async function listedVersions() {
-  const { output } = await runSuite(['list'], { timeoutMs: SCENARIO_TIMEOUT_MS });
-  const clientSection = output.split(/^Client scenarios.*$/m)[1]?.split(/^\S.*$/m)[0] ?? '';
-  const versions = new Map();
-  for (const match of clientSection.matchAll(/^\s*- (\S+) \[([^\]]*)\]$/gm)) {
-    versions.set(
-      match[1],
-      match[2].split(',').filter((version) => /^\d{4}-\d{2}-\d{2}$/.test(version)),
-    );
-  }
-  return versions;
-}
-
-/** What went wrong in one run, from the suite's checks and its report of the client command. */
-function problemsOf(checks, output) {
-  const problems = [];
-  if (output.includes('SKIPPED: scenario')) problems.push({ text: 'the suite skipped the whole scenario' });
-  if (!checks) problems.push({ text: 'the suite wrote no checks (the scenario did not run)' });
-  else if (!checks.some((check) => check.status === 'SUCCESS')) problems.push({ text: 'no check succeeded' });
-  for (const check of checks ?? []) {
-    if (check.status === 'FAILURE')
-      problems.push({ check: check.id, text: `FAILURE ${check.id}: ${check.errorMessage ?? check.name}` });
-  }
-  const exit = /Client exited with code (-?\d+)/.exec(output);
-  if (exit) problems.push({ text: `the client command exited with ${exit[1]}` });
-  if (/client timed out/i.test(output)) problems.push({ text: 'the client command timed out' });
-  return problems;
-}
-
-/**
- * PASS, EXPECTED FAIL (exactly the listed checks fail), UNEXPECTED PASS, or FAIL (an unlisted
- * problem, or a listed check that passes now: the list must shrink with the truth).
- */
-function verdictOf(key, problems) {
-  const expected = EXPECTED_FAILURES.get(key);
-  if (!expected) return { verdict: problems.length === 0 ? 'PASS' : 'FAIL', notes: problems.map((p) => p.text) };
-  if (problems.length === 0)
-    return { verdict: 'UNEXPECTED PASS', notes: [`remove '${key}' from EXPECTED_FAILURES: it passes now`] };
-  const unlisted = problems.filter((p) => p.check && !expected.checks.includes(p.check));
-  const failing = new Set(problems.map((p) => p.check));
-  const nowPassing = expected.checks.filter((id) => !failing.has(id));
-  if (unlisted.length === 0 && nowPassing.length === 0)
-    return { verdict: 'EXPECTED FAIL', notes: [`why: ${expected.reason}`] };
-  const notes = unlisted.map((p) => `not an expected failure: ${p.text}`);
-  if (nowPassing.length > 0)
-    notes.push(`listed in EXPECTED_FAILURES['${key}'] but passing now, remove: ${nowPassing.join(', ')}`);
-  return { verdict: 'FAIL', notes };
-}
-
-/** The runs asked for on the command line (scenario or scenario@version), or all of them. */
-function selected(runs) {
-  const wanted = process.argv.slice(2);
-  if (wanted.length === 0) return runs;
-  return runs.filter(({ scenario, version }) => wanted.includes(scenario) || wanted.includes(`${scenario}@${version}`));
-}
 
 const scratch = scratchDirectory('toolwright-conformance-client-');
 let failed = false;
@@ -118,9 +63,9 @@ try {
     console.error(pinProblem());
     failed = true;
   }
-  const versions = await listedVersions();
+  const versions = await listedClientScenarios(SCENARIO_TIMEOUT_MS);
   for (const scenario of SCENARIOS) {
-    const listed = versions.get(scenario);
+    const listed = versions.get(scenario)?.filter(isProtocolVersion);
     if (!listed || listed.length === 0) {
       console.log(`FAIL                 ${scenario}: the suite ${suiteVersion} lists no such client scenario`);
       failed = true;
@@ -134,33 +79,23 @@ try {
       failed = true;
     }
   }
-  runs = selected(runs);
+  runs = selectedRuns(runs);
   for (const { scenario, version } of runs) {
     const key = `${scenario}@${version}`;
-    const outputDir = scratch.path(key);
-    const { output } = await runSuite(
-      [
-        'client',
-        '--command',
-        CLIENT_COMMAND,
-        '--scenario',
-        scenario,
-        '--spec-version',
-        version,
-        '--timeout',
-        String(CLIENT_TIMEOUT_MS),
-        '--output-dir',
-        outputDir,
-      ],
-      { timeoutMs: SCENARIO_TIMEOUT_MS, cwd: packageRoot },
-    );
-    const checks = readChecks(outputDir);
-    const counts = countChecks(checks);
+    const run = await runScenario({
+      command: CLIENT_COMMAND,
+      scenario,
+      version,
+      outputDir: scratch.path(key),
+      clientTimeoutMs: CLIENT_TIMEOUT_MS,
+      timeoutMs: SCENARIO_TIMEOUT_MS,
+    });
+    const { checks, counts, output } = run;
     totals.passed += counts.SUCCESS;
     totals.failed += counts.FAILURE;
     totals.skipped += counts.SKIPPED;
     totals.warnings += counts.WARNING;
-    const { verdict, notes } = verdictOf(key, problemsOf(checks, output));
+    const { verdict, notes } = verdictOf(key, problemsOf(run), EXPECTED_FAILURES);
     if (verdict === 'PASS') totals.runsPassed += 1;
     else if (verdict === 'EXPECTED FAIL') totals.expected.push(key);
     else failed = true;

@@ -8,6 +8,7 @@ import {
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
 import {
+  AuthorizationError,
   CancelledError,
   ConnectionLostError,
   type ProgressUpdate,
@@ -21,6 +22,7 @@ import { CLIENT_INFO } from './client-info.ts';
 import { type InputHandlers, isInputRequest } from './input-requests.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions } from './options.ts';
 import { ParamHeaderMirror } from './param-headers/param-headers.ts';
+import { authorizationFailure } from './sdk/authorization-failures.ts';
 import { malformedResponse, repairDeliveredResponses } from './sdk/malformed-responses.ts';
 import { ClientSeams, type DeclaredClient, reportMissingSeams, type StoredRequestHandler } from './sdk/sdk-seams.ts';
 import { createTransport } from './transports.ts';
@@ -138,7 +140,7 @@ export class Connection {
       connection.paramHeaders.install(source.transport);
       return connection;
     }
-    const { transport, key, secrets } = createTransport(source);
+    const { transport, key, secrets, authorizationWaitMs } = createTransport(source);
     const declared: DeclaredClient = {
       clientInfo: options.clientInfo ?? CLIENT_INFO,
       capabilities: {
@@ -156,9 +158,11 @@ export class Connection {
     connection.#secrets = secrets;
     connection.#install(options, handlers, declared);
     try {
-      await client.connect(transport, { timeout: resolved.connectMs });
+      await client.connect(transport, { timeout: resolved.connectMs + authorizationWaitMs });
     } catch (error) {
       await client.close().catch(() => undefined);
+      const refused = authorizationFailure(error, options.id ?? key);
+      if (refused !== undefined) throw connection.#redactedAuthorization(refused);
       const { message, cause } = connection.#redacted(error);
       throw new ConnectionLostError(
         `Could not connect to the MCP server ${key}: ${message}. Check that the server is running (or that the command exists) and speaks MCP.`,
@@ -269,6 +273,9 @@ export class Connection {
     } catch (error) {
       if (options.signal?.aborted) throw cancelled(method, options.signal);
       if (this.#lost) throw this.#lost;
+      // Before the connection check: a provider that could not reach its authorization server says so itself.
+      const refused = authorizationFailure(error, this.serverKey);
+      if (refused !== undefined) throw this.#redactedAuthorization(refused);
       if (isConnectionFailure(error)) throw this.#markLost(error);
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
         throw new RequestTimeoutError(
@@ -323,6 +330,14 @@ export class Connection {
     let message = original;
     for (const secret of this.#secrets) if (secret.length > 0) message = message.split(secret).join('[redacted]');
     return { message, cause: message === original ? error : new Error(message) };
+  }
+
+  /** An authorization error without the source's secrets (a header value, the URL's credentials) in its message. */
+  #redactedAuthorization(error: AuthorizationError): AuthorizationError {
+    const { message } = this.#redacted(error);
+    return message === error.message
+      ? error
+      : new AuthorizationError(message, { server: error.server, cause: error.cause });
   }
 
   #markLost(error: unknown): ConnectionLostError {

@@ -17,6 +17,7 @@ export type {
   TaskPolling,
   ToolErrorBehavior,
 } from './options.ts';
+export type { HeaderValues, RemoteHeaders, RemoteServer } from './remote-server.ts';
 export type { EmbeddedResource, ResourceLink } from './result-mapping.ts';
 export type { ResultOf, ResultSchema, SchemaIssue, SchemaResult } from './result-schema.ts';
 export type { TaskSupport } from './tasks/task-generation.ts';

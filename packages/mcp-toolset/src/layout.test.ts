@@ -11,14 +11,16 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 /** The layers, lowest first: a module may import its own layer and the ones before it. */
 const LAYERS: readonly (readonly string[])[] = [
   ['<leaf>'],
-  ['sdk'],
-  ['param-headers'],
+  // auth/ is an entry of its own (@toolwright/mcp-toolset/auth): it leans on the SDK and core only.
+  ['sdk', 'auth'],
+  ['param-headers', 'remote'],
   ['connection.ts', 'transports.ts'],
   ['tasks'],
   ['generations'],
   ['listing'],
   ['mcp-toolset.ts'],
-  ['index.ts'],
+  // config/ (@toolwright/mcp-toolset/config) makes toolsets: it stands on the facade.
+  ['config', 'index.ts'],
   ['test-support'],
 ];
 

@@ -8,6 +8,7 @@ import type {
   Transport,
 } from '@modelcontextprotocol/client';
 import { type JsonObject, type ProgressEvent, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
+import type { RemoteServer } from './remote-server.ts';
 
 /** A local MCP server started as a child process, spoken to over stdio. */
 export interface StdioServer {
@@ -21,12 +22,14 @@ export interface StdioServer {
 }
 
 /**
- * Where the MCP server is: a URL (Streamable HTTP), a stdio command, an SDK transport (connected
- * on open), or an SDK client that is already connected (the toolset then does not close it).
+ * Where the MCP server is: a URL (Streamable HTTP), a remote server with HTTP options (`{ url,
+ * headers, fetch, requestInit, authProvider }`, see {@link RemoteServer}), a stdio command, an SDK
+ * transport (connected on open), or an SDK client that is already connected (the toolset then does
+ * not close it).
  * On 2026-07-28 the toolset sends `Mcp-Param-*` headers (SEP-2243) through the transport's
  * per-message `headers` send option: a transport of your own that ignores it cannot send them.
  */
-export type MCPServerSource = string | URL | StdioServer | Transport | Client;
+export type MCPServerSource = string | URL | RemoteServer | StdioServer | Transport | Client;
 
 /** How a tool's error result (`isError: true`) or a protocol error reaches the caller. */
 export type ToolErrorBehavior = 'retry' | 'failed' | 'error';

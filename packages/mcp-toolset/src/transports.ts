@@ -1,54 +1,39 @@
-import {
-  STDIO_DEFAULT_MAX_BUFFER_SIZE,
-  StreamableHTTPClientTransport,
-  type Transport,
-} from '@modelcontextprotocol/client';
+import { STDIO_DEFAULT_MAX_BUFFER_SIZE, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { MCPServerSource, StdioServer } from './options.ts';
-import { repairingFetch, repairStdioResponses } from './sdk/malformed-responses.ts';
+import { isRemoteServer, remoteTransport } from './remote/http-transport.ts';
+import { repairStdioResponses } from './sdk/malformed-responses.ts';
 
 /** The transport a source names, with the key that identifies its server and the parts of it that are secret. */
 export interface CreatedTransport {
   readonly transport: Transport;
   /** Identifies the server in task references and messages: its URL (no credentials, query or fragment), command, or `transport`. */
   readonly key: string;
-  /** Parts of the source that must never appear in a message: credentials, query strings, arguments. */
+  /**
+   * Parts of the source that must never appear in a message: credentials, query strings, arguments,
+   * header values (kept up to date as a `headers` function gives new ones).
+   */
   readonly secrets: readonly string[];
+  /** How long connecting may take beyond the connect timeout: while an interactive provider waits for a user to sign in. */
+  readonly authorizationWaitMs: number;
 }
 
 /**
- * The transport for a source that is not a connected client: Streamable HTTP for a URL (its fetch
- * repairing malformed responses), a child process over stdio for a command (its read buffer
+ * The transport for a source that is not a connected client: Streamable HTTP for a URL or a remote
+ * server with HTTP options (see remote/http-transport.ts: its fetch repairs malformed responses), a child process over stdio for a command (its read buffer
  * repairing them too), or the SDK transport given. Anything else is a UserError that says what to pass.
  */
 export function createTransport(source: MCPServerSource): CreatedTransport {
-  if (typeof source === 'string' || source instanceof URL) {
-    let url: URL;
-    try {
-      url = new URL(source);
-    } catch (error) {
-      throw new UserError(
-        'MCPToolset: the server source is not a URL; pass an http(s) URL, a { command } or a transport.',
-        {
-          cause: error,
-        },
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new UserError(`MCPToolset: '${urlKey(url)}' is not an http(s) URL; Streamable HTTP needs one.`);
-    }
-    const secrets = [String(source), url.href, url.username, url.password, url.search, url.hash].filter(
-      (part) => part.length > 1 && part !== urlKey(url),
-    );
-    return {
-      transport: new StreamableHTTPClientTransport(url, { fetch: repairingFetch() }),
-      key: urlKey(url),
-      secrets,
-    };
+  if (typeof source === 'string' || source instanceof URL || isRemoteServer(source)) {
+    const remote = typeof source === 'string' || source instanceof URL ? { url: parseUrl(source) } : source;
+    const { transport, url, secrets } = remoteTransport(remote);
+    if (typeof source === 'string' && source.length > 1 && source !== urlKey(url)) secrets.push(source);
+    if (url.href !== urlKey(url)) secrets.push(url.href);
+    return { transport, key: urlKey(url), secrets, authorizationWaitMs: authorizationWaitOf(remote.authProvider) };
   }
-  if (isTransport(source)) return { transport: source, key: 'transport', secrets: [] };
+  if (isTransport(source)) return { transport: source, key: 'transport', secrets: [], authorizationWaitMs: 0 };
   if (isStdioServer(source)) {
     const transport = new StdioClientTransport({
       command: source.command,
@@ -60,11 +45,40 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
     });
     repairStdioResponses(transport, STDIO_DEFAULT_MAX_BUFFER_SIZE);
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
-    return { transport, key: `stdio:${source.command}`, secrets: (source.args ?? []).filter((arg) => arg.length > 3) };
+    return {
+      transport,
+      key: `stdio:${source.command}`,
+      secrets: (source.args ?? []).filter((arg) => arg.length > 3),
+      authorizationWaitMs: 0,
+    };
   }
   throw new UserError(
-    'MCPToolset needs a URL, a { command, args } object, an SDK Transport or a connected SDK Client.',
+    'MCPToolset needs a URL, a { url, headers, authProvider } object, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/** A URL source as a URL, or a UserError that says what to pass (its text is not shown: it may hold a token). */
+function parseUrl(source: string | URL): URL {
+  try {
+    const url = new URL(source);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+    throw new UserError(`MCPToolset: '${urlKey(url)}' is not an http(s) URL; Streamable HTTP needs one.`);
+  } catch (error) {
+    if (UserError.isInstance(error)) throw error;
+    throw new UserError(
+      'MCPToolset: the server source is not a URL; pass an http(s) URL, a { url, ... }, a { command } or a transport.',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * How long a provider may wait for a user to sign in (the ready interactive provider says, as
+ * `authorizationTimeoutMs`); connecting waits that much longer, since the first request waits for it.
+ */
+function authorizationWaitOf(provider: unknown): number {
+  const wait = (provider as { authorizationTimeoutMs?: unknown } | undefined)?.authorizationTimeoutMs;
+  return typeof wait === 'number' && Number.isFinite(wait) && wait > 0 ? wait : 0;
 }
 
 /** A URL as it may appear in references and messages: no credentials, query string or fragment. */

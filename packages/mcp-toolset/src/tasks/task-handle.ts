@@ -1,4 +1,5 @@
 import {
+  AuthorizationError,
   ConnectionLostError,
   type ProgressUpdate,
   ProtocolError,
@@ -575,6 +576,11 @@ export class TaskHandle<Result = unknown> {
         timeoutMs: error.timeoutMs,
       });
     if (ProtocolError.isInstance(error)) return new ProtocolError(error.message, details);
+    if (AuthorizationError.isInstance(error))
+      return new AuthorizationError(
+        `${error.message} Once authorized again, resume task ${this.taskId} with toolset.resumeTask(reference).`,
+        { ...details, server: error.server },
+      );
     return error;
   }
 }
