@@ -1,3 +1,4 @@
+export type { Clock } from './clock.ts';
 export { type MCPToolAnnotations, type MCPToolMetadataView, mcpMetadata } from './listing/mcp-metadata.ts';
 export type { MCPToolMetadata } from './listing/tool-mapping.ts';
 export {

@@ -126,7 +126,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     });
     this.#connection = connection;
     // The task generation follows the negotiated protocol.
-    const generation = generationFor(connection, this.#resolved.maxPollMs);
+    const generation = generationFor(connection, this.#resolved.clock, this.#resolved.maxPollMs);
     this.#generation = generation;
     this.#tools = new ToolListing(connection, generation, this.label, this.#resolved, this.#options.onToolsListChanged);
     this.#wasOpened = true;
@@ -429,6 +429,8 @@ export class MCPToolset extends BaseToolset<unknown> {
         minMs: this.#resolved.minPollMs,
         maxMs: this.#resolved.maxPollMs,
         defaultMs: this.#resolved.defaultPollMs,
+        backoff: this.#resolved.pollBackoff,
+        failureBackoff: this.#resolved.pollFailureBackoff,
       },
       subscribeProgress: route ? (listener) => route.subscribe(listener) : undefined,
       emit,

@@ -23,6 +23,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { isPlainObject, ResponseTap } from '@toolwright/core/internal';
+import type { Clock } from '../clock.ts';
 import type { ClientSeams } from './sdk-seams.ts';
 
 /** Options of one raw request. */
@@ -44,14 +45,16 @@ const LATE_ANSWER_MS = 60_000;
 export class RawRequests {
   readonly #client: Client;
   readonly #seams: ClientSeams;
+  readonly #clock: Clock;
   #tap: ResponseTap | undefined;
   /** Fails each request still waiting, by id (a late answer's wait is in the tap alone). */
   readonly #failures = new Map<string, (error: unknown) => void>();
 
-  /** Sends on `client`'s transport, with the envelope `seams` gives. */
-  constructor(client: Client, seams: ClientSeams) {
+  /** Sends on `client`'s transport, with the envelope `seams` gives; timeouts run on `clock`. */
+  constructor(client: Client, seams: ClientSeams, clock: Clock) {
     this.#client = client;
     this.#seams = seams;
+    this.#clock = clock;
   }
 
   /** Sends `method` with `params` (the envelope added) and resolves with the raw result. */
@@ -63,10 +66,11 @@ export class RawRequests {
     const id = tap.nextId();
     const envelope = this.#seams.envelope();
     const message = withEnvelope({ jsonrpc: '2.0' as const, id, method, params }, envelope);
+    const clock = this.#clock;
     return new Promise<unknown>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let timer: unknown;
       const finish = () => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         this.#failures.delete(id);
       };
@@ -89,12 +93,12 @@ export class RawRequests {
         );
         transport.send(cancelled as Parameters<Transport['send']>[0]).catch(() => undefined);
         const stopListening = () => {
-          clearTimeout(late);
+          clock.clearTimeout(late);
           tap.forget(id);
           this.#failures.delete(id);
         };
-        const late = setTimeout(stopListening, LATE_ANSWER_MS);
-        late.unref?.();
+        const late = clock.setTimeout(stopListening, LATE_ANSWER_MS);
+        (late as { unref?: () => void }).unref?.();
         tap.expect(id, (answer) => {
           stopListening();
           if (answer.kind === 'result') options.onLateAnswer?.(answer.result);
@@ -109,7 +113,7 @@ export class RawRequests {
       });
       this.#failures.set(id, fail);
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      timer = setTimeout(
+      timer = clock.setTimeout(
         () => abandon(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out', { timeout: options.timeoutMs })),
         options.timeoutMs,
       );

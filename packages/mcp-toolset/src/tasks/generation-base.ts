@@ -1,6 +1,7 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { type ProgressUpdate, ProtocolError, TaskExpiredError } from '@toolwright/core';
 import { z } from 'zod/v4';
+import type { Clock } from '../clock.ts';
 import type { Connection, RequestOptions } from '../connection.ts';
 import type { TaskSnapshot } from './task-model.ts';
 import { TaskStatusHub } from './task-status-hub.ts';
@@ -15,15 +16,24 @@ export type StatusNotification = 'notifications/tasks/status' | 'notifications/t
  */
 export abstract class ConnectionGeneration {
   protected readonly connection: Connection;
+  /** The timers and time of the toolset (its `clock` option). */
+  protected readonly clock: Clock;
   /** Status notifications by task, for the handles watching them (and kept a while for those to come). */
-  protected readonly hub = new TaskStatusHub();
+  protected readonly hub: TaskStatusHub;
 
   /**
    * Routes the server's `method` notifications, each read by `parse`, to the tasks they are about;
    * forgets what it kept when the connection is lost.
    */
-  constructor(connection: Connection, method: StatusNotification, parse: (params: unknown) => TaskSnapshot) {
+  constructor(
+    connection: Connection,
+    clock: Clock,
+    method: StatusNotification,
+    parse: (params: unknown) => TaskSnapshot,
+  ) {
     this.connection = connection;
+    this.clock = clock;
+    this.hub = new TaskStatusHub(clock);
     // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
     connection.client.setNotificationHandler(method, { params: z.unknown() }, (params) => {
       this.hub.deliver(parse(params));

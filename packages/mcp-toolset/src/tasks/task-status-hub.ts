@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.ts';
 import { isTerminalStatus, type TaskSnapshot } from './task-model.ts';
 
 /**
@@ -18,6 +19,12 @@ export class TaskStatusHub {
   readonly #early = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
   /** Tasks whose watchers all left (recent ones, bounded): their late reports are not kept. */
   readonly #finished = new Set<string>();
+  readonly #clock: Clock;
+
+  /** `clock` tells how old a kept report is. */
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
 
   /** Delivers a report to the task's watchers, or keeps it for the first one. */
   deliver(task: TaskSnapshot): void {
@@ -41,7 +48,7 @@ export class TaskStatusHub {
     this.#finished.delete(taskId);
     const early = this.#early.get(taskId);
     this.#early.delete(taskId);
-    if (early && performance.now() - early.at <= EARLY_STATUS_MS) {
+    if (early && this.#clock.now() - early.at <= EARLY_STATUS_MS) {
       queueMicrotask(() => {
         if (listeners.has(listener)) listener(early.task);
       });
@@ -63,7 +70,7 @@ export class TaskStatusHub {
 
   /** A terminal report is never replaced by a later non-terminal one while it is kept. */
   #keepEarly(task: TaskSnapshot): void {
-    const now = performance.now();
+    const now = this.#clock.now();
     const kept = this.#early.get(task.taskId);
     if (kept && isTerminalStatus(kept.task.status) && now - kept.at <= EARLY_STATUS_MS) return;
     this.#early.delete(task.taskId);

@@ -32,9 +32,12 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   readonly ttlIsBackstop = false;
   readonly #maxPollMs: number;
 
-  /** Installs the status notification route on `connection`; `maxPollMs` caps the input strategy's retry wait. */
-  constructor(connection: Connection, maxPollMs: number) {
-    super(connection, 'notifications/tasks/status', (params) =>
+  /**
+   * Installs the status notification route on `connection`; `clock` keeps the time, `maxPollMs` caps
+   * the input strategy's retry wait.
+   */
+  constructor(connection: Connection, clock: Clock, maxPollMs: number) {
+    super(connection, clock, 'notifications/tasks/status', (params) =>
       parseTask(params, { what: 'task status notification' }),
     );
     this.#maxPollMs = maxPollMs;

@@ -59,12 +59,14 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
 
   /**
    * Installs on `connection` the route of notifications/tasks, the `"complete"` a result without
-   * `resultType` is to be taken as, and the raw requests of tools/call.
+   * `resultType` is to be taken as, and the raw requests of tools/call; `clock` keeps the time.
    */
-  constructor(connection: Connection) {
-    super(connection, 'notifications/tasks', (params) => parseDetailedTask(params, { what: 'task notification' }));
+  constructor(connection: Connection, clock: Clock) {
+    super(connection, clock, 'notifications/tasks', (params) =>
+      parseDetailedTask(params, { what: 'task notification' }),
+    );
     completeByDefault(connection.client.transport);
-    this.#raw = new RawRequests(connection.client, connection.seams);
+    this.#raw = new RawRequests(connection.client, connection.seams, this.clock);
     connection.onLost((error) => this.#raw.rejectAll(error));
   }
 
@@ -124,7 +126,10 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
         }),
       );
       // The run was aborted: no task exists yet, so nothing is left to cancel; no further round is sent.
-      await untilAborted(answer.inputRequests.length > 0 ? answering : pause(STATE_ONLY_PAUSE_MS, signal), signal);
+      await untilAborted(
+        answer.inputRequests.length > 0 ? answering : pause(STATE_ONLY_PAUSE_MS, signal, this.clock),
+        signal,
+      );
       if (signal.aborted)
         throw new CancelledError(
           `The call of tool '${request.name}' was cancelled while it waited for input, before any task existed.`,
@@ -295,13 +300,13 @@ function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<unkn
   });
 }
 
-/** Waits `ms`, or until `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms` of `clock`, or until `signal` aborts. */
+function pause(ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = clock.setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
     function done() {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     }
