@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { aiSdkTools, withToolsetInstructions } from '@toolwright/ai-sdk';
+import { aiSdkTools, statusOnlyPreliminaries, withToolsetInstructions } from '@toolwright/ai-sdk';
 import { createRunContext, type Toolset } from '@toolwright/core';
 import { convertToModelMessages, isStepCount, type LanguageModel, streamText, type UIMessage } from 'ai';
 
@@ -27,6 +27,7 @@ export async function chatRoute(
     messages: await convertToModelMessages(messages, { tools }),
     stopWhen: isStepCount(5),
     abortSignal: gone.signal,
+    experimental_transform: statusOnlyPreliminaries(), // preliminary outputs: task status only
   });
   result.pipeUIMessageStreamToResponse(response);
 }

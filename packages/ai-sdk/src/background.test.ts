@@ -1,9 +1,10 @@
+import { fixtureToolset } from '@toolwright/adapter-contract';
 import { applyCapabilities, BackgroundTools, SetToolMetadata } from '@toolwright/capabilities';
 import { createRunContext } from '@toolwright/core';
 import { generateText, isStepCount, type ModelMessage, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { backgroundFollowUps, followUpMessages, runWithBackgroundWork } from './background.ts';
-import { callTool, fixtureToolset, promptOf, promptText, say, scriptedModel } from './test-support.ts';
+import { callTool, promptOf, promptText, say, scriptedModel } from './test-support.ts';
 import { aiSdkTools } from './tools.ts';
 
 /** slow_task as a background tool. */

@@ -1,21 +1,14 @@
-import type { FollowUp, RunContext } from '@toolwright/core';
+import { type BackgroundWork, type FollowUp, followUpText, linkedSignal, type RunContext } from '@toolwright/core';
 import { type Experimental_Steering, experimental_createSteering, type ModelMessage, type UserModelMessage } from 'ai';
-import { callSignal } from './call-signal.ts';
 
 /** A follow-up (the result of background work) as a user message for the model. */
 function toMessage(followUp: FollowUp): UserModelMessage {
-  return { role: 'user', content: `[background result] ${followUp.message}` };
+  return { role: 'user', content: followUpText(followUp) };
 }
 
 /** Takes the run's queued follow-ups as user messages for the model. */
 export function followUpMessages(ctx: RunContext<unknown>): ModelMessage[] {
   return ctx.followUps.take().map(toMessage);
-}
-
-/** What {@link runWithBackgroundWork} needs to know of the background work of a run. */
-export interface BackgroundWork<Deps> {
-  /** The work of this run still running; the run goes on while it is not empty. */
-  pending(ctx: RunContext<Deps>): readonly unknown[];
 }
 
 /** The part of an agent turn's result that {@link runWithBackgroundWork} reads: the messages to add. */
@@ -123,7 +116,7 @@ export function backgroundFollowUps<Deps>(options: BackgroundFollowUpsOptions<De
       // A cut-off or failed answer ends the run whatever waits, so only a final answer waits.
       const finalAnswer = step.toolCalls.length === 0 && !UNFINISHED.includes(step.finishReason);
       if (!finalAnswer || options.waitForBackground === false || background.pending(ctx).length === 0) return;
-      const { signal, dispose } = callSignal(ctx.signal, options.abortSignal);
+      const { signal, dispose } = linkedSignal(ctx.signal, options.abortSignal);
       try {
         const next = await ctx.followUps.next(signal);
         deliver([next, ...ctx.followUps.take()]);

@@ -1,7 +1,15 @@
+// Shared by every Toolwright adapter; re-exported here for apps that import them from this package.
+export {
+  type BackgroundWork,
+  type BinaryOutput,
+  type FailureContext,
+  isTaskStatusOutput,
+  type TaskStatusOutput,
+  toModelValue,
+} from '@toolwright/core';
 export {
   type BackgroundFollowUps,
   type BackgroundFollowUpsOptions,
-  type BackgroundWork,
   backgroundFollowUps,
   followUpMessages,
   type RunWithBackgroundWorkOptions,
@@ -10,6 +18,6 @@ export {
   type TurnResult,
 } from './background.ts';
 export { toolsetInstructions, withToolsetInstructions } from './instructions.ts';
-export { type BinaryOutput, readableFailure, toModelOutput, toModelValue } from './model-output.ts';
-export { isTaskStatusOutput, type TaskStatusOutput } from './task-status.ts';
+export { readableFailure, toModelOutput } from './model-output.ts';
+export { statusOnlyPreliminaries } from './task-status.ts';
 export { type AiSdkToolsOptions, aiSdkTools } from './tools.ts';

@@ -1,101 +1,36 @@
-import type { RunEvents, ToolEvent } from '@toolwright/core';
+import { isTaskStatusOutput } from '@toolwright/core';
+import type { StreamTextTransform, Tool, ToolSet } from 'ai';
 
-/**
- * What a tool call yields as a preliminary result while it runs: the latest status of its task
- * and its progress. A `streamText` UI receives each as a preliminary tool output
- * (`preliminary: true`), then the final result. Fields are absent until known.
- */
-export interface TaskStatusOutput {
-  readonly type: 'task-status';
-  /** The server's task id (absent for progress of a call that is not a task). */
-  readonly taskId?: string;
-  /** The task's status: `working`, `input_required`, `completed`, `failed`, `cancelled`. */
-  readonly status?: string;
-  /** The server's message for the current status, or the latest progress message. */
-  readonly statusMessage?: string;
-  /** Progress so far, rising. */
-  readonly progress?: number;
-  /** The progress at which the work is done, when known. */
-  readonly total?: number;
-}
+/** The tools {@link aiSdkTools} made that stream task status: their preliminary outputs are theirs to filter. */
+const statusTools = new WeakSet<object>();
 
-/** True for a {@link TaskStatusOutput}: lets a UI tell a status update from a tool's result. */
-export function isTaskStatusOutput(value: unknown): value is TaskStatusOutput {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'task-status';
+/** Marks a tool whose preliminary outputs are task status (and, last, the AI SDK's copy of its result). */
+export function markStatusTool<T extends Tool>(tool: T): T {
+  statusTools.add(tool);
+  return tool;
 }
 
 /**
- * The status updates of one tool call, taken from the run's events while the call runs. Each
- * event that changes the snapshot queues a copy; `updates(done)` yields them in order until
- * `done` settles, then the ones still queued. `close()` stops listening.
+ * A `streamText` transform (`experimental_transform`) that keeps the preliminary outputs of
+ * Toolwright tools to task status alone. The AI SDK streams a tool's last value once more as a
+ * preliminary output before the final one, so without it the result also shows as a preliminary
+ * output, one a UI drawing preliminaries as status would draw as a status. Other tools' parts
+ * pass as they are.
  */
-export class TaskStatusFeed {
-  #snapshot: TaskStatusOutput = { type: 'task-status' };
-  readonly #queue: TaskStatusOutput[] = [];
-  #wake: (() => void) | undefined;
-  readonly #stop: (() => void)[];
-
-  constructor(events: RunEvents, toolCallId: string) {
-    const listener = (event: ToolEvent) => {
-      if (event.toolCallId === toolCallId) this.#apply(event);
-    };
-    this.#stop = (['task-created', 'task-status', 'progress'] as const).map((type) => events.on(type, listener));
-  }
-
-  /** Yields each update as it comes until `done` settles (whatever its outcome), then the rest queued. */
-  async *updates(done: Promise<unknown>): AsyncGenerator<TaskStatusOutput> {
-    let settled = false;
-    const finished = done.then(
-      () => {
-        settled = true;
+export function statusOnlyPreliminaries<TOOLS extends ToolSet>(): StreamTextTransform<TOOLS> {
+  return ({ tools }) =>
+    new TransformStream({
+      transform(part, controller) {
+        const echo =
+          part.type === 'tool-result' &&
+          part.preliminary === true &&
+          !isTaskStatusOutput(part.output) &&
+          isStatusTool(tools[part.toolName]);
+        if (!echo) controller.enqueue(part);
       },
-      () => {
-        settled = true;
-      },
-    );
-    for (;;) {
-      const next = this.#queue.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (settled) return;
-      await Promise.race([finished, new Promise<void>((resolve) => (this.#wake = resolve))]);
-      this.#wake = undefined;
-    }
-  }
-
-  close(): void {
-    for (const stop of this.#stop.splice(0)) stop();
-    this.#wake?.();
-  }
-
-  #apply(event: ToolEvent): void {
-    const next: TaskStatusOutput = { ...this.#snapshot, ...fieldsOf(event) };
-    if (JSON.stringify(next) === JSON.stringify(this.#snapshot)) return;
-    this.#snapshot = next;
-    this.#queue.push(next);
-    this.#wake?.();
-  }
+    });
 }
 
-/** The fields of a status snapshot that one event sets. */
-function fieldsOf(event: ToolEvent): Omit<TaskStatusOutput, 'type'> {
-  switch (event.type) {
-    case 'task-created':
-      return { taskId: event.taskId, status: event.status };
-    case 'task-status':
-      return {
-        taskId: event.taskId,
-        status: event.status,
-        ...(event.statusMessage === undefined ? {} : { statusMessage: event.statusMessage }),
-      };
-    case 'progress':
-      return {
-        ...(event.taskId === undefined ? {} : { taskId: event.taskId }),
-        progress: event.progress,
-        ...(event.total === undefined ? {} : { total: event.total }),
-        ...(event.message === undefined ? {} : { statusMessage: event.message }),
-      };
-  }
+function isStatusTool(tool: object | undefined): boolean {
+  return tool !== undefined && statusTools.has(tool);
 }

@@ -1,8 +1,4 @@
-import type { Toolset } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startInMemoryFixture } from '@toolwright/testing';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
-import { onTestFinished } from 'vitest';
 
 // Test support: scripted turns for the AI SDK's own mock model, usable with generateText and streamText.
 
@@ -46,7 +42,8 @@ function generated(turn: Turn): GenerateResult {
   };
 }
 
-function streamed(turn: Turn): StreamPart[] {
+/** The stream parts of one scripted turn. */
+export function streamed(turn: Turn): StreamPart[] {
   const body: StreamPart[] =
     turn.kind === 'text'
       ? [
@@ -78,25 +75,4 @@ export function promptText(model: MockLanguageModelV4, index: number): string {
 /** The prompt of call `index` (generate or stream). */
 export function promptOf(model: MockLanguageModelV4, index: number) {
   return (model.doGenerateCalls[index] ?? model.doStreamCalls[index])?.prompt ?? [];
-}
-
-/** An MCP toolset over a fresh in-memory fixture server, closed when the test finishes. */
-export async function fixtureToolset(
-  options: {
-    wrap?: (toolset: MCPToolset) => Toolset<undefined>;
-    toolErrorBehavior?: 'retry' | 'failed' | 'error';
-  } = {},
-) {
-  const fixture = await startInMemoryFixture({ pollInterval: 20 });
-  const mcp = new MCPToolset(fixture.clientTransport, {
-    id: 'fixture',
-    ...(options.toolErrorBehavior ? { toolErrorBehavior: options.toolErrorBehavior } : {}),
-  });
-  const toolset = options.wrap ? options.wrap(mcp) : mcp;
-  onTestFinished(async () => {
-    await toolset.close();
-    await fixture.close();
-  });
-  await toolset.open();
-  return { fixture, toolset };
 }

@@ -1,19 +1,18 @@
+import { countListeners, failingToolset, fixtureToolset, fixtureToolset2026 } from '@toolwright/adapter-contract';
 import {
   createRunContext,
-  FunctionToolset,
-  functionTool,
+  isTaskStatusOutput,
   ModelRetry,
   TaskCancelledError,
   TaskFailedError,
+  type TaskStatusOutput,
   ToolFailed,
   UserError,
 } from '@toolwright/core';
-import { MCPToolset } from '@toolwright/mcp-toolset';
-import { startHttpTasksExtensionFixture } from '@toolwright/testing';
-import { generateText, isStepCount, streamText } from 'ai';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { isTaskStatusOutput, type TaskStatusOutput } from './task-status.ts';
-import { callTool, fixtureToolset, promptOf, promptText, say, scriptedModel } from './test-support.ts';
+import { dynamicTool, generateText, isStepCount, jsonSchema, streamText } from 'ai';
+import { describe, expect, it } from 'vitest';
+import { statusOnlyPreliminaries } from './task-status.ts';
+import { callTool, promptOf, promptText, say, scriptedModel } from './test-support.ts';
 import { aiSdkTools } from './tools.ts';
 
 /** The tool message the model was shown in call `index`, with its outputs. */
@@ -47,13 +46,7 @@ describe('AI SDK tools', () => {
 
 describe('AI SDK tools of an MCP 2026-07-28 server', () => {
   it('run a task tool of the tasks extension, streaming its status, then the result', async () => {
-    const fixture = await startHttpTasksExtensionFixture({ pollIntervalMs: 20 });
-    const toolset = new MCPToolset(fixture.url, { id: 'fixture-2026' });
-    onTestFinished(async () => {
-      await toolset.close();
-      await fixture.close();
-    });
-    await toolset.open();
+    const { toolset } = await fixtureToolset2026();
     const ctx = createRunContext();
     const model = scriptedModel(
       callTool('slow_task', { value: 'tides', steps: 2, delayMs: 100 }, 'call-1'),
@@ -77,10 +70,51 @@ describe('AI SDK tools of an MCP 2026-07-28 server', () => {
     expect(await result.text).toBe('Done.');
     expect(promptText(model, 1)).toContain('done: tides');
   });
+
+  it('stream the status message a task was created with as the first preliminary result', async () => {
+    const { toolset } = await fixtureToolset2026();
+    const model = scriptedModel(
+      callTool('slow_task', { value: 'tides', steps: 2, delayMs: 100, firstStepAtCreation: true }, 'call-1'),
+      say('Done.'),
+    );
+    const result = streamText({
+      model,
+      tools: await aiSdkTools(toolset, createRunContext()),
+      prompt: 'Go.',
+      stopWhen: isStepCount(5),
+      experimental_transform: statusOnlyPreliminaries(),
+    });
+    const statuses: TaskStatusOutput[] = [];
+    for await (const part of result.fullStream)
+      if (part.type === 'tool-result' && isTaskStatusOutput(part.output)) statuses.push(part.output);
+    expect(statuses[0]).toMatchObject({ status: 'working', statusMessage: 'step 1 of 2', taskId: expect.any(String) });
+    expect(statuses.map((status) => status.statusMessage)).toContain('step 2 of 2');
+  });
+
+  it('tell the model the tool failed when its task failed on the server, with the reason, not to fix its call', async () => {
+    const { toolset } = await fixtureToolset2026();
+    const model = scriptedModel(
+      callTool('failing_task', { kind: 'protocol-error', code: -32050, message: 'disk on fire' }),
+      say('The backup failed.'),
+    );
+    const result = await generateText({
+      model,
+      tools: await aiSdkTools(toolset, createRunContext()),
+      prompt: 'Back up.',
+      stopWhen: isStepCount(5),
+    });
+    expect(result.text).toBe('The backup failed.');
+    const [output] = toolOutputs(promptOf(model, 1));
+    expect(output).toEqual({
+      type: 'error-text',
+      value: expect.stringMatching(/^Tool 'failing_task' failed: .*disk on fire/),
+    });
+    expect(JSON.stringify(output)).not.toMatch(/Fix the call|try again/);
+  });
 });
 
 describe('task status as preliminary tool results', () => {
-  it('streams each status change and progress update in order, then the final result (streamText)', async () => {
+  it('streams each status change and progress update in order, then the final result once (streamText)', async () => {
     const { toolset } = await fixtureToolset();
     const ctx = createRunContext();
     const model = scriptedModel(callTool('progress_task', { steps: 3, stepMs: 30 }, 'call-1'), say('All three done.'));
@@ -89,6 +123,7 @@ describe('task status as preliminary tool results', () => {
       tools: await aiSdkTools(toolset, ctx),
       prompt: 'Run it.',
       stopWhen: isStepCount(5),
+      experimental_transform: statusOnlyPreliminaries(),
     });
     const results: { output: unknown; preliminary: boolean }[] = [];
     for await (const part of result.fullStream) {
@@ -97,9 +132,9 @@ describe('task status as preliminary tool results', () => {
     }
     const final = results.at(-1);
     expect(final).toEqual({ output: 'finished 3 steps', preliminary: false });
-    // The AI SDK streams the last value once more as a preliminary result before the final one.
+    // Preliminary results are status only: the AI SDK's preliminary copy of the result is not streamed.
     const updates = results.filter((update) => update.preliminary && isTaskStatusOutput(update.output));
-    expect(results.slice(updates.length)).toEqual([{ ...final, preliminary: true }, final]);
+    expect(results.slice(updates.length)).toEqual([final]);
     const statuses = updates.map((update) => update.output as TaskStatusOutput);
     expect(statuses[0]).toMatchObject({ type: 'task-status', status: 'working', taskId: expect.any(String) });
     const messages = statuses.map((status) => status.statusMessage).filter((message) => message !== undefined);
@@ -115,6 +150,52 @@ describe('task status as preliminary tool results', () => {
     expect(promptText(model, 1)).not.toContain('task-status');
     for (const type of ['task-created', 'task-status', 'progress'] as const)
       expect(ctx.events.listens(type)).toBe(false);
+  });
+
+  it("stream the result once to a UI, and without the transform show the AI SDK's preliminary copy of it", async () => {
+    const outputsOf = async (transform: boolean) => {
+      const { toolset } = await fixtureToolset();
+      const model = scriptedModel(callTool('slow_task', { value: 'tides' }, 'call-1'), say('Done.'));
+      const result = streamText({
+        model,
+        tools: await aiSdkTools(toolset, createRunContext()),
+        prompt: 'Go.',
+        stopWhen: isStepCount(5),
+        ...(transform ? { experimental_transform: statusOnlyPreliminaries() } : {}),
+      });
+      const outputs: { output: unknown; preliminary: boolean }[] = [];
+      for await (const chunk of result.toUIMessageStream())
+        if (chunk.type === 'tool-output-available')
+          outputs.push({ output: chunk.output, preliminary: chunk.preliminary === true });
+      return outputs;
+    };
+    const isResult = (update: { output: unknown }) => !isTaskStatusOutput(update.output);
+    expect((await outputsOf(true)).filter(isResult)).toEqual([{ output: 'done: tides', preliminary: false }]);
+    expect((await outputsOf(false)).filter(isResult)).toEqual([
+      { output: 'done: tides', preliminary: true },
+      { output: 'done: tides', preliminary: false },
+    ]);
+  });
+
+  it('pass the preliminary results of other tools through the transform untouched', async () => {
+    const model = scriptedModel(callTool('counter', {}, 'call-1'), say('Done.'));
+    const counter = dynamicTool({
+      inputSchema: jsonSchema({ type: 'object' }),
+      async *execute() {
+        yield 1;
+        yield 2;
+      },
+    });
+    const result = streamText({
+      model,
+      tools: { counter },
+      prompt: 'Go.',
+      stopWhen: isStepCount(5),
+      experimental_transform: statusOnlyPreliminaries(),
+    });
+    const outputs: unknown[] = [];
+    for await (const part of result.fullStream) if (part.type === 'tool-result') outputs.push(part.output);
+    expect(outputs).toEqual([1, 2, 2]);
   });
 
   it('leave generateText with the final result only', async () => {
@@ -183,9 +264,9 @@ describe('model output', () => {
     expect(echo).toEqual({ type: 'text', value: 'hi' });
   });
 
-  it('report ModelRetry and ToolFailed from an MCP task as tool errors the model reads', async () => {
+  it('report a task that failed on the server as a tool error saying the tool failed, as ModelRetry or ToolFailed', async () => {
     for (const [behavior, expected] of [
-      ['retry', "quota exceeded Fix the call to tool 'failing_task' and try again."],
+      ['retry', "Tool 'failing_task' failed: quota exceeded"],
       ['failed', "Tool 'failing_task' failed: quota exceeded"],
     ] as const) {
       const { toolset } = await fixtureToolset({ toolErrorBehavior: behavior });
@@ -207,19 +288,24 @@ describe('model output', () => {
     }
   });
 
-  it('report a failed or cancelled task as a tool error, and leave other errors as they are', async () => {
-    const throwing = (name: string, error: () => Error) =>
-      functionTool({
-        name,
-        execute: () => {
-          throw error();
-        },
-      });
-    const toolset = new FunctionToolset([
-      throwing('failed', () => new TaskFailedError('the disk is full', { toolName: 'failed', taskId: 't1' })),
-      throwing('cancelled', () => new TaskCancelledError('the server stopped it', { taskId: 't2' })),
-      throwing('misused', () => new UserError('the app passed a bad option')),
+  it("ask the model to fix its call when the tool's own error result says so (ModelRetry of a call, not a task)", async () => {
+    const { toolset } = await fixtureToolset({ toolErrorBehavior: 'retry' });
+    const model = scriptedModel(callTool('add', { a: 'one', b: 2 }), say('Let me fix that.'));
+    const result = await generateText({
+      model,
+      tools: await aiSdkTools(toolset, createRunContext()),
+      prompt: 'Add.',
+      stopWhen: isStepCount(5),
+    });
+    const error = result.steps[0]?.content.find((part) => part.type === 'tool-error');
+    expect(ModelRetry.isInstance(error?.type === 'tool-error' ? error.error : undefined)).toBe(true);
+    expect(toolOutputs(promptOf(model, 1))).toEqual([
+      { type: 'error-text', value: "a and b must be numbers Fix the call to tool 'add' and try again." },
     ]);
+  });
+
+  it('report a failed or cancelled task as a tool error, and leave other errors as they are', async () => {
+    const toolset = failingToolset();
     const model = scriptedModel(
       {
         kind: 'tools',
@@ -312,19 +398,7 @@ describe('aborting', () => {
     const { toolset } = await fixtureToolset();
     const run = new AbortController();
     const ctx = createRunContext({ signal: run.signal });
-    let listeners = 0;
-    let peak = 0;
-    const add = run.signal.addEventListener.bind(run.signal);
-    const remove = run.signal.removeEventListener.bind(run.signal);
-    run.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      peak = Math.max(peak, listeners);
-      add(...args);
-    }) as typeof add;
-    run.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof remove;
+    const listeners = countListeners(run.signal);
     const turns = Array.from({ length: 6 }, (_, index) =>
       index % 2 === 0
         ? callTool('echo', { text: `${index}` }, `call-${index}`)
@@ -340,7 +414,7 @@ describe('aborting', () => {
     });
     expect(result.text).toBe('done');
     // Each call linked the run's signal while it ran, and unlinked it when it ended.
-    expect(peak).toBeGreaterThan(0);
-    expect(listeners).toBe(0);
+    expect(listeners.peak).toBeGreaterThan(0);
+    expect(listeners.current).toBe(0);
   });
 });

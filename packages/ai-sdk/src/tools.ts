@@ -1,17 +1,16 @@
-import { getEventListeners } from 'node:events';
 import {
-  forToolCall,
-  type JsonObject,
   type RunContext,
+  startAdapterCall,
+  TaskStatusFeed,
   type ToolDefinition,
   type Toolset,
-  UserError,
+  toModelValue,
+  toolTitle,
 } from '@toolwright/core';
-import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
+import { toJsonValue } from '@toolwright/core/internal';
 import { dynamicTool, jsonSchema, type Tool, type ToolExecutionOptions, type ToolSet } from 'ai';
-import { callSignal } from './call-signal.ts';
-import { readableFailure, toModelOutput, toModelValue } from './model-output.ts';
-import { TaskStatusFeed } from './task-status.ts';
+import { messageAsString, toModelOutput } from './model-output.ts';
+import { markStatusTool } from './task-status.ts';
 
 /** Options of {@link aiSdkTools}. */
 export interface AiSdkToolsOptions {
@@ -47,9 +46,10 @@ function toAiSdkTool<Deps>(
   tool: ToolDefinition,
   options: AiSdkToolsOptions,
 ) {
-  const execute = options.taskStatus === false ? executeOnce : executeWithStatus;
-  const title = titleOf(tool.metadata);
-  return dynamicTool({
+  const streamsStatus = options.taskStatus !== false;
+  const execute = streamsStatus ? executeWithStatus : executeOnce;
+  const title = toolTitle(tool.metadata);
+  const aiSdkTool = dynamicTool({
     ...(tool.description === undefined ? {} : { description: tool.description }),
     ...(title === undefined ? {} : { title }),
     metadata: toJsonValue(tool.metadata, 'metadata') as NonNullable<Tool['metadata']>,
@@ -57,6 +57,7 @@ function toAiSdkTool<Deps>(
     execute: (input, execution) => execute({ toolset, ctx, tool, input, execution }),
     toModelOutput,
   });
+  return streamsStatus ? markStatusTool(aiSdkTool) : aiSdkTool;
 }
 
 /** One call as the AI SDK hands it over. */
@@ -68,35 +69,27 @@ interface Execution<Deps> {
   readonly execution: ToolExecutionOptions<unknown>;
 }
 
-/** Starts the call with its own context and signal; `dispose` unlinks the signal when the call is over. */
+/** Starts the call with its own context and signal (the AI SDK's joined to the run's). */
 function startCall<Deps>({ toolset, ctx, tool, input, execution }: Execution<Deps>) {
-  const { signal, abort, dispose } = callSignal(ctx.signal, execution.abortSignal);
-  const callCtx = forToolCall(ctx, { toolCallId: execution.toolCallId, signal });
-  const args = (isPlainObject(input) ? input : {}) as Record<string, unknown>;
-  let settled = false;
-  const call = toolset.callTool(tool.name, args, callCtx, tool).finally(() => {
-    settled = true;
+  const started = startAdapterCall({
+    toolset,
+    ctx,
+    tool,
+    input,
+    toolCallId: execution.toolCallId,
+    signal: execution.abortSignal,
+    framework: 'The AI SDK',
   });
-  return {
-    call,
-    /**
-     * Ends the call's link to the run; a call still running (its consumer left) is aborted first.
-     * Work that outlives its call (a background tool's) still listens to the call's signal: then
-     * the link stays, so aborting the run still reaches that work.
-     */
-    end: () => {
-      if (!settled) abort(new UserError(`The AI SDK stopped reading tool '${tool.name}' before it finished.`));
-      if (getEventListeners(signal, 'abort').length === 0) dispose();
-    },
-  };
+  // The AI SDK sends the model an error's string form: make it the message alone.
+  return { ...started, failure: (error: unknown) => messageAsString(error, started.failure(error)) };
 }
 
 async function executeOnce<Deps>(execution: Execution<Deps>): Promise<unknown> {
-  const { call, end } = startCall(execution);
+  const { call, failure, end } = startCall(execution);
   try {
     return toModelValue(await call);
   } catch (error) {
-    throw readableFailure(execution.tool.name, error);
+    throw failure(error);
   } finally {
     end();
   }
@@ -104,21 +97,14 @@ async function executeOnce<Deps>(execution: Execution<Deps>): Promise<unknown> {
 
 async function* executeWithStatus<Deps>(execution: Execution<Deps>): AsyncGenerator<unknown> {
   const feed = new TaskStatusFeed(execution.ctx.events, execution.execution.toolCallId);
-  const { call, end } = startCall(execution);
+  const { call, failure, end } = startCall(execution);
   try {
     yield* feed.updates(call);
     yield toModelValue(await call);
   } catch (error) {
-    throw readableFailure(execution.tool.name, error);
+    throw failure(error);
   } finally {
     feed.close();
     end();
   }
-}
-
-/** The tool's display title: the MCP tool's `title`, else its annotations' `title`. */
-function titleOf(metadata: JsonObject): string | undefined {
-  if (typeof metadata.title === 'string') return metadata.title;
-  const annotations = metadata.annotations;
-  return isPlainObject(annotations) && typeof annotations.title === 'string' ? annotations.title : undefined;
 }

@@ -36,7 +36,7 @@ export interface Pair extends AsyncDisposable {
 export type Closers = (() => Promise<void>)[];
 
 /** A fixture server over `transport`, as the raw SDK client and the toolset each take it; its closer goes on `closers`. */
-async function fixtureSource(transport: TransportName, options: FixtureOptions, closers: Closers) {
+export async function fixtureSource(transport: TransportName, options: FixtureOptions, closers: Closers) {
   if (transport === 'in-memory') {
     const fixture = await startInMemoryFixture(options);
     closers.push(() => fixture.close());

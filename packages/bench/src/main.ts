@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { TRANSPORTS, type TransportName } from './connections.ts';
 import { type CaseResult, isReduced, machine, table, writeResults } from './report.ts';
 import type { RunnerSettings } from './runner.ts';
+import { adapters } from './scenario-adapters.ts';
 import { callOverhead } from './scenario-call-overhead.ts';
 import { concurrentTasks } from './scenario-concurrent-tasks.ts';
 import { instantTasks } from './scenario-instant-tasks.ts';
@@ -52,6 +53,8 @@ const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][]
   ['6', selectors],
   // Not one of the benchmark issue's scenarios: the durable task stores' throughput.
   ['7', storeThroughput],
+  // The framework adapters against the frameworks' own MCP clients (the adapters' issue).
+  ['8', adapters],
 ];
 
 const info = machine();

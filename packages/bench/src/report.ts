@@ -14,6 +14,12 @@ export interface Sides {
   readonly baselineName: string;
 }
 
+/** A baseline that could not do the case's work at all: what it is, and how it failed. */
+export interface BaselineOutcome {
+  readonly name: string;
+  readonly outcome: string;
+}
+
 /** One measured case: an estimate with its interval, judged against the issue's target when it has one. */
 export interface MeasuredCase {
   readonly scenario: string;
@@ -30,6 +36,8 @@ export interface MeasuredCase {
   /** The shortest measured round: at least the run's minimum unless the case caps its rounds. */
   readonly shortestRoundMs: number;
   readonly sides?: Sides;
+  /** A baseline with no figure, since it cannot do the work (an anchor row): how it fails. */
+  readonly baselineOutcome?: BaselineOutcome;
   readonly note?: string;
 }
 
@@ -51,7 +59,11 @@ function verdictOf(estimate: Estimate, target: Target | undefined, settings: Run
 
 /** A case whose figure is one value per round (a latency, a heap size, time per call), with or without a baseline. */
 export function roundsCase(
-  spec: CaseSpec & { readonly unit: Exclude<Unit, '×'>; readonly sides?: Sides },
+  spec: CaseSpec & {
+    readonly unit: Exclude<Unit, '×'>;
+    readonly sides?: Sides;
+    readonly baselineOutcome?: BaselineOutcome;
+  },
   rounds: readonly Round[],
   value: (round: Round) => number,
   settings: RunnerSettings,
@@ -73,6 +85,7 @@ export function roundsCase(
     callsPerRound: Math.max(...rounds.map((round) => round.calls)),
     shortestRoundMs: Math.min(...rounds.map((round) => round.wallMs)),
     ...(spec.sides && { sides: spec.sides }),
+    ...(spec.baselineOutcome && { baselineOutcome: spec.baselineOutcome }),
     ...(spec.note !== undefined && { note: spec.note }),
   };
 }
@@ -165,7 +178,9 @@ export function table(cases: readonly CaseResult[]): string {
     const rounds = `${estimate.samples}${result.design === 'paired' ? ' pairs' : ''} × ${result.callsPerRound}, ≥ ${format(result.shortestRoundMs)} ms`;
     const sides = result.sides
       ? `${withUnit(result.sides.toolwright, result.sides.unit)} vs ${withUnit(result.sides.baseline, result.sides.unit)} (${result.sides.baselineName})`
-      : '—';
+      : result.baselineOutcome
+        ? `${result.baselineOutcome.name}: ${result.baselineOutcome.outcome}`
+        : '—';
     rows.push(
       `| ${result.scenario} | ${result.case}${note} | ${withUnit(estimate.median, unit)} | ${format(estimate.low)}–${format(estimate.high)} | ${target} | ${result.verdict ?? '—'} | ${rounds} | ${sides} |`,
     );
@@ -198,6 +213,7 @@ export function resultsJson(settings: RunnerSettings, cases: readonly CaseResult
       callsPerRound: result.callsPerRound,
       shortestRoundMs: result.shortestRoundMs,
       ...(result.sides && { sides: result.sides }),
+      ...(result.baselineOutcome && { baselineOutcome: result.baselineOutcome }),
       ...(result.note !== undefined && { note: result.note }),
     })),
   };

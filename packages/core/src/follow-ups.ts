@@ -13,6 +13,11 @@ export interface FollowUp {
   readonly message: string;
 }
 
+/** A follow-up as the text an adapter adds to the conversation for the model: `[background result] …`. */
+export function followUpText(followUp: FollowUp): string {
+  return `[background result] ${followUp.message}`;
+}
+
 /**
  * Follow-ups of one run, in the order their work ended. `take()` drains what is there; `next()`
  * waits for the next one.

@@ -1,3 +1,15 @@
+export {
+  type AdapterCall,
+  type AdapterCallOptions,
+  type BackgroundWork,
+  type BinaryOutput,
+  type FailureContext,
+  isBinaryOutput,
+  readableFailure,
+  startAdapterCall,
+  toModelValue,
+  toolTitle,
+} from './adapter-call.ts';
 export { type BinaryContent, binaryContent, isBinaryContent } from './content.ts';
 export {
   AuthorizationError,
@@ -31,9 +43,10 @@ export {
   type ToolEventListener,
   type ToolEventType,
 } from './events.ts';
-export { type FollowUp, FollowUpQueue } from './follow-ups.ts';
+export { type FollowUp, FollowUpQueue, followUpText } from './follow-ups.ts';
 export { type FunctionTool, FunctionToolset, functionTool } from './function-toolset.ts';
 export type { JsonArray, JsonObject, JsonValue } from './json.ts';
+export { type LinkedSignal, linkedSignal } from './linked-signal.ts';
 export { createRunContext, forToolCall, type RunContext, type RunContextOptions } from './run-context.ts';
 export {
   includesPattern,
@@ -42,6 +55,7 @@ export {
   type ToolPredicate,
   type ToolSelector,
 } from './selectors.ts';
+export { isTaskStatusOutput, nextTaskStatus, TaskStatusFeed, type TaskStatusOutput } from './task-status-feed.ts';
 export {
   type ToolDefinition,
   type ToolDefinitionInput,

@@ -2,15 +2,10 @@
 // result that is a string, an array, a number) and report it only to `onerror`, without its id, so
 // the request waits for its timeout; the malformed-answer tests in hostile-servers.test.ts time out
 // without this module. Each transport the toolset builds is given a way to turn such a response
-// into an error response for the same id first, which the SDK delivers to the waiting request.
-import {
-  type JSONRPCMessage,
-  ProtocolError as JsonRpcError,
-  parseJSONRPCMessage,
-  type Transport,
-} from '@modelcontextprotocol/client';
+// into an error response for the same id first, which the SDK delivers to the waiting request (over
+// stdio, the read buffer of stdio-transport.ts does it).
+import { type JSONRPCMessage, ProtocolError as JsonRpcError, type Transport } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
-import { replaceStdioReadBuffer, reportMissingSeams } from './sdk-seams.ts';
 import { repairingDecoder } from './sse-repair.ts';
 
 /** Marks an error response made here from a malformed one; its value says what was wrong. */
@@ -59,54 +54,6 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function parseMessage(text: string): JSONRPCMessage {
-  return parseJSONRPCMessage(repairResponse(JSON.parse(text)));
-}
-
-/**
- * A stdio read buffer (the SDK's ReadBuffer contract: append, readMessage, clear) that repairs
- * malformed responses before the SDK parses them. Installed on a StdioClientTransport.
- */
-class RepairingReadBuffer {
-  readonly #maxBytes: number;
-  #buffer: Buffer | undefined;
-
-  constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
-  }
-
-  append(chunk: Buffer): void {
-    if ((this.#buffer?.length ?? 0) + chunk.length > this.#maxBytes) {
-      this.clear();
-      throw new Error(`ReadBuffer exceeded maximum size of ${this.#maxBytes} bytes`);
-    }
-    this.#buffer = this.#buffer ? Buffer.concat([this.#buffer, chunk]) : chunk;
-  }
-
-  readMessage(): JSONRPCMessage | null {
-    const buffer = this.#buffer;
-    if (!buffer) return null;
-    const index = buffer.indexOf('\n');
-    if (index === -1) return null;
-    const line = buffer.toString('utf8', 0, index).replace(/\r$/, '');
-    this.#buffer = buffer.subarray(index + 1);
-    return parseMessage(line);
-  }
-
-  clear(): void {
-    this.#buffer = undefined;
-  }
-}
-
-/**
- * Makes a StdioClientTransport (before start) repair malformed responses; `maxBytes` is the limit
- * the transport was made with. A transport whose read buffer is out of reach is reported (once).
- */
-export function repairStdioResponses(transport: Transport, maxBytes: number): void {
-  if (!replaceStdioReadBuffer(transport, new RepairingReadBuffer(maxBytes)))
-    reportMissingSeams(['StdioClientTransport._readBuffer']);
-}
-
 /** Makes a connected transport repair malformed responses it hands over unparsed (in-memory, custom). */
 export function repairDeliveredResponses(transport: Transport | undefined): void {
   const deliver = transport?.onmessage;
@@ -138,9 +85,7 @@ function withResultType(message: unknown): unknown {
  * body as `body.pipeThrough(new TextDecoderStream())` and a JSON body with `response.json()`, and
  * those two are given versions that also repair. (A stream stage of its own, or a new Response
  * around a copied body, cost 2 % of a plain call over HTTP.) hostile-servers.test.ts pins the SSE
- * reading: over HTTP, its malformed answers wait for the request timeout without this; an SSE body
- * the SDK reads any other way is reported once (the seam `StreamableHTTPClientTransport response
- * reading`); the JSON reading is pinned by a test of the SDK's transport reading through this fetch.
+ * reading: over HTTP, its malformed answers wait for the request timeout without this.
  */
 export function repairingFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
@@ -166,18 +111,6 @@ function repairOnJson(response: Response): void {
   });
 }
 
-/** Reports the response-reading seam missing when the SDK reads an SSE body straight from a reader, which the repair does not cover. */
-function reportDirectReading(body: ReadableStream<Uint8Array>): void {
-  const getReader = body.getReader;
-  Object.defineProperty(body, 'getReader', {
-    configurable: true,
-    value(...args: Parameters<typeof getReader>) {
-      reportMissingSeams(['StreamableHTTPClientTransport response reading']);
-      return getReader.apply(body, args);
-    },
-  });
-}
-
 /**
  * Makes the SSE body `body`, piped through a TextDecoderStream, decode with a decoder that also
  * repairs malformed responses, in the TextDecoderStream's place. Piped through anything else, it
@@ -188,13 +121,11 @@ function repairOnDecode(body: ReadableStream<Uint8Array>): void {
   Object.defineProperty(body, 'pipeThrough', {
     configurable: true,
     value(...[transform, options]: Parameters<typeof pipeThrough>) {
-      if (transform instanceof TextDecoderStream)
-        return pipeThrough.call(body, repairingDecoder(transform, repairedEventData), options);
-      reportMissingSeams(['StreamableHTTPClientTransport response reading']);
-      return pipeThrough.call(body, transform, options);
+      const through =
+        transform instanceof TextDecoderStream ? repairingDecoder(transform, repairedEventData) : transform;
+      return pipeThrough.call(body, through, options);
     },
   });
-  reportDirectReading(body);
 }
 
 /** The event's data with a malformed response repaired, or undefined when it needs no repair. */

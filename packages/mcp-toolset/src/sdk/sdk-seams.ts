@@ -5,7 +5,7 @@
 // TOOLWRIGHT_SDK_SEAM) and its use falls back to the behaviour SEAM_FALLBACKS names, which is still
 // bounded; the toolset never stops repairing without saying so.
 //
-// Why each is reached (the workarounds themselves are in sdk-bypass.ts and malformed-responses.ts):
+// Why each is reached (the workarounds themselves are in sdk-bypass.ts, malformed-responses.ts and stdio-transport.ts):
 // - Client._outboundMetaEnvelope (protected): the per-request `_meta` envelope of 2026-07-28, for the
 //   requests sent beside the SDK (a tools/call answered with a task) and the extension's declaration.
 // - Client._getRequestHandler (protected) and Client.buildContext (protected, the SDK's named extension
@@ -15,7 +15,8 @@
 // - Client._onprogress (private): progress of requests the toolset did not send goes on to the SDK's
 //   own routing, so an app's `onprogress` keeps working on a Client it shares with the toolset.
 // - StdioClientTransport._readBuffer (private): the stdio read buffer, replaced by one that repairs
-//   malformed responses before the SDK drops them.
+//   malformed responses before the SDK drops them and skips a line over the message limit without
+//   dropping the connection (stdio-transport.ts).
 // - How StreamableHTTPClientTransport reads a response body (not a member, a habit): server-sent events
 //   through `pipeThrough(new TextDecoderStream())`, JSON through `response.json()`; the repairing fetch
 //   of malformed-responses.ts hooks both, and reports an event stream read any other way when it happens.
@@ -53,7 +54,7 @@ export const SEAM_FALLBACKS: Readonly<Record<SdkSeam, string>> = {
   'Client._onprogress':
     "progress of requests an application sends itself on a Client it shares with the toolset no longer reaches their onprogress (the toolset's own progress is unaffected)",
   'StdioClientTransport._readBuffer':
-    'a malformed response over stdio is not repaired: its request ends with a RequestTimeoutError after timeouts.requestMs instead of a ProtocolError at once',
+    'a malformed response over stdio is not repaired: its request ends with a RequestTimeoutError after timeouts.requestMs instead of a ProtocolError at once; a line over maxMessageBytes drops the connection (a ConnectionLostError) instead of failing only its request',
   'StreamableHTTPClientTransport response reading':
     'the SDK read a server-sent event stream other than through pipeThrough(new TextDecoderStream()), so a malformed response in it is not repaired: its request ends with a RequestTimeoutError after timeouts.requestMs instead of a ProtocolError at once',
 };

@@ -116,6 +116,24 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
     expect((await fixture.raw('tasks/get', { taskId })).result?.resultType).toBe('complete');
   });
 
+  it('creates slow_task with its first status message in the CreateTaskResult when firstStepAtCreation is set', async () => {
+    const created = await fixture.raw('tools/call', {
+      name: 'slow_task',
+      arguments: { steps: 2, delayMs: 40, firstStepAtCreation: true },
+    });
+    expect(created.result).toMatchObject({ resultType: 'task', status: 'working', statusMessage: 'step 1 of 2' });
+    const plain = await fixture.raw('tools/call', { name: 'slow_task', arguments: { steps: 2, delayMs: 40 } });
+    expect(plain.result).not.toHaveProperty('statusMessage');
+    expect((await settled(created.result?.taskId as string)).status).toBe('completed');
+  });
+
+  it('answers image_result inline with a PNG image', async () => {
+    const typed = await fixture.client.callTool({ name: 'image_result', arguments: {} });
+    expect(typed.content).toEqual([
+      { type: 'image', data: expect.stringMatching(/^iVBORw0KGgo/), mimeType: 'image/png' },
+    ]);
+  });
+
   it('reports a tool error as completed with isError, and a JSON-RPC error as failed with the error inlined', async () => {
     const toolError = await settled(await createTask('failing_task', { kind: 'tool-error', message: 'bad input' }));
     expect(toolError.status).toBe('completed');

@@ -1,5 +1,5 @@
 /** The signal of one tool call and the function that unlinks it from its sources. */
-export interface CallSignal {
+export interface LinkedSignal {
   readonly signal: AbortSignal;
   /** Aborts this call alone. */
   readonly abort: (reason: unknown) => void;
@@ -12,7 +12,7 @@ export interface CallSignal {
  * for the whole run; `AbortSignal.any` would keep a dependent per call on it until the run ends,
  * so each call adds a plain listener and removes it when the call ends.
  */
-export function callSignal(...sources: readonly (AbortSignal | undefined)[]): CallSignal {
+export function linkedSignal(...sources: readonly (AbortSignal | undefined)[]): LinkedSignal {
   const controller = new AbortController();
   const linked: { source: AbortSignal; onAbort: () => void }[] = [];
   const dispose = () => {
