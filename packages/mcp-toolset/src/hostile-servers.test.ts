@@ -24,6 +24,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
+import { ManualClock } from './test-support/manual-clock.ts';
 import { type RunningFixture, transports } from './test-support/test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -40,6 +41,11 @@ function outcome(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the server received the tools/call (its answer is still to come). */
+async function serverHasCall(fixture: RunningFixture): Promise<void> {
+  await vi.waitFor(async () => expect(await fixture.inspector.calls()).toHaveLength(1), { timeout: 10_000 });
+}
 
 /** A fresh SDK transport to the server a fixture source names (the in-memory fixture's own, which serves one connection). */
 function transportOf(source: MCPServerSource): Transport {
@@ -143,7 +149,7 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
       const call = outcome(
         toolset.directCallTool('slow_create_task', { createDelayMs: 400 }, { signal: controller.signal }),
       );
-      await sleep(100);
+      await serverHasCall(fixture);
       controller.abort(new Error('user stopped'));
       const error = await call;
       expect(TaskCancelledError.isInstance(error)).toBe(true);
@@ -159,7 +165,7 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
       const started = outcome(
         toolset.startTask('slow_create_task', { createDelayMs: 300 }, { signal: controller.signal }),
       );
-      await sleep(80);
+      await serverHasCall(fixture);
       controller.abort();
       const error = await started;
       expect(TaskCancelledError.isInstance(error)).toBe(true);
@@ -167,11 +173,11 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
     });
 
     it('rejects an aborted plain call with a CancelledError naming the tool, not the raw reason', async () => {
-      const { toolset } = await connect();
+      const { fixture, toolset } = await connect();
       const controller = new AbortController();
       const reason = new Error('user stopped');
       const call = outcome(toolset.directCallTool('silent_tool', {}, { signal: controller.signal }));
-      await sleep(50);
+      await serverHasCall(fixture);
       controller.abort(reason);
       const error = await call;
       expect(error).not.toBe(reason);
@@ -287,16 +293,28 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
       },
     );
 
-    it('keeps a deadline beyond the longest timer from firing at once', async () => {
-      const { toolset } = await connect();
-      const handle = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+    it('keeps a deadline beyond the longest timer from firing early, and fires it on time', async () => {
+      const clock = new ManualClock();
+      const { toolset } = await connect({}, { clock });
       const thirtyDays = 30 * 24 * 60 * 60 * 1_000;
-      const waiting = outcome(handle.wait({ timeoutMs: thirtyDays }));
-      const first = await Promise.race([waiting, sleep(300).then(() => 'still waiting')]);
-      expect(TaskDeadlineError.isInstance(first)).toBe(false);
-      expect(first).toBe('still waiting');
+      const handle = await toolset.startTask('cancellable_task', { durationMs: 60_000 });
+      let settled = false;
+      const waiting = outcome(handle.wait({ timeoutMs: thirtyDays })).finally(() => {
+        settled = true;
+      });
+      // A single timer of 30 days would fire at once (Node caps a delay at about 24.8 days).
+      clock.advance(thirtyDays - 1);
+      await Promise.resolve();
+      expect(settled).toBe(false);
       await handle.cancel();
       expect(await waiting).toMatchObject({ resolved: { status: 'cancelled' } });
+      const later = await toolset.startTask('cancellable_task', { durationMs: 60_000 });
+      const expiring = outcome(later.wait({ timeoutMs: thirtyDays, onTimeout: 'leave-running' }));
+      clock.advance(thirtyDays);
+      const error = await expiring;
+      expect(TaskDeadlineError.isInstance(error)).toBe(true);
+      expect((error as TaskDeadlineError).cancelled).toBe(false);
+      await later.cancel();
     });
   });
 

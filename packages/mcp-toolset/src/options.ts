@@ -10,8 +10,6 @@ import type {
 import { type JsonObject, type ProgressEvent, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
 import { type Clock, MAX_TIMER_MS, systemClock } from './clock.ts';
 
-export { MAX_TIMER_MS };
-
 import type { RemoteServer } from './remote-server.ts';
 
 /** A local MCP server started as a child process, spoken to over stdio. */

@@ -41,6 +41,18 @@ describe('TaskStatusHub', () => {
     expect(seen).toEqual(['a:working']);
   });
 
+  it('routes a report to every watcher of its task, and to the others once one left', () => {
+    const hub = new TaskStatusHub(new ManualClock());
+    const seen: string[] = [];
+    const stopFirst = hub.subscribe('a', (report) => seen.push(`first:${report.status}`));
+    hub.subscribe('a', (report) => seen.push(`second:${report.status}`));
+    hub.deliver(task('a', 'working'));
+    stopFirst();
+    stopFirst();
+    hub.deliver(task('a', 'completed'));
+    expect(seen).toEqual(['first:working', 'second:working', 'second:completed']);
+  });
+
   it('forgets a report nobody came for within 30 s of the clock', async () => {
     const clock = new ManualClock();
     const hub = new TaskStatusHub(clock);

@@ -27,6 +27,7 @@ import {
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from '../../mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from '../../options.ts';
+import { ManualClock } from '../../test-support/manual-clock.ts';
 import {
   asLaterRevision,
   withEchoHeader,
@@ -222,12 +223,13 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
             handlerAborted = true;
             resolve({ action: 'cancel' });
           });
+          // The run is aborted while the handler is still answering.
+          controller.abort(new Error('user stopped'));
         }),
     });
     const tool = (await toolset.getTools()).find((candidate) => candidate.name === 'test_tool_with_task');
     const controller = new AbortController();
     const ctx = createRunContext({ signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('user stopped')), 100);
     const error = await toolset
       .callTool('test_tool_with_task', {}, ctx, tool as NonNullable<typeof tool>)
       .catch((caught: unknown) => caught);
@@ -285,20 +287,26 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
   });
 
   it('gives up a task still running past its ttl, as a backstop, and cancels it', async () => {
-    const { source } = await start({ ttlMs: 300, ...NO_POLL });
-    const toolset = await open(source(), { taskPolling: { maxIntervalMs: 600_000 } });
+    const { source, inspector } = await start({ ttlMs: 300, ...NO_POLL });
+    const clock = new ManualClock();
+    const toolset = await open(source(), { taskPolling: { maxIntervalMs: 600_000 }, clock });
     const started = Date.now();
     // The task would finish after 15 s: a handle that ignored its ttl would get its result instead.
-    const error = await toolset
+    const call = toolset
       .directCallTool('slow_task', { delayMs: 15_000 }, { useTask: true })
       .catch((caught: unknown) => caught);
-    const elapsed = Date.now() - started;
+    // The backstop is armed for the ttl and its grace (1.3 s of the clock), the poll for ten minutes.
+    await vi.waitFor(() => expect(clock.nextDelay).toBe(1_300), WAIT);
+    clock.advance(1_299);
+    expect(await inspector.cancelsReceived()).toEqual([]);
+    clock.advance(1);
+    const error = await call;
     expect(TaskExpiredError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/300 ms \(its ttl\) after the toolset first saw it/);
-    // Bounded by the ttl and its grace (1.3 s), not by the ten-minute poll hint nor the task's 15 s
-    // (generous: the machine is shared); the test's own timeout is above the bound, so the bound speaks.
-    expect(elapsed).toBeGreaterThanOrEqual(300);
-    expect(elapsed).toBeLessThan(10_000);
+    expect(await inspector.cancelsReceived()).toHaveLength(1);
+    // Given up when the clock passed the ttl and its grace, not after the task's 15 s; the test's own
+    // timeout is above the bound, so the bound speaks.
+    expect(Date.now() - started).toBeLessThan(10_000);
   }, 30_000);
 
   it('has no task listing, and refuses a reference of the other generation', async () => {
