@@ -345,7 +345,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       }
       if (!(created instanceof TaskHandle)) return this.#toolResult(name, created, resultSchema);
       // A call outside a run has nothing to abort it: its wait needs no abort listener.
-      return ctx === this.#detached ? created.result() : created.result({ signal: ctx.signal });
+      return created.result({ signal: this.#callSignal(ctx) });
     }
     if (route) {
       const emit = this.#emitter(ctx);
@@ -383,8 +383,10 @@ export class MCPToolset extends BaseToolset<unknown> {
     ctx: RunContext,
     progressToken: string | undefined,
   ): ReturnType<TaskGeneration['callTool']> {
-    const call = { name, arguments: args, meta, task: undefined, runSignal: ctx.signal };
-    if (!protocol.serverDecides) return this.#sendCall(protocol, call, { signal: ctx.signal, progressToken });
+    const signal = this.#callSignal(ctx);
+    const call = { name, arguments: args, meta, task: undefined, runSignal: signal };
+    if (!protocol.serverDecides || signal === undefined)
+      return this.#sendCall(protocol, call, { signal, progressToken });
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
     const request = new AbortController();
     const sending = this.#sendCall(protocol, call, { signal: request.signal, progressToken });
@@ -416,12 +418,16 @@ export class MCPToolset extends BaseToolset<unknown> {
   ): Promise<TaskHandle<Result> | MCPCallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
+    const signal = this.#callSignal(ctx);
     const sending = this.#sendCall(
       protocol,
-      { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl }, runSignal: ctx.signal },
+      { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl }, runSignal: signal },
       { progressToken: route?.token },
     );
-    const answered = await withAbortGrace(sending, ctx.signal, this.#resolved.cancelMs, this.#resolved.clock);
+    const answered =
+      signal === undefined
+        ? { value: await sending }
+        : await withAbortGrace(sending, signal, this.#resolved.cancelMs, this.#resolved.clock);
     if (answered === undefined) {
       sending.then(
         (late) => {
@@ -506,6 +512,14 @@ export class MCPToolset extends BaseToolset<unknown> {
       ctx.events.emit(event);
       if (onProgress && event.type === 'progress') onProgress(event);
     };
+  }
+
+  /**
+   * The signal that aborts a call in `ctx`; none for a call outside a run without a signal of its own:
+   * nothing can abort it, and thousands of concurrent calls must not each listen to one shared signal.
+   */
+  #callSignal(ctx: RunContext): AbortSignal | undefined {
+    return ctx === this.#detached ? undefined : ctx.signal;
   }
 
   /** The context of a call made outside a run: one for the toolset, with the call's own signal if it has one. */
