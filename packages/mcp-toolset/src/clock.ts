@@ -3,7 +3,9 @@
  * option) so that every delay of the task engine can be tested without waiting.
  */
 export interface Clock {
+  /** Calls `callback` once `ms` milliseconds passed; returns what {@link clearTimeout} takes to cancel it. */
   setTimeout(callback: () => void, ms: number): unknown;
+  /** Cancels a timer {@link setTimeout} returned (one that fired or was cancelled already is ignored). */
   clearTimeout(timer: unknown): void;
   /** Milliseconds on a monotonic scale (only differences mean anything). */
   now(): number;
