@@ -1,8 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { exportFiles } from './scripts/newest-sdk.ts';
 import { TestSummaryReporter } from './scripts/test-summary-reporter.ts';
 
 // Tests run from source: every workspace package resolves through its `@toolwright/source` export condition.
@@ -24,6 +25,22 @@ function workspacePackages(): { name: string; dir: string }[] {
   );
 }
 
+/**
+ * CI's second run against the newest `@modelcontextprotocol/client` the peer range allows
+ * (scripts/newest-sdk.mjs): with TOOLWRIGHT_SDK_CLIENT_DIR naming a copy of the package, every import
+ * of it and of its subpaths goes to that copy (its ESM files, by its own exports map), and
+ * TOOLWRIGHT_SDK_TSCONFIG (a tsconfig whose paths do the same for types) typechecks the packages against it.
+ */
+function sdkClientAliases(): { find: RegExp; replacement: string }[] {
+  const dir = process.env.TOOLWRIGHT_SDK_CLIENT_DIR;
+  if (!dir) return [];
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  return [...exportFiles(manifest.exports, 'default')].map(([subpath, file]) => {
+    const name = `@modelcontextprotocol/client${subpath.slice(1)}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return { find: new RegExp(`^${name}$`), replacement: join(dir, file) };
+  });
+}
+
 /** One vitest project per package, each inheriting the root options (`extends: true`). */
 function packageProject({ name, dir }: { name: string; dir: string }) {
   return {
@@ -36,14 +53,14 @@ function packageProject({ name, dir }: { name: string; dir: string }) {
       typecheck: {
         enabled: true,
         include: [`${dir}/**/*.test-d.ts`],
-        tsconfig: `${dir}/tsconfig.json`,
+        tsconfig: (name === 'mcp-toolset' && process.env.TOOLWRIGHT_SDK_TSCONFIG) || `${dir}/tsconfig.json`,
       },
     },
   };
 }
 
 export default defineConfig({
-  resolve: { conditions: [sourceCondition, ...defaultClientConditions] },
+  resolve: { conditions: [sourceCondition, ...defaultClientConditions], alias: sdkClientAliases() },
   ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
   test: {
     projects: [

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { applyCapabilities, BackgroundTools, SetToolMetadata, type TaskStore } from '@toolwright/capabilities';
 import { createRunContext, forToolCall, type ToolDefinition } from '@toolwright/core';
 import { MCPToolset } from '@toolwright/mcp-toolset';
@@ -23,7 +24,22 @@ import { SqliteTaskStore } from '@toolwright/store-sqlite';
 import { startHttpFixture } from '@toolwright/testing';
 
 const CONVERSATION = 'conversation-42';
-const [role, url, storeKind, storeAt, lease] = process.argv.slice(2);
+const USAGE = 'Usage: main.ts [--quick] [--postgres postgresql://user:password@host:5432/database]';
+
+/** The parent takes --quick and --postgres <url>; it starts each worker with its role and settings as arguments. */
+function readArguments() {
+  try {
+    return parseArgs({
+      options: { quick: { type: 'boolean', default: false }, postgres: { type: 'string' } },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const { values, positionals } = readArguments();
+const [role, url, storeKind, storeAt, lease] = positionals;
 
 function openStore(kind: string, at: string): TaskStore {
   return kind === 'postgres' ? new PostgresTaskStore({ connectionString: at }) : new SqliteTaskStore({ path: at });
@@ -81,17 +97,17 @@ if (role === 'first' && url && storeKind && storeAt) {
   await toolset.close();
   await store.close?.();
 } else {
-  const quick = process.argv.includes('--quick');
-  const postgres = process.argv[process.argv.indexOf('--postgres') + 1];
-  const usePostgres = process.argv.includes('--postgres');
-  if (usePostgres && !postgres?.startsWith('postgres')) {
-    console.error('Usage: --postgres postgresql://user:password@host:5432/database');
+  const quick = values.quick;
+  const postgres = values.postgres;
+  const usePostgres = postgres !== undefined;
+  if (usePostgres && !postgres.startsWith('postgres')) {
+    console.error(USAGE);
     process.exit(2);
   }
   const leaseMs = quick ? 1_000 : 3_000;
   await using server = await startHttpFixture({ taskDelayMs: quick ? 1_500 : 6_000 });
   const directory = mkdtempSync(join(tmpdir(), 'toolwright-durable-'));
-  const [kind, at] = usePostgres ? ['postgres', postgres as string] : ['sqlite', join(directory, 'tasks.db')];
+  const [kind, at] = usePostgres ? ['postgres', postgres] : ['sqlite', join(directory, 'tasks.db')];
   const self = fileURLToPath(import.meta.url);
   const child = (step: string): ChildProcess =>
     spawn(process.execPath, [...process.execArgv, self, step, server.url.href, kind, at, String(leaseMs)], {

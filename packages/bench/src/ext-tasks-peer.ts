@@ -11,6 +11,7 @@ import {
   type ToolDeclaration,
   toolDeclarationFromMcpTool,
 } from '@modelcontextprotocol/ext-tasks/client';
+import { ResponseTap } from '@toolwright/core/internal';
 import type { MCPServerSource } from '@toolwright/mcp-toolset';
 import {
   startHttpTasksExtensionFixture,
@@ -65,37 +66,12 @@ const CAPABILITIES_2026 = { extensions: { [TASKS_EXTENSION]: {} } };
 
 /**
  * The host's raw request path ext-tasks needs on a 2026 server (the SDK v2 client's decoder refuses
- * task results): the request goes out on the transport under a fresh id, and its response is taken
+ * task results): the request goes out on the transport under a fresh id, and its answer is taken
  * out of the transport's messages before the client sees them.
  */
 function rawDispatcher(transport: Transport): RawClientDispatch {
-  const pending = new Map<string, (message: Record<string, unknown>) => void>();
-  const deliver = transport.onmessage;
-  transport.onmessage = (message, extra) => {
-    const id = (message as { id?: unknown }).id;
-    const settle = typeof id === 'string' ? pending.get(id) : undefined;
-    if (settle && ('result' in message || 'error' in message)) {
-      pending.delete(id as string);
-      settle(message as Record<string, unknown>);
-      return;
-    }
-    deliver?.call(transport, message, extra);
-  };
-  let next = 0;
-  return async (request) => {
-    const id = `ext-tasks-${++next}`;
-    const answered = new Promise<Record<string, unknown>>((resolve) => pending.set(id, resolve));
-    try {
-      await transport.send({ ...(request as object), jsonrpc: '2.0', id } as Parameters<Transport['send']>[0]);
-    } catch (error) {
-      pending.delete(id);
-      throw error;
-    }
-    const message = await answered;
-    return 'error' in message
-      ? { kind: 'error', error: message.error as never }
-      : { kind: 'result', result: message.result as never };
-  };
+  const tap = new ResponseTap(transport, 'ext-tasks');
+  return (request) => tap.request(request as { method: string; params?: unknown }) as ReturnType<RawClientDispatch>;
 }
 
 /** How a 2026 fixture server treats `subscriptions/listen` for task ids. */

@@ -3,6 +3,7 @@
 // --quick, --only and --transport never write results/latest.json, so that it always holds one whole run.
 // Runs every scenario beside its raw-SDK baseline in paired, alternating rounds; prints one table, writes results/latest.json.
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { TRANSPORTS, type TransportName } from './connections.ts';
 import { type CaseResult, isReduced, machine, table, writeResults } from './report.ts';
 import type { RunnerSettings } from './runner.ts';
@@ -17,25 +18,31 @@ import { selectors } from './scenario-selectors.ts';
 import { storeThroughput } from './scenario-store-throughput.ts';
 import { taskLatency } from './scenario-task-latency.ts';
 
-const argv = process.argv.slice(2);
-const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const numberOption = (name: string, fallback: number) => {
-  const value = option(name);
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+    only: { type: 'string' },
+    transport: { type: 'string' },
+    pairs: { type: 'string' },
+    'min-round-ms': { type: 'string' },
+  },
+});
+const numberOption = (name: 'pairs' | 'min-round-ms', fallback: number) => {
+  const value = values[name];
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} needs a positive number, got ${value}`);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} needs a positive number, got ${value}`);
   return parsed;
 };
-const quick = argv.includes('--quick');
-const only = option('--only');
-const transport = option('--transport');
+const { quick, only, transport } = values;
 if (transport !== undefined && !TRANSPORTS.includes(transport as TransportName))
   throw new Error(`--transport needs one of ${TRANSPORTS.join(', ')}, got ${transport}`);
 const settings: RunnerSettings = {
   quick,
-  pairs: numberOption('--pairs', quick ? 3 : 30),
+  pairs: numberOption('pairs', quick ? 3 : 30),
   warmupPairs: quick ? 0 : 1,
-  minRoundMs: numberOption('--min-round-ms', quick ? 5 : 200),
+  minRoundMs: numberOption('min-round-ms', quick ? 5 : 200),
   seed: 1,
   transport: transport as TransportName | undefined,
 };
@@ -74,7 +81,7 @@ console.log(table(cases));
 // A quick run's figures, or one scenario's or transport's, must not replace a whole run's.
 if (quick || only !== undefined || transport !== undefined)
   console.log('\nresults/latest.json is left as it is (a quick run, or one scenario or transport).');
-else if (!argv.includes('--no-write')) {
+else if (!values['no-write']) {
   const path = fileURLToPath(new URL('../results/latest.json', import.meta.url));
   writeResults(path, settings, cases);
   console.log(`\nWrote ${path}`);

@@ -1,7 +1,7 @@
 import { createRunContext, forToolCall, type ToolDefinition, UserError } from '@toolwright/core';
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import { startHttpFixture, startHttpTasksExtensionFixture } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackgroundTools } from './background-tools.ts';
 import { applyCapabilities } from './capability.ts';
 import type { StoreEvent } from './durable-work.ts';
@@ -95,16 +95,25 @@ describe('BackgroundTools with a task store', () => {
       taskId: handle.taskId,
       reference: handle.toJSON(),
     });
-    const worker = first.background.startWorker({ toolset: first.mcp, intervalMs: 20 });
-    await expect.poll(() => worker.active).toBe(1);
+    // The worker resumes through this resumer, so the test sees when it has the task's result.
+    let watching: Promise<unknown> | undefined;
+    const resumer = {
+      resumeTask: async (reference: Parameters<MCPToolset['resumeTask']>[0]) => {
+        const resumed = await first.mcp.resumeTask(reference);
+        return { result: () => (watching = resumed.result()) };
+      },
+    };
+    const worker = first.background.startWorker({ toolset: resumer, intervalMs: 20 });
+    await vi.waitFor(() => expect(watching).toBeDefined(), { timeout: 10_000 });
     await worker.stop();
     const [claimed] = await store.claim({ owner: 'next', leaseMs: 60_000, limit: 1 });
     expect(claimed?.lease).toMatchObject({ owner: 'next', token: 2 });
-    await handle.wait();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // The stopped worker saw the task end but recorded nothing: the follow-up is the new holder's.
+    expect(await watching).toBe('done: handed over');
+    // Whatever the stopped worker does with the result, it does before the next turn of the event loop
+    // (the in-memory store answers at once); it must do nothing: not record, not even try (fenced).
+    await new Promise((resolve) => setImmediate(resolve));
     expect(await store.followUps('run-5')).toEqual([]);
-    expect(events.filter((event) => event.type === 'recorded')).toEqual([]);
+    expect(events.filter((event) => event.runId === 'run-5')).toEqual([]);
   });
 
   it('records a failed task as a failure follow-up', async () => {

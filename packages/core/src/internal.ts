@@ -6,4 +6,5 @@
  * @module
  */
 export { isJsonObject, isPlainObject, mergeJsonObjects, toJsonValue } from './json.ts';
+export { ResponseTap, type TappableTransport, type TappedAnswer } from './response-tap.ts';
 export { assertSameTools } from './toolset.ts';

@@ -1,10 +1,27 @@
 import type { TaskStore } from '@toolwright/capabilities';
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import { type HttpFixture, startHttpFixture } from '@toolwright/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore, type StoreLocation } from './stores.ts';
 import type { WorkerConfig } from './worker.ts';
-import { eventually, startWorker, type WorkerProcess } from './worker-process.ts';
+import { startWorker, type WorkerProcess } from './worker-process.ts';
+
+/** Waits (with vi.waitFor) until `check` gives a value other than undefined or false; names `what` if it never does. */
+function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 30_000,
+): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await check();
+      if (value === undefined || value === false)
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+      return value;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
+}
 
 /** Where each scenario keeps its own, empty store. */
 export type NewLocation = (scenario: string) => Promise<StoreLocation>;

@@ -1,5 +1,7 @@
 import {
   Client,
+  type CreateMessageRequest,
+  type ElicitRequest,
   ProtocolError as JsonRpcError,
   SdkError,
   SdkErrorCode,
@@ -20,8 +22,8 @@ import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions } from './opti
 import { ParamHeaderMirror } from './param-headers/param-headers.ts';
 import { authorizationFailure } from './sdk/authorization-failures.ts';
 import { repairDeliveredResponses } from './sdk/malformed-responses.ts';
-import { hasRequestHandler, sdkProgressHandler } from './sdk/sdk-bypass.ts';
 import { typedRequestError } from './sdk/sdk-errors.ts';
+import { ClientSeams, type DeclaredClient, reportMissingSeams, type StoredRequestHandler } from './sdk/sdk-seams.ts';
 import { createTransport } from './transports.ts';
 
 /**
@@ -92,6 +94,8 @@ export class Connection {
   #probing = false;
   /** Parts of the source that must never appear in a message: credentials, query strings, arguments. */
   #secrets: readonly string[] = [];
+  /** The SDK members the connection reaches beside the public API (set as the client is set up). */
+  #seams: ClientSeams | undefined;
   #nextToken = 0;
   /**
    * Mirrors tools/call arguments into `Mcp-Param-*` headers (SEP-2243) on the connection's transport;
@@ -129,23 +133,28 @@ export class Connection {
       }
       const key = options.id ?? `mcp:${source.getServerVersion()?.name ?? 'server'}`;
       const connection = new Connection(source, key, false, resolved.requestMs);
-      connection.#install(options, handlers);
+      // The toolset cannot see what a client made elsewhere declared.
+      connection.#install(options, handlers, { clientInfo: CLIENT_INFO, capabilities: {} });
       repairDeliveredResponses(source.transport);
       connection.paramHeaders.install(source.transport);
       return connection;
     }
     const { transport, key, secrets, authorizationWaitMs, restart } = createTransport(source);
-    const client = new Client(options.clientInfo ?? CLIENT_INFO, {
+    const declared: DeclaredClient = {
+      clientInfo: options.clientInfo ?? CLIENT_INFO,
       capabilities: {
         // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.
         ...(handlers.elicitation ? { elicitation: { form: { applyDefaults: true } } } : {}),
         ...(handlers.sampling ? { sampling: {} } : {}),
         ...setup.capabilities,
       },
+    };
+    const client = new Client(declared.clientInfo, {
+      capabilities: { ...declared.capabilities },
     });
     const connection = new Connection(client, options.id ?? key, true, resolved.requestMs);
     connection.#secrets = secrets;
-    connection.#install(options, handlers);
+    connection.#install(options, handlers, declared);
     try {
       await connectNegotiated(client, transport, {
         version: options.protocolVersion ?? 'auto',
@@ -226,9 +235,14 @@ export class Connection {
     return this.requestThrough(this.#sdkRequest, method, params, options);
   }
 
+  /** The SDK members this connection reaches beside the public API, each with its fallback (see sdk/sdk-seams.ts). */
+  get seams(): ClientSeams {
+    return this.#seams as ClientSeams;
+  }
+
   /** Whether a server request for input of `method` has a handler (the toolset's option, or the app's own Client). */
   answers(method: string): boolean {
-    return hasRequestHandler(this.client, method);
+    return this.seams.requestHandler(method) !== undefined;
   }
 
   /**
@@ -352,8 +366,12 @@ export class Connection {
       });
   }
 
-  #install(options: MCPToolsetOptions, handlers: InputHandlers): void {
+  #install(options: MCPToolsetOptions, handlers: InputHandlers, declared: DeclaredClient): void {
     const client = this.client;
+    const ownHandlers = new Map<string, StoredRequestHandler>();
+    const seams = new ClientSeams(client, declared, ownHandlers);
+    this.#seams = seams;
+    reportMissingSeams(seams.missing);
     const previousOnClose = client.onclose;
     client.onclose = () => {
       previousOnClose?.();
@@ -367,22 +385,29 @@ export class Connection {
       if (client.transport instanceof StreamableHTTPClientTransport && isStreamFailure(error)) this.#probe();
     };
     // Progress of our own requests carries our string tokens; anything else goes to the SDK's own routing.
-    const sdkProgress = sdkProgressHandler(client);
     client.setNotificationHandler('notifications/progress', (notification) => {
       const { progressToken, progress, total, message } = notification.params;
       const listener = typeof progressToken === 'string' ? this.#progressListeners.get(progressToken) : undefined;
       if (listener) listener({ progress, total, message });
-      else sdkProgress?.(notification);
+      else seams.sdkProgress(notification);
     });
     if (options.onLog) {
       const onLog = options.onLog;
       client.setNotificationHandler('notifications/message', (notification) => onLog(notification.params));
     }
     const { elicitation, sampling } = handlers;
-    if (elicitation)
-      client.setRequestHandler('elicitation/create', (request, ctx) => elicitation(request.params, ctx.mcpReq.signal));
-    if (sampling)
-      client.setRequestHandler('sampling/createMessage', (request, ctx) => sampling(request.params, ctx.mcpReq.signal));
+    if (elicitation) {
+      const answer = (request: ElicitRequest, ctx: { mcpReq: { signal: AbortSignal } }) =>
+        elicitation(request.params, ctx.mcpReq.signal);
+      client.setRequestHandler('elicitation/create', answer);
+      ownHandlers.set('elicitation/create', answer as StoredRequestHandler);
+    }
+    if (sampling) {
+      const answer = (request: CreateMessageRequest, ctx: { mcpReq: { signal: AbortSignal } }) =>
+        sampling(request.params, ctx.mcpReq.signal);
+      client.setRequestHandler('sampling/createMessage', answer);
+      ownHandlers.set('sampling/createMessage', answer as StoredRequestHandler);
+    }
     // A server may ask for input the client did not declare: it gets "Method not found" as before,
     // and whoever waits on the call or task learns which option would have answered it.
     const previousFallback = client.fallbackRequestHandler;

@@ -2,7 +2,8 @@
 // callers that make mistakes: every fault ends in a typed error within a stated bound.
 
 import type { Transport } from '@modelcontextprotocol/client';
-import { Client } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import {
   CancelledError,
   ConnectionLostError,
@@ -20,9 +21,10 @@ import {
   startInMemoryFixture,
   stdioFixture,
 } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
-import type { MCPToolsetOptions } from './options.ts';
+import type { MCPServerSource, MCPToolsetOptions } from './options.ts';
+import { ManualClock } from './test-support/manual-clock.ts';
 import { type RunningFixture, transports } from './test-support/test-transports.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -39,6 +41,18 @@ function outcome(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the server received the tools/call (its answer is still to come). */
+async function serverHasCall(fixture: RunningFixture): Promise<void> {
+  await vi.waitFor(async () => expect(await fixture.inspector.calls()).toHaveLength(1), { timeout: 10_000 });
+}
+
+/** A fresh SDK transport to the server a fixture source names (the in-memory fixture's own, which serves one connection). */
+function transportOf(source: MCPServerSource): Transport {
+  if (typeof source === 'string' || source instanceof URL) return new StreamableHTTPClientTransport(new URL(source));
+  if ('command' in source) return new StdioClientTransport({ ...source, args: [...(source.args ?? [])] });
+  return source as Transport;
+}
 
 describe.each(transports)('against hostile servers over $name', ({ start }) => {
   async function connect(fixtureOptions: FixtureOptions = {}, toolsetOptions: MCPToolsetOptions = {}) {
@@ -135,7 +149,7 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
       const call = outcome(
         toolset.directCallTool('slow_create_task', { createDelayMs: 400 }, { signal: controller.signal }),
       );
-      await sleep(100);
+      await serverHasCall(fixture);
       controller.abort(new Error('user stopped'));
       const error = await call;
       expect(TaskCancelledError.isInstance(error)).toBe(true);
@@ -151,7 +165,7 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
       const started = outcome(
         toolset.startTask('slow_create_task', { createDelayMs: 300 }, { signal: controller.signal }),
       );
-      await sleep(80);
+      await serverHasCall(fixture);
       controller.abort();
       const error = await started;
       expect(TaskCancelledError.isInstance(error)).toBe(true);
@@ -159,11 +173,11 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
     });
 
     it('rejects an aborted plain call with a CancelledError naming the tool, not the raw reason', async () => {
-      const { toolset } = await connect();
+      const { fixture, toolset } = await connect();
       const controller = new AbortController();
       const reason = new Error('user stopped');
       const call = outcome(toolset.directCallTool('silent_tool', {}, { signal: controller.signal }));
-      await sleep(50);
+      await serverHasCall(fixture);
       controller.abort(reason);
       const error = await call;
       expect(error).not.toBe(reason);
@@ -230,10 +244,30 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
     });
 
     it('keeps a terminal status terminal when a newer working arrives', async () => {
-      const { toolset } = await connect({ pollInterval: 20 });
+      const fixture: RunningFixture = await start({ misbehaving: true, pollInterval: 20 });
+      cleanups.push(() => fixture.close());
+      // The toolset's transport, watched: the test waits for the server's late "working" to arrive.
+      const transport = transportOf(fixture.source);
+      await using toolset = new MCPToolset(transport, { id: 'hostile' });
+      await toolset.open();
+      const received: unknown[] = [];
+      const deliver = transport.onmessage;
+      transport.onmessage = (message, extra) => {
+        received.push(message);
+        deliver?.call(transport, message, extra);
+      };
       const handle = await toolset.startTask('relapse_task', {});
       expect(await handle.result()).toBe('done');
-      await sleep(100);
+      await vi.waitFor(
+        () =>
+          expect(received).toContainEqual(
+            expect.objectContaining({
+              method: 'notifications/tasks/status',
+              params: expect.objectContaining({ taskId: handle.taskId, status: 'working' }),
+            }),
+          ),
+        { timeout: 10_000 },
+      );
       expect(handle.status).toBe('completed');
     });
   });
@@ -259,16 +293,28 @@ describe.each(transports)('against hostile servers over $name', ({ start }) => {
       },
     );
 
-    it('keeps a deadline beyond the longest timer from firing at once', async () => {
-      const { toolset } = await connect();
-      const handle = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
+    it('keeps a deadline beyond the longest timer from firing early, and fires it on time', async () => {
+      const clock = new ManualClock();
+      const { toolset } = await connect({}, { clock });
       const thirtyDays = 30 * 24 * 60 * 60 * 1_000;
-      const waiting = outcome(handle.wait({ timeoutMs: thirtyDays }));
-      const first = await Promise.race([waiting, sleep(300).then(() => 'still waiting')]);
-      expect(TaskDeadlineError.isInstance(first)).toBe(false);
-      expect(first).toBe('still waiting');
+      const handle = await toolset.startTask('cancellable_task', { durationMs: 60_000 });
+      let settled = false;
+      const waiting = outcome(handle.wait({ timeoutMs: thirtyDays })).finally(() => {
+        settled = true;
+      });
+      // A single timer of 30 days would fire at once (Node caps a delay at about 24.8 days).
+      clock.advance(thirtyDays - 1);
+      await Promise.resolve();
+      expect(settled).toBe(false);
       await handle.cancel();
       expect(await waiting).toMatchObject({ resolved: { status: 'cancelled' } });
+      const later = await toolset.startTask('cancellable_task', { durationMs: 60_000 });
+      const expiring = outcome(later.wait({ timeoutMs: thirtyDays, onTimeout: 'leave-running' }));
+      clock.advance(thirtyDays);
+      const error = await expiring;
+      expect(TaskDeadlineError.isInstance(error)).toBe(true);
+      expect((error as TaskDeadlineError).cancelled).toBe(false);
+      await later.cancel();
     });
   });
 

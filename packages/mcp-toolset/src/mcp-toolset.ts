@@ -21,6 +21,7 @@ import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, res
 import { isHeaderMismatch } from './param-headers/param-headers.ts';
 import { callFailure, resultText, toolFailure } from './result-mapping.ts';
 import { assertResultSchema, type ResultSchema, toolResultValue } from './result-schema.ts';
+import type { PollingPolicy } from './tasks/poll-scheduler.ts';
 import { ProgressRoute } from './tasks/progress-route.ts';
 import { inputHandlers } from './tasks/related-task.ts';
 import { taskError } from './tasks/task-errors.ts';
@@ -82,15 +83,27 @@ export class MCPToolset extends BaseToolset<unknown> {
   readonly #source: MCPServerSource;
   readonly #options: MCPToolsetOptions;
   readonly #resolved: ResolvedOptions;
+  /** How every task handle of this toolset polls (one object for all). */
+  readonly #polling: PollingPolicy;
   #connection: Connection | undefined;
   #generation: TaskGeneration | undefined;
   /** The tools of the open connection: the spec guard for every call. */
   #tools: ToolListing | undefined;
+  /** The context of calls made outside a run (made once): nobody can listen to its events, nor abort it. */
+  #detached: RunContext | undefined;
 
   constructor(source: MCPServerSource, options: MCPToolsetOptions = {}) {
     super({ id: options.id });
     const isClient = typeof source === 'object' && source !== null && 'getServerCapabilities' in source;
     this.#resolved = resolveOptions(options, isClient);
+    const resolved = this.#resolved;
+    this.#polling = {
+      minMs: resolved.minPollMs,
+      maxMs: resolved.maxPollMs,
+      defaultMs: resolved.defaultPollMs,
+      backoff: resolved.pollBackoff,
+      failureBackoff: resolved.pollFailureBackoff,
+    };
     this.#source = source;
     this.#options = options;
   }
@@ -127,7 +140,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     });
     this.#connection = connection;
     // The task generation follows the negotiated protocol.
-    const generation = generationFor(connection, this.#resolved.maxPollMs);
+    const generation = generationFor(connection, this.#resolved.clock, this.#resolved.maxPollMs);
     this.#generation = generation;
     this.#tools = new ToolListing(connection, generation, this.label, this.#resolved, this.#options.onToolsListChanged);
   }
@@ -200,7 +213,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     options: DirectCallOptions<Result> = {},
   ): Promise<Result> {
     try {
-      const ctx = options.ctx ?? detachedContext(options.signal);
+      const ctx = options.ctx ?? this.#detachedContext(options.signal);
       const withSignal = options.signal && options.ctx ? { ...ctx, signal: options.signal } : ctx;
       return this.#call(name, args, withSignal, options.useTask, options.meta, options.resultSchema) as Promise<Result>;
     } catch (error) {
@@ -232,7 +245,7 @@ export class MCPToolset extends BaseToolset<unknown> {
         `Tool '${name}' of '${this.label}' cannot run as a task: ${why}. Call it with callTool or directCallTool instead.`,
       );
     }
-    const ctx = options.ctx ?? detachedContext(options.signal);
+    const ctx = options.ctx ?? this.#detachedContext(options.signal);
     const route = new ProgressRoute(protocol);
     let created: TaskHandle<Result> | MCPCallToolResult;
     try {
@@ -320,24 +333,23 @@ export class MCPToolset extends BaseToolset<unknown> {
     const listed = tools.listedTaskSupport(name);
     const taskSupport = listed !== undefined ? listed : await tools.taskSupportOf(name);
     const useTask = protocol.useTask(wish ?? this.#resolved.preferTasks, taskSupport);
+    // A call asks for progress only when someone will read it (its task's handle stays inside).
+    const route = ctx.events.listens('progress') || this.#options.onProgress ? new ProgressRoute(protocol) : undefined;
     if (useTask) {
-      const route = new ProgressRoute(protocol);
       let created: TaskHandle | MCPCallToolResult;
       try {
         created = await this.#createTask(protocol, name, args, meta, ctx, route, undefined, resultSchema);
       } catch (error) {
-        route.close();
+        route?.close();
         throw this.#callError(name, error);
       }
-      return created instanceof TaskHandle
-        ? created.result({ signal: ctx.signal })
-        : this.#toolResult(name, created, resultSchema);
+      if (!(created instanceof TaskHandle)) return this.#toolResult(name, created, resultSchema);
+      // A call outside a run has nothing to abort it: its wait needs no abort listener.
+      return created.result({ signal: this.#callSignal(ctx) });
     }
-    // A plain call asks for progress only when someone will read it.
-    const route = ctx.events.listens('progress') || this.#options.onProgress ? new ProgressRoute(protocol) : undefined;
     if (route) {
       const emit = this.#emitter(ctx);
-      route.subscribe((update) => emit(progressEvent(name, ctx, undefined, update)));
+      route.subscribe((update) => emit?.(progressEvent(name, ctx, undefined, update)));
     }
     try {
       const outcome = await this.#sendPlainCall(protocol, name, args, meta, ctx, route?.token);
@@ -371,12 +383,14 @@ export class MCPToolset extends BaseToolset<unknown> {
     ctx: RunContext,
     progressToken: string | undefined,
   ): ReturnType<TaskGeneration['callTool']> {
-    const call = { name, arguments: args, meta, task: undefined, runSignal: ctx.signal };
-    if (!protocol.serverDecides) return this.#sendCall(protocol, call, { signal: ctx.signal, progressToken });
+    const signal = this.#callSignal(ctx);
+    const call = { name, arguments: args, meta, task: undefined, runSignal: signal };
+    if (!protocol.serverDecides || signal === undefined)
+      return this.#sendCall(protocol, call, { signal, progressToken });
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
     const request = new AbortController();
     const sending = this.#sendCall(protocol, call, { signal: request.signal, progressToken });
-    const answered = await withAbortGrace(sending, ctx.signal, this.#resolved.cancelMs);
+    const answered = await withAbortGrace(sending, ctx.signal, this.#resolved.cancelMs, this.#resolved.clock);
     if (answered === undefined || (answered.value.kind === 'result' && ctx.signal.aborted)) {
       request.abort(ctx.signal.reason);
       throw cancelledCall(name, ctx.signal);
@@ -398,18 +412,22 @@ export class MCPToolset extends BaseToolset<unknown> {
     args: ToolArguments,
     meta: JsonObject | undefined,
     ctx: RunContext,
-    route: ProgressRoute,
+    route: ProgressRoute | undefined,
     ttlMs: number | undefined,
     resultSchema: ResultSchema | undefined,
   ): Promise<TaskHandle<Result> | MCPCallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
+    const signal = this.#callSignal(ctx);
     const sending = this.#sendCall(
       protocol,
-      { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl }, runSignal: ctx.signal },
-      { progressToken: route.token },
+      { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl }, runSignal: signal },
+      { progressToken: route?.token },
     );
-    const answered = await withAbortGrace(sending, ctx.signal, this.#resolved.cancelMs);
+    const answered =
+      signal === undefined
+        ? { value: await sending }
+        : await withAbortGrace(sending, signal, this.#resolved.cancelMs, this.#resolved.clock);
     if (answered === undefined) {
       sending.then(
         (late) => {
@@ -422,7 +440,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     const outcome = answered.value;
     if (outcome.kind === 'result') {
       // The server ran it inline after all (what a server without task support must do): no task to follow.
-      route.close();
+      route?.close();
       if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
       return outcome.result;
     }
@@ -472,26 +490,42 @@ export class MCPToolset extends BaseToolset<unknown> {
       toolName,
       task,
       behavior: this.#resolved.toolErrorBehavior,
-      polling: {
-        minMs: this.#resolved.minPollMs,
-        maxMs: this.#resolved.maxPollMs,
-        defaultMs: this.#resolved.defaultPollMs,
-      },
+      polling: this.#polling,
       subscribeProgress: route ? (listener) => route.subscribe(listener) : undefined,
       emit,
       toolCallId: ctx?.toolCallId,
       resultSchema,
       cancelMs: this.#resolved.cancelMs,
+      maxPollFailures: this.#resolved.maxPollFailures,
+      clock: this.#resolved.clock,
     });
   }
 
-  /** The run's event sink plus the toolset's own progress handler. */
-  #emitter(ctx: RunContext): (event: ToolEvent) => void {
+  /**
+   * The run's event sink plus the toolset's own progress handler; undefined for a call outside a run
+   * without that handler (nobody can hear its events).
+   */
+  #emitter(ctx: RunContext): ((event: ToolEvent) => void) | undefined {
     const onProgress = this.#options.onProgress;
+    if (ctx === this.#detached && !onProgress) return undefined;
     return (event) => {
       ctx.events.emit(event);
       if (onProgress && event.type === 'progress') onProgress(event);
     };
+  }
+
+  /**
+   * The signal that aborts a call in `ctx`; none for a call outside a run without a signal of its own:
+   * nothing can abort it, and thousands of concurrent calls must not each listen to one shared signal.
+   */
+  #callSignal(ctx: RunContext): AbortSignal | undefined {
+    return ctx === this.#detached ? undefined : ctx.signal;
+  }
+
+  /** The context of a call made outside a run: one for the toolset, with the call's own signal if it has one. */
+  #detachedContext(signal: AbortSignal | undefined): RunContext {
+    this.#detached ??= createRunContext();
+    return signal ? { ...this.#detached, signal } : this.#detached;
   }
 
   #toolResult(name: string, result: MCPCallToolResult, resultSchema: ResultSchema | undefined): Promise<unknown> {
@@ -542,11 +576,6 @@ function assertJsonArguments(name: string, args: ToolArguments): void {
       { cause: error },
     );
   }
-}
-
-/** A context for calls made outside a run: no tool call id, its own events. */
-function detachedContext(signal: AbortSignal | undefined): RunContext {
-  return createRunContext(signal ? { signal } : {});
 }
 
 function progressEvent(

@@ -8,6 +8,8 @@ import type {
   Transport,
 } from '@modelcontextprotocol/client';
 import { type JsonObject, type ProgressEvent, type RunContext, type ToolArguments, UserError } from '@toolwright/core';
+import { type Clock, MAX_TIMER_MS, systemClock } from './clock.ts';
+
 import type { RemoteServer } from './remote-server.ts';
 
 /** A local MCP server started as a child process, spoken to over stdio. */
@@ -83,8 +85,20 @@ export interface TaskPolling {
   readonly minIntervalMs?: number;
   /** Never wait longer than this between polls (default 30 000 ms). */
   readonly maxIntervalMs?: number;
-  /** Interval when the server suggests none; it then grows by half each unchanged poll (default 500 ms). */
+  /** Interval when the server suggests none; it then grows by `backoff` each unchanged poll (default 500 ms). */
   readonly defaultIntervalMs?: number;
+  /**
+   * What the interval is multiplied by after each poll that found the status unchanged, when the
+   * server suggests no interval (default 1.5; 1 keeps it steady).
+   */
+  readonly backoff?: number;
+  /** What the interval is multiplied by after a failed poll that is retried (default 2). */
+  readonly failureBackoff?: number;
+  /**
+   * Failed polls in a row (a timeout, a server's error answer) after which waiting gives up with a
+   * typed error (default 3). The toolset's own typed errors end the wait at once.
+   */
+  readonly maxFailures?: number;
 }
 
 /** Bounds on a paginated listing (tools/list, tasks/list): past either, it stops with a ProtocolError. */
@@ -140,6 +154,13 @@ export interface MCPToolsetOptions {
    * pins it (`'2025-11-25'`: the 2025 handshake only; `'2026-07-28'`: that version or a typed error).
    */
   readonly protocolVersion?: 'auto' | '2025-11-25' | '2026-07-28';
+  /**
+   * The timers and the time the toolset's task engine reads: polling, deadlines, the ttl backstop,
+   * waits for tasks/cancel, early status reports, the pause between multi round-trip rounds and raw
+   * requests' timeouts (default: `setTimeout` and `performance.now()`). A test passes a clock it moves
+   * on by hand, so none of these has to be waited for.
+   */
+  readonly clock?: Clock;
 }
 
 /** The options with defaults applied. */
@@ -153,12 +174,13 @@ export interface ResolvedOptions {
   readonly minPollMs: number;
   readonly maxPollMs: number;
   readonly defaultPollMs: number;
+  readonly pollBackoff: number;
+  readonly pollFailureBackoff: number;
+  readonly maxPollFailures: number;
+  readonly clock: Clock;
   readonly maxListPages: number;
   readonly maxListItems: number;
 }
-
-/** The longest delay a Node.js timer takes; a longer one fires at once, so longer settings are refused. */
-export const MAX_TIMER_MS = 2_147_483_647;
 
 const BEHAVIORS: readonly ToolErrorBehavior[] = ['retry', 'failed', 'error'];
 
@@ -189,6 +211,12 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
   positive('taskPolling.defaultIntervalMs', options.taskPolling?.defaultIntervalMs);
   if (options.taskTtlMs !== undefined && !(Number.isFinite(options.taskTtlMs) && options.taskTtlMs > 0))
     problems.push(`taskTtlMs must be a positive number of milliseconds, got ${options.taskTtlMs}`);
+  for (const name of ['backoff', 'failureBackoff'] as const) {
+    const factor = options.taskPolling?.[name];
+    if (factor !== undefined && !(Number.isFinite(factor) && factor >= 1))
+      problems.push(`taskPolling.${name} must be a number of 1 or more, got ${factor}`);
+  }
+  count('taskPolling.maxFailures', options.taskPolling?.maxFailures);
   count('listing.maxPages', options.listing?.maxPages);
   count('listing.maxItems', options.listing?.maxItems);
   const minPollMs = options.taskPolling?.minIntervalMs ?? 25;
@@ -227,6 +255,10 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
     minPollMs,
     maxPollMs,
     defaultPollMs: Math.min(Math.max(options.taskPolling?.defaultIntervalMs ?? 500, minPollMs), maxPollMs),
+    pollBackoff: options.taskPolling?.backoff ?? 1.5,
+    pollFailureBackoff: options.taskPolling?.failureBackoff ?? 2,
+    maxPollFailures: options.taskPolling?.maxFailures ?? 3,
+    clock: options.clock ?? systemClock,
     maxListPages: options.listing?.maxPages ?? 1_000,
     maxListItems: options.listing?.maxItems ?? 100_000,
   };

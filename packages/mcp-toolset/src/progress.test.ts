@@ -2,7 +2,7 @@ import { createRunContext, type ProgressEvent, type ProgressUpdate } from '@tool
 import { startInMemoryFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
-import type { TaskProgressEvent } from './tasks/task-handle.ts';
+import type { TaskProgressEvent } from './tasks/task-lifecycle.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -64,6 +64,8 @@ function stdioTransport(server: StdioServer, maxMessageBytes: number): Transport
     env: { ...getDefaultEnvironment(), ...server.env },
     ...(server.cwd === undefined ? {} : { cwd: server.cwd }),
     stderr: server.stderr ?? 'inherit',
+    // The SDK's own limit, for a transport whose read buffer could not be replaced (see sdk/sdk-seams.ts).
+    maxBufferSize: maxMessageBytes,
   });
   prepareStdioTransport(transport, maxMessageBytes);
   return transport;

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.ts';
 import type { Connection } from '../connection.ts';
 import type { MCPToolsetOptions } from '../options.ts';
 import { isModernProtocol } from '../protocol-version.ts';
@@ -17,10 +18,11 @@ export function taskCapabilities(
 
 /**
  * The task generation for the protocol `connection` negotiated: 2026-07-28's for it and every later
- * (modern) revision, 2025-11-25's for any other. `maxPollMs` caps the 2025 input strategy's retry wait.
+ * (modern) revision, 2025-11-25's for any other. `clock` keeps the time; `maxPollMs` caps the 2025
+ * input strategy's retry wait.
  */
-export function generationFor(connection: Connection, maxPollMs: number): TaskGeneration {
+export function generationFor(connection: Connection, clock: Clock, maxPollMs: number): TaskGeneration {
   return isModernProtocol(connection.protocolVersion)
-    ? new Tasks20260728(connection)
-    : new Tasks20251125(connection, maxPollMs);
+    ? new Tasks20260728(connection, clock)
+    : new Tasks20251125(connection, clock, maxPollMs);
 }

@@ -1,5 +1,5 @@
 import { type JSONRPCMessage, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { repairingFetch } from './malformed-responses.ts';
 
 /** A response through repairingFetch whose body is `chunks`. */
@@ -98,13 +98,25 @@ describe('repairingFetch over server-sent events', () => {
     );
   });
 
-  it('passes a body piped through anything but a TextDecoderStream as it is', async () => {
-    const stream = 'data: {"jsonrpc":"2.0","id":7,"result":"not an object"}\n\n';
-    const response = await fetchThroughRepair([encoder.encode(stream)], 'text/event-stream');
-    const decoder = new TransformStream<Uint8Array, string>({
-      transform: (chunk, controller) => controller.enqueue(new TextDecoder().decode(chunk)),
-    });
-    expect(await bodyText(response, decoder)).toBe(stream);
+  it('passes a body piped through anything but a TextDecoderStream as it is, and says once that it could not repair it', async () => {
+    const warnings: Error[] = [];
+    const listener = (warning: Error) => warnings.push(warning);
+    process.on('warning', listener);
+    try {
+      const stream = 'data: {"jsonrpc":"2.0","id":7,"result":"not an object"}\n\n';
+      for (let round = 0; round < 2; round++) {
+        const response = await fetchThroughRepair([encoder.encode(stream)], 'text/event-stream');
+        const decoder = new TransformStream<Uint8Array, string>({
+          transform: (chunk, controller) => controller.enqueue(new TextDecoder().decode(chunk)),
+        });
+        expect(await bodyText(response, decoder)).toBe(stream);
+      }
+      await vi.waitFor(() => expect(warnings).toHaveLength(1));
+      expect(warnings[0]).toMatchObject({ name: 'ToolwrightWarning', code: 'TOOLWRIGHT_SDK_SEAM' });
+      expect(warnings[0]?.message).toContain('StreamableHTTPClientTransport response reading');
+    } finally {
+      process.off('warning', listener);
+    }
   });
 });
 
@@ -195,6 +207,22 @@ describe('repairingFetch as the SDK reads through it', () => {
     await ending.end();
     expect(ending.delivered).toEqual([JSON.parse(answer)]);
     await ending.close();
+  });
+
+  it('repairs a JSON answer as the SDK reads it (response.json())', async () => {
+    const server: typeof fetch = async () =>
+      new Response('{"jsonrpc":"2.0","id":1,"result":[1,2]}', { headers: { 'content-type': 'application/json' } });
+    const transport = new StreamableHTTPClientTransport(new URL('http://127.0.0.1/mcp'), {
+      fetch: repairingFetch(server),
+    });
+    const delivered: JSONRPCMessage[] = [];
+    transport.onmessage = (message) => delivered.push(message);
+    await transport.start();
+    await transport.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo' } });
+    expect(delivered).toMatchObject([
+      { id: 1, error: { code: -32603, message: 'malformed response: the result is an array, not an object' } },
+    ]);
+    await transport.close();
   });
 
   it('repairs whatever the case of the content type', async () => {

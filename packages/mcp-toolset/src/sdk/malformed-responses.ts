@@ -6,6 +6,7 @@
 // stdio, the read buffer of stdio-transport.ts does it).
 import { type JSONRPCMessage, ProtocolError as JsonRpcError, type Transport } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
+import { reportMissingSeams } from './sdk-seams.ts';
 import { repairingDecoder } from './sse-repair.ts';
 
 /** Marks an error response made here from a malformed one; its value says what was wrong. */
@@ -85,7 +86,9 @@ function withResultType(message: unknown): unknown {
  * body as `body.pipeThrough(new TextDecoderStream())` and a JSON body with `response.json()`, and
  * those two are given versions that also repair. (A stream stage of its own, or a new Response
  * around a copied body, cost 2 % of a plain call over HTTP.) hostile-servers.test.ts pins the SSE
- * reading: over HTTP, its malformed answers wait for the request timeout without this.
+ * reading: over HTTP, its malformed answers wait for the request timeout without this; an SSE body
+ * the SDK reads any other way is reported once (the seam `StreamableHTTPClientTransport response
+ * reading`); the JSON reading is pinned by a test of the SDK's transport reading through this fetch.
  */
 export function repairingFetch(fetchImpl: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
@@ -111,6 +114,18 @@ function repairOnJson(response: Response): void {
   });
 }
 
+/** Reports the response-reading seam missing when the SDK reads an SSE body straight from a reader, which the repair does not cover. */
+function reportDirectReading(body: ReadableStream<Uint8Array>): void {
+  const getReader = body.getReader;
+  Object.defineProperty(body, 'getReader', {
+    configurable: true,
+    value(...args: Parameters<typeof getReader>) {
+      reportMissingSeams(['StreamableHTTPClientTransport response reading']);
+      return getReader.apply(body, args);
+    },
+  });
+}
+
 /**
  * Makes the SSE body `body`, piped through a TextDecoderStream, decode with a decoder that also
  * repairs malformed responses, in the TextDecoderStream's place. Piped through anything else, it
@@ -121,11 +136,13 @@ function repairOnDecode(body: ReadableStream<Uint8Array>): void {
   Object.defineProperty(body, 'pipeThrough', {
     configurable: true,
     value(...[transform, options]: Parameters<typeof pipeThrough>) {
-      const through =
-        transform instanceof TextDecoderStream ? repairingDecoder(transform, repairedEventData) : transform;
-      return pipeThrough.call(body, through, options);
+      if (transform instanceof TextDecoderStream)
+        return pipeThrough.call(body, repairingDecoder(transform, repairedEventData), options);
+      reportMissingSeams(['StreamableHTTPClientTransport response reading']);
+      return pipeThrough.call(body, transform, options);
     },
   });
+  reportDirectReading(body);
 }
 
 /** The event's data with a malformed response repaired, or undefined when it needs no repair. */

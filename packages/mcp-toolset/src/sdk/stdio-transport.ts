@@ -10,8 +10,9 @@
 //   concurrent requests passes Node's ten listeners and prints MaxListenersExceededWarning. Writes
 //   are queued here: at most one waits for 'drain'.
 //
-// stdio-transport.test.ts checks both against the SDK's own transport; when `_readBuffer` is missing
-// (a later SDK), the buffer is left as the SDK made it (a long line then drops the connection, as before).
+// stdio-transport.test.ts checks both against the SDK's own transport; `_readBuffer` is reached through
+// sdk-seams.ts: when it is missing (a later SDK), the buffer is left as the SDK made it (with the same
+// limit: a long line then drops the connection) and the toolset says so once.
 import {
   type JSONRPCMessage,
   ProtocolError as JsonRpcError,
@@ -20,6 +21,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
 import { repairResponse } from './malformed-responses.ts';
+import { replaceStdioReadBuffer, reportMissingSeams } from './sdk-seams.ts';
 
 /** The stdio message limit when the source names none: the SDK's own default (10 MiB). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -170,8 +172,8 @@ export class LineBuffer {
  * without dropping the connection and repairs malformed responses, and its writes wait their turn.
  */
 export function prepareStdioTransport(transport: Transport, maxMessageBytes: number): void {
-  const holder = transport as unknown as { _readBuffer?: unknown };
-  if (holder._readBuffer !== undefined) holder._readBuffer = new LineBuffer(maxMessageBytes);
+  if (!replaceStdioReadBuffer(transport, new LineBuffer(maxMessageBytes)))
+    reportMissingSeams(['StdioClientTransport._readBuffer']);
   queueWrites(transport);
 }
 

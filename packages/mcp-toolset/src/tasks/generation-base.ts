@@ -1,19 +1,46 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { type ProgressUpdate, ProtocolError, TaskExpiredError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
+import { z } from 'zod/v4';
+import type { Clock } from '../clock.ts';
 import type { Connection, RequestOptions } from '../connection.ts';
 import { serverAnswer } from '../sdk/sdk-errors.ts';
 import type { TaskSnapshot } from './task-model.ts';
+import { TaskStatusHub } from './task-status-hub.ts';
+
+/** The notification that carries a task's status: 2025-11-25's, or the 2026-07-28 tasks extension's. */
+export type StatusNotification = 'notifications/tasks/status' | 'notifications/tasks';
 
 /**
  * What every task generation takes from its connection unchanged: the server key, progress, loss,
- * error answers, and how a request about one task is sent and its answer checked.
+ * error answers, the routing of status notifications to the tasks watching them, and how a request
+ * about one task is sent and its answer checked.
  */
 export abstract class ConnectionGeneration {
   protected readonly connection: Connection;
+  /** The timers and time of the toolset (its `clock` option). */
+  protected readonly clock: Clock;
+  /** Status notifications by task, for the handles watching them (and kept a while for those to come). */
+  protected readonly hub: TaskStatusHub;
 
-  constructor(connection: Connection) {
+  /**
+   * Routes the server's `method` notifications, each read by `parse`, to the tasks they are about;
+   * forgets what it kept when the connection is lost.
+   */
+  constructor(
+    connection: Connection,
+    clock: Clock,
+    method: StatusNotification,
+    parse: (params: unknown) => TaskSnapshot,
+  ) {
     this.connection = connection;
+    this.clock = clock;
+    this.hub = new TaskStatusHub(clock);
+    // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
+    connection.client.setNotificationHandler(method, { params: z.unknown() }, (params) => {
+      this.hub.deliver(parse(params));
+    });
+    connection.onLost(() => this.hub.clear());
   }
 
   get serverKey(): string {

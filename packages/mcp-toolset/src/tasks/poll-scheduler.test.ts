@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../test-support/manual-clock.ts';
 import { PollScheduler } from './poll-scheduler.ts';
 
-const POLICY = { minMs: 10, maxMs: 1_000, defaultMs: 100 };
+const POLICY = { minMs: 10, maxMs: 1_000, defaultMs: 100, backoff: 1.5, failureBackoff: 2 };
 
-function scheduler(result: () => Promise<void> = async () => undefined) {
+function scheduler(result: () => Promise<void> = async () => undefined, policy = POLICY) {
   const clock = new ManualClock();
   let polls = 0;
   const scheduler = new PollScheduler(
-    POLICY,
+    policy,
     () => {
       polls++;
       return result();
@@ -63,6 +63,17 @@ describe('PollScheduler', () => {
     expect(poller.nextDelayMs).toBe(200);
     for (let i = 0; i < 20; i++) poller.failed();
     expect(poller.nextDelayMs).toBe(POLICY.maxMs);
+  });
+
+  it('grows and backs off by the factors the policy sets', () => {
+    const { scheduler: poller } = scheduler(undefined, { ...POLICY, backoff: 3, failureBackoff: 5 });
+    poller.unchanged();
+    expect(poller.nextDelayMs).toBe(300);
+    poller.failed();
+    expect(poller.nextDelayMs).toBe(1_000);
+    poller.changed();
+    poller.failed();
+    expect(poller.nextDelayMs).toBe(500);
   });
 
   it('runs one poll at a time, and none after stop', async () => {

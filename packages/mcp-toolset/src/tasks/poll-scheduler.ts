@@ -5,6 +5,10 @@ export interface PollingPolicy {
   readonly minMs: number;
   readonly maxMs: number;
   readonly defaultMs: number;
+  /** What the interval is multiplied by after a poll that found no change (no hint given). */
+  readonly backoff: number;
+  /** What the interval is multiplied by after a failed poll. */
+  readonly failureBackoff: number;
 }
 
 /**
@@ -61,13 +65,14 @@ export class PollScheduler {
 
   /** A poll saw no change and the server gave no hint: wait longer next time. */
   unchanged(): void {
-    if (this.#hintMs === undefined) this.#backoffMs = Math.min(this.#backoffMs * 1.5, this.#policy.maxMs);
+    if (this.#hintMs === undefined)
+      this.#backoffMs = Math.min(this.#backoffMs * this.#policy.backoff, this.#policy.maxMs);
   }
 
-  /** A poll failed in a way worth retrying: back off twice as long. */
+  /** A poll failed in a way worth retrying: back off (twice as long by default). */
   failed(): void {
-    const { minMs, maxMs } = this.#policy;
-    this.#backoffMs = Math.min(Math.max(this.#backoffMs, minMs) * 2, maxMs);
+    const { minMs, maxMs, failureBackoff } = this.#policy;
+    this.#backoffMs = Math.min(Math.max(this.#backoffMs, minMs) * failureBackoff, maxMs);
   }
 
   /** Polls at once (unless a poll is under way), whether or not anyone watches. */

@@ -12,11 +12,12 @@ import {
   UserError,
 } from '@toolwright/core';
 import { type FixtureOptions, startInMemoryFixture, startInMemoryTasksExtensionFixture } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from '../mcp-toolset.ts';
 import type { MCPToolsetOptions } from '../options.ts';
+import { ManualClock } from '../test-support/manual-clock.ts';
 import { type RunningFixture, transports } from '../test-support/test-transports.ts';
-import type { TaskHandleEvent } from './task-handle.ts';
+import type { TaskHandleEvent } from './task-lifecycle.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -88,18 +89,26 @@ describe.each(transports)('task engine over $name', ({ start }) => {
   });
 
   it('cancels the task when its deadline passes', async () => {
-    const { toolset, fixture } = await connect();
+    const clock = new ManualClock();
+    const { toolset, fixture } = await connect(FAST, { clock });
     const handle = await toolset.startTask('cancellable_task', { durationMs: 10_000 });
-    const error = await handle.result({ timeoutMs: 100 }).catch((caught: unknown) => caught);
+    const waiting = handle.result({ timeoutMs: 100 }).catch((caught: unknown) => caught);
+    clock.advance(99);
+    expect(await fixture.inspector.cancelsReceived()).toEqual([]);
+    clock.advance(1);
+    const error = await waiting;
     expect(TaskDeadlineError.isInstance(error)).toBe(true);
     expect((error as TaskDeadlineError).cancelled).toBe(true);
     expect(await fixture.inspector.cancelsReceived()).toEqual([handle.taskId]);
   });
 
   it('leaves the task running past the deadline when asked, and the reference fetches it later', async () => {
-    const { toolset, fixture } = await connect({ ...FAST, taskDelayMs: 400 });
+    const clock = new ManualClock();
+    const { toolset, fixture } = await connect({ ...FAST, taskDelayMs: 400 }, { clock });
     const handle = await toolset.startTask('slow_task', { value: 'later' });
-    const error = await handle.result({ timeoutMs: 50, onTimeout: 'leave-running' }).catch((caught: unknown) => caught);
+    const waiting = handle.result({ timeoutMs: 50, onTimeout: 'leave-running' }).catch((caught: unknown) => caught);
+    clock.advance(50);
+    const error = await waiting;
     expect(TaskDeadlineError.isInstance(error)).toBe(true);
     const deadline = error as TaskDeadlineError;
     expect(deadline.cancelled).toBe(false);
@@ -180,8 +189,8 @@ describe.each(transports)('task engine over $name', ({ start }) => {
   it('hands progress reported before the first listener came to that listener', async () => {
     const { toolset } = await connect();
     const handle = await toolset.startTask('progress_task', { steps: 4, stepMs: 50 });
-    // Whatever came meanwhile (as the handle was made, or in these 70 ms) is not lost to a late listener.
-    await new Promise((resolve) => setTimeout(resolve, 70));
+    // Whatever came before the listener (as the handle was made, or since) is not lost to it.
+    await vi.waitFor(() => expect(handle.progress?.progress).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
     const seen: number[] = [];
     handle.on((event) => {
       if (event.type === 'progress') seen.push(event.progress);
@@ -223,9 +232,14 @@ describe.each(transports)('task engine over $name', ({ start }) => {
     const { toolset } = await connect({ ...FAST, ttl: 50, taskDelayMs: 10 });
     const handle = await toolset.startTask('slow_task', { value: 'gone' });
     await handle.wait();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const error = await toolset.resumeTask(handle.toJSON()).catch((caught: unknown) => caught);
-    expect(TaskExpiredError.isInstance(error)).toBe(true);
+    // The server drops the task once its 50 ms ttl passed (its own time): asked until it did.
+    await vi.waitFor(
+      async () => {
+        const error = await toolset.resumeTask(handle.toJSON()).catch((caught: unknown) => caught);
+        expect(TaskExpiredError.isInstance(error)).toBe(true);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   });
 
   it.each(['missing-task', 'bad-status', 'task-id-not-string'])(

@@ -12,9 +12,9 @@ import {
   ToolwrightError,
   UserError,
 } from '@toolwright/core';
-import { type Clock, systemClock } from '../clock.ts';
+import { type Clock, longTimeout, systemClock } from '../clock.ts';
 import { errorMessage } from '../connection.ts';
-import { MAX_TIMER_MS, type ToolErrorBehavior } from '../options.ts';
+import type { ToolErrorBehavior } from '../options.ts';
 import { callFailure, resultText, toolFailure } from '../result-mapping.ts';
 import { type ResultSchema, toolResultValue } from '../result-schema.ts';
 import type { MCPCallToolResult } from '../wire.ts';
@@ -22,17 +22,18 @@ import { type CancelOutcome, CancelRequest, NO_CANCEL_NOTE, withNote } from './c
 import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
 import { taskError } from './task-errors.ts';
 import type { InputStrategy, TaskGeneration } from './task-generation.ts';
-import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
+import {
+  type HandleAction,
+  type HandleEffect,
+  type HandleEnd,
+  type HandleRules,
+  type HandleState,
+  initialHandleState,
+  reduceHandle,
+  type TaskHandleEvent,
+} from './task-lifecycle.ts';
+import { isTerminalStatus, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
 import { type TaskReference, taskReference } from './task-reference.ts';
-
-/** Progress of a task, for a handle's listeners: a {@link ProgressUpdate} with the task it belongs to. */
-export interface TaskProgressEvent extends ProgressUpdate {
-  readonly type: 'progress';
-  readonly taskId: string;
-}
-
-/** Something that happened to a task, for a handle's listeners: a status change, or progress. */
-export type TaskHandleEvent = { readonly type: 'status'; readonly task: TaskSnapshot } | TaskProgressEvent;
 
 /** Options of {@link TaskHandle.wait} and {@link TaskHandle.result}. */
 export interface WaitOptions {
@@ -61,17 +62,17 @@ export interface TaskHandleInit {
   readonly toolCallId?: string | undefined;
   /** Validates the result's structuredContent for {@link TaskHandle.result}; none: the result as it comes. */
   readonly resultSchema?: ResultSchema | undefined;
-  /** Timers (for tests); the real ones by default. */
+  /** Timers and time: the deadline, the ttl backstop, polling, the wait for tasks/cancel (the real ones by default). */
   readonly clock?: Clock | undefined;
   /**
    * How long giving up on the task (an abort, a deadline, the ttl backstop, input that cannot be
    * answered) waits for the server to acknowledge tasks/cancel before its caller gets the error (default 1 000).
    */
   readonly cancelMs?: number | undefined;
+  /** Consecutive failed polls (other than typed failures) before the handle gives up (default 3). */
+  readonly maxPollFailures?: number | undefined;
 }
 
-/** Consecutive failed polls (other than typed failures) before the handle gives up. */
-const MAX_POLL_FAILURES = 3;
 /** Progress reported before anybody listened is kept (this many updates at most) for the first listener. */
 const EARLY_PROGRESS = 64;
 /** How long past its ttl a task that still runs is waited for, where the ttl is a backstop. */
@@ -82,115 +83,113 @@ const CANCEL_MS = 1_000;
 const PING_MS = 1_000;
 
 /**
- * One task on an MCP server, of either generation: a reducer over the neutral snapshots the
- * generation reports. It learns of status changes from the server's pushes as soon as they arrive,
- * and polls (honouring the server's hint) only as the fallback, while someone waits or listens; the
- * poll scheduler decides when. When the task needs input, the generation's input strategy answers it.
+ * One task on an MCP server, of either generation. Everything that happens to it (a status the
+ * server pushed, a poll's answer or failure, progress, a lost connection, giving the task up) is
+ * one action, dispatched into the pure reducer of task-lifecycle.ts; the handle carries out the
+ * effects the reducer returns, and ends in one place. It learns of status changes from the
+ * server's pushes as soon as they arrive, and polls (honouring the server's hint) only as the
+ * fallback, while someone waits or listens; the poll scheduler decides when. When the task needs
+ * input, the generation's input strategy answers it. All time is the clock's.
  */
 export class TaskHandle<Result = unknown> {
   readonly taskId: string;
   readonly toolName: string;
   readonly #generation: TaskGeneration;
+  readonly #clock: Clock;
+  readonly #rules: HandleRules;
   readonly #scheduler: PollScheduler;
-  readonly #input: InputStrategy;
   readonly #behavior: ToolErrorBehavior;
   readonly #emit: ((event: ToolEvent) => void) | undefined;
   readonly #toolCallId: string | undefined;
   readonly #resultSchema: ResultSchema | undefined;
-  readonly #listeners = new Set<(event: TaskHandleEvent) => void>();
-  readonly #unsubscribe: (() => void)[] = [];
+  readonly #cancelMs: number;
   readonly #terminal: Promise<TaskSnapshot>;
   #resolveTerminal!: (task: TaskSnapshot) => void;
   #rejectTerminal!: (error: unknown) => void;
-  #snapshot: TaskSnapshot;
-  #progress: TaskProgressEvent | undefined;
-  #done = false;
-  #pollFailures = 0;
-  /** Progress dispatched before the first listener came (see EARLY_PROGRESS); undefined once one did. */
-  #earlyProgress: TaskHandleEvent[] | undefined = [];
-  /** Counts status notifications: a poll answered after one arrived may be older than it. */
-  #notified = 0;
-  /** The error the handle failed with (a lost connection, an expired task), for cancel() to report. */
-  #failure: unknown;
+  #state: HandleState;
+  /** Listeners of {@link on}; made for the first. */
+  #listeners: Set<(event: TaskHandleEvent) => void> | undefined;
+  /**
+   * Progress dispatched before the first listener came (see EARLY_PROGRESS): none yet (undefined),
+   * some, or `false` once a listener came or the handle ended.
+   */
+  #early: TaskHandleEvent[] | false | undefined;
+  /** What the handle stops listening to when it ends: pushes, connection loss, progress. */
+  #stopWatching: (() => void) | undefined;
+  #stopLost: (() => void) | undefined;
+  #stopProgress: (() => void) | undefined;
+  /** Answers the task's input requests; made when the task first needs input. */
+  #input: InputStrategy | undefined;
   #outcome: Promise<TaskOutcome> | undefined;
   /** When the handle first saw the task (the ttl backstop counts from here, never from the server's clock). */
-  readonly #firstSeen = performance.now();
-  #ttlArmed: number | null = null;
+  readonly #firstSeen: number;
   #stopTtl: (() => void) | undefined;
-  /** The one tasks/cancel this handle sends, whichever end path asks for it. */
-  readonly #cancel: CancelRequest;
+  /** The one tasks/cancel this handle sends, whichever end path asks for it; made when one does. */
+  #cancel: CancelRequest | undefined;
 
   constructor(init: TaskHandleInit) {
     this.taskId = init.task.taskId;
     this.toolName = init.toolName;
     this.#generation = init.generation;
-    const clock = init.clock ?? systemClock;
-    this.#scheduler = new PollScheduler(init.polling, () => this.#poll(), clock);
-    this.#cancel = new CancelRequest(() => this.#cancelAndLook(), clock, init.cancelMs ?? CANCEL_MS);
-    this.#input = init.generation.inputStrategy(
-      this.taskId,
-      { pollNow: () => this.#scheduler.now(), toolName: this.toolName, abandon: (error) => this.#abandon(error) },
-      clock,
-    );
+    this.#clock = init.clock ?? systemClock;
+    this.#firstSeen = this.#clock.now();
+    this.#rules = { ttlIsBackstop: init.generation.ttlIsBackstop, maxPollFailures: init.maxPollFailures ?? 3 };
+    this.#scheduler = new PollScheduler(init.polling, () => this.#poll(), this.#clock);
     this.#behavior = init.behavior;
     this.#emit = init.emit;
     this.#toolCallId = init.toolCallId;
     this.#resultSchema = init.resultSchema;
-    this.#snapshot = init.task;
+    this.#cancelMs = init.cancelMs ?? CANCEL_MS;
+    this.#state = initialHandleState(init.task);
     this.#scheduler.hint(init.task.pollInterval);
     this.#terminal = new Promise((resolve, reject) => {
       this.#resolveTerminal = resolve;
       this.#rejectTerminal = reject;
     });
     this.#terminal.catch(() => undefined); // waiters get the rejection; an unwatched handle must not leave an unhandled one
-    this.#unsubscribe.push(
-      this.#generation.watch(this.taskId, (task) => {
-        this.#notified++;
-        this.#update(task);
-      }),
-      this.#generation.onLost((error) =>
-        this.#fail(
-          new ConnectionLostError(
-            `Lost the connection to the MCP server while task ${this.taskId} of tool '${this.toolName}' was running (${errorMessage(error)}). The task may still run: resume it with toolset.resumeTask(reference) on a new connection.`,
-            this.#details(error),
-          ),
+    this.#stopWatching = this.#generation.watch(this.taskId, (task) => this.#dispatch({ type: 'pushed', task }));
+    this.#stopLost = this.#generation.onLost((error) =>
+      this.#dispatch({
+        type: 'failed',
+        error: new ConnectionLostError(
+          `Lost the connection to the MCP server while task ${this.taskId} of tool '${this.toolName}' was running (${errorMessage(error)}). The task may still run: resume it with toolset.resumeTask(reference) on a new connection.`,
+          this.#details(error),
         ),
-      ),
+      }),
     );
-    if (init.subscribeProgress) this.#unsubscribe.push(init.subscribeProgress((update) => this.#onProgress(update)));
-    if (isTerminalStatus(init.task.status)) this.#finish(init.task);
-    else {
-      this.#armTtl(init.task.ttl);
-      this.#input.onSnapshot(init.task);
-    }
+    if (init.subscribeProgress)
+      this.#stopProgress = init.subscribeProgress((update) =>
+        this.#dispatch({ type: 'progress', progress: { type: 'progress', taskId: this.taskId, ...update } }),
+      );
+    this.#dispatch({ type: 'opened' });
   }
 
   /** The status as last seen. */
   get status(): TaskSnapshot['status'] {
-    return this.#snapshot.status;
+    return this.#state.snapshot.status;
   }
   get statusMessage(): string | undefined {
-    return this.#snapshot.statusMessage;
+    return this.#state.snapshot.statusMessage;
   }
   get createdAt(): string {
-    return this.#snapshot.createdAt;
+    return this.#state.snapshot.createdAt;
   }
   get lastUpdatedAt(): string {
-    return this.#snapshot.lastUpdatedAt;
+    return this.#state.snapshot.lastUpdatedAt;
   }
   get ttl(): number | null {
-    return this.#snapshot.ttl;
+    return this.#state.snapshot.ttl;
   }
   get pollInterval(): number | undefined {
-    return this.#snapshot.pollInterval;
+    return this.#state.snapshot.pollInterval;
   }
   /** The whole task state as last seen. */
   get snapshot(): TaskSnapshot {
-    return this.#snapshot;
+    return this.#state.snapshot;
   }
   /** The last progress reported, if any. */
   get progress(): ProgressUpdate | undefined {
-    return this.#progress;
+    return this.#state.progress;
   }
 
   /** The reference to resume this task later, from another connection or process. */
@@ -212,9 +211,12 @@ export class TaskHandle<Result = unknown> {
         ),
       );
     }
-    if (this.#done) return this.#terminal; // finished (or failed) already: an abort now changes nothing
+    if (this.#state.end !== undefined) return this.#terminal; // ended already: an abort now changes nothing
     if (signal?.aborted) return this.#cancelForAbort(signal);
     this.#scheduler.watch();
+    const deadline = timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY;
+    // Nothing but the end stops this wait, and the end stops polling: no need to unwatch.
+    if (!signal && !deadline) return this.#terminal;
     return new Promise<TaskSnapshot>((resolve, reject) => {
       let settled = false;
       let stopTimer: (() => void) | undefined;
@@ -230,10 +232,14 @@ export class TaskHandle<Result = unknown> {
         if (leave()) this.#cancelForAbort(signal as AbortSignal).then(resolve, reject);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY) {
-        stopTimer = longTimeout(() => {
-          if (leave()) this.#deadlinePassed(timeoutMs, options.onTimeout ?? 'cancel').then(resolve, reject);
-        }, timeoutMs);
+      if (deadline) {
+        stopTimer = longTimeout(
+          this.#clock,
+          () => {
+            if (leave()) this.#deadlinePassed(timeoutMs, options.onTimeout ?? 'cancel').then(resolve, reject);
+          },
+          timeoutMs,
+        );
       }
       this.#terminal.then(
         (task) => leave() && resolve(task),
@@ -286,7 +292,7 @@ export class TaskHandle<Result = unknown> {
 
   /** How the task ended, fetched once (a failed fetch may be tried again). */
   #fetchOutcome(task: TaskSnapshot): Promise<TaskOutcome> {
-    const received = task.outcome ?? this.#input.takeOutcome();
+    const received = task.outcome ?? this.#input?.takeOutcome();
     this.#outcome ??= received
       ? Promise.resolve(received)
       : this.#generation.fetchOutcome(task).catch((error: unknown) => {
@@ -301,16 +307,23 @@ export class TaskHandle<Result = unknown> {
    * TaskCancelledError. Resolves once the server confirmed. A task already finished is left as it is.
    */
   async cancel(): Promise<void> {
+    const end = this.#state.end;
     // After the connection was lost the server cannot be told: say so, rather than resolve while the task runs on.
-    if (this.#done && ConnectionLostError.isInstance(this.#failure)) throw this.#failure;
-    if (this.#done) return;
+    if (end?.kind === 'failed' && ConnectionLostError.isInstance(end.error)) throw end.error;
+    if (end !== undefined) return;
     if (!this.#generation.supportsCancel) {
-      this.#fail(this.#noCancel());
+      this.#dispatch({ type: 'failed', error: this.#noCancel() });
       return;
     }
-    const report = await this.#cancel.answer();
+    const report = await this.#cancelRequest().answer();
     if (report.kind === 'failed') throw this.#withTask(report.error, 'tasks/cancel');
     if (report.kind === 'answered') this.#applyCancel(report.outcome);
+  }
+
+  /** The one tasks/cancel of this handle. */
+  #cancelRequest(): CancelRequest {
+    this.#cancel ??= new CancelRequest(() => this.#cancelAndLook(), this.#clock, this.#cancelMs);
+    return this.#cancel;
   }
 
   /**
@@ -331,16 +344,20 @@ export class TaskHandle<Result = unknown> {
     }
     if (answer.kind === 'acknowledged') {
       // The handle lets go, as the spec allows, unless the look saw the task end.
-      if (look !== undefined && isTerminalStatus(look.status)) this.#update(look);
+      if (look !== undefined && isTerminalStatus(look.status)) this.#dispatch({ type: 'cancelled', task: look });
       else
-        this.#update({
-          ...(look ?? this.#snapshot),
-          status: 'cancelled',
-          statusMessage: 'Cancellation was acknowledged by the server; the task stops when the server honours it.',
+        this.#dispatch({
+          type: 'cancelled',
+          task: {
+            ...(look ?? this.#state.snapshot),
+            status: 'cancelled',
+            statusMessage: 'Cancellation was acknowledged by the server; the task stops when the server honours it.',
+          },
         });
       return;
     }
-    this.#update(isTerminalStatus(answer.task.status) ? answer.task : { ...answer.task, status: 'cancelled' });
+    const task = isTerminalStatus(answer.task.status) ? answer.task : { ...answer.task, status: 'cancelled' as const };
+    this.#dispatch({ type: 'cancelled', task });
   }
 
   /**
@@ -349,20 +366,24 @@ export class TaskHandle<Result = unknown> {
    * the background. Returns the sentence for the caller's error about what the server said.
    */
   async #giveUp(): Promise<string> {
-    if (this.#done) return '';
+    if (this.#state.end !== undefined) return '';
     if (!this.#generation.supportsCancel) {
-      this.#fail(this.#noCancel());
+      this.#dispatch({ type: 'failed', error: this.#noCancel() });
       return NO_CANCEL_NOTE;
     }
-    const report = await this.#cancel.within();
+    const cancel = this.#cancelRequest();
+    const report = await cancel.within();
     if (report.kind === 'answered') this.#applyCancel(report.outcome);
-    else if (!this.#done)
-      this.#update({
-        ...this.#snapshot,
-        status: 'cancelled',
-        statusMessage: 'Cancellation was requested; the server has not confirmed it.',
+    else
+      this.#dispatch({
+        type: 'cancelled',
+        task: {
+          ...this.#state.snapshot,
+          status: 'cancelled',
+          statusMessage: 'Cancellation was requested; the server has not confirmed it.',
+        },
       });
-    return this.#cancel.note(report);
+    return cancel.note(report);
   }
 
   /** The error of a handle that stops waiting on a server without tasks/cancel. */
@@ -375,31 +396,32 @@ export class TaskHandle<Result = unknown> {
 
   /** Listens to status changes and progress until the task ends. Returns a function that stops listening. */
   on(listener: (event: TaskHandleEvent) => void): () => void {
+    this.#listeners ??= new Set();
     this.#listeners.add(listener);
     // Progress that came before the first listener (say, flushed as the handle was made) is not lost.
-    const early = this.#earlyProgress;
-    this.#earlyProgress = undefined;
-    for (const event of early ?? []) this.#deliver(listener, event);
+    const early = this.#early;
+    this.#early = false;
+    if (early) for (const event of early) this.#deliver(listener, event);
     this.#scheduler.watch();
     let active = true;
     return () => {
       if (!active) return;
       active = false;
-      this.#listeners.delete(listener);
+      this.#listeners?.delete(listener);
       this.#scheduler.unwatch();
     };
   }
 
   /** Status changes and progress as an async iterable: the current status first, the terminal status last. */
   async *events(): AsyncGenerator<TaskHandleEvent, void, undefined> {
-    const queue: TaskHandleEvent[] = [{ type: 'status', task: this.#snapshot }];
+    const queue: TaskHandleEvent[] = [{ type: 'status', task: this.#state.snapshot }];
     let wake: (() => void) | undefined;
     const stop = this.on((event) => {
       queue.push(event);
       wake?.();
     });
     try {
-      let ended = this.#done;
+      let ended = this.#state.end !== undefined;
       void this.#terminal.then(
         () => {
           ended = true;
@@ -431,62 +453,98 @@ export class TaskHandle<Result = unknown> {
     }
   }
 
-  #update(task: TaskSnapshot): void {
-    if (this.#done) return;
-    const change = reduceSnapshot(this.#snapshot, task);
-    this.#snapshot = change.snapshot;
-    this.#scheduler.hint(change.snapshot.pollInterval);
-    if (change.changed) {
-      this.#scheduler.changed();
-      this.#dispatch({ type: 'status', task: change.snapshot });
-    }
-    if (change.terminal) this.#finish(change.snapshot);
-    else {
-      this.#armTtl(change.snapshot.ttl);
-      this.#input.onSnapshot(change.snapshot);
+  /** The one way the handle's state changes: the action through the reducer, then its effects. */
+  #dispatch(action: HandleAction): void {
+    const { state, effects } = reduceHandle(this.#state, action, this.#rules);
+    this.#state = state;
+    for (const effect of effects) this.#apply(effect);
+  }
+
+  #apply(effect: HandleEffect): void {
+    switch (effect.type) {
+      case 'emit':
+        this.#tell(effect.event);
+        break;
+      case 'poll':
+        this.#scheduler.hint(effect.hint);
+        if (effect.changed) this.#scheduler.changed();
+        if (effect.unchanged) this.#scheduler.unchanged();
+        break;
+      case 'poll-failed':
+        this.#scheduler.failed();
+        break;
+      case 'arm-ttl':
+        this.#armTtl(effect.ttl);
+        break;
+      case 'input':
+        this.#toInput(effect.task);
+        break;
+      case 'end':
+        this.#end(effect.end);
+        break;
     }
   }
 
   /**
+   * Hands a snapshot to the input strategy, made when the task first needs input: until then
+   * neither generation's strategy has anything to do.
+   */
+  #toInput(task: TaskSnapshot): void {
+    // An effect of an earlier action, carried out after the input strategy or a listener ended the handle.
+    if (this.#state.end !== undefined) return;
+    if (this.#input === undefined) {
+      if (task.status !== 'input_required') return;
+      this.#input = this.#generation.inputStrategy(
+        this.taskId,
+        {
+          pollNow: () => this.#scheduler.now(),
+          toolName: this.toolName,
+          abandon: (error) => this.#dispatch({ type: 'abandoned', error }),
+        },
+        this.#clock,
+      );
+    }
+    this.#input.onSnapshot(task);
+  }
+
+  /**
    * Where the generation makes the ttl a backstop: a task still running past its ttl (counted
-   * from when the handle first saw it, plus a grace) is cancelled and the handle fails with a
-   * TaskExpiredError. The ttl may change; each new value re-arms the timer.
+   * from when the handle first saw it, plus a grace) is given up with a TaskExpiredError. Each new
+   * ttl re-arms the timer.
    */
   #armTtl(ttl: number | null): void {
-    if (!this.#generation.ttlIsBackstop || ttl === this.#ttlArmed) return;
-    this.#ttlArmed = ttl;
     this.#stopTtl?.();
     this.#stopTtl = undefined;
-    if (ttl === null) return;
-    const left = this.#firstSeen + ttl + TTL_GRACE_MS - performance.now();
+    // An effect of an earlier action, carried out after a listener or the input strategy ended the handle.
+    if (ttl === null || this.#state.end !== undefined) return;
+    const left = this.#firstSeen + ttl + TTL_GRACE_MS - this.#clock.now();
     this.#stopTtl = longTimeout(
+      this.#clock,
       () =>
-        this.#abandon(
-          new TaskExpiredError(
-            `Task ${this.taskId} of tool '${this.toolName}' was still ${this.#snapshot.status} ${ttl} ms (its ttl) after the toolset first saw it, so the server may have discarded it; it was cancelled.`,
+        this.#dispatch({
+          type: 'abandoned',
+          error: new TaskExpiredError(
+            `Task ${this.taskId} of tool '${this.toolName}' was still ${this.#state.snapshot.status} ${ttl} ms (its ttl) after the toolset first saw it, so the server may have discarded it; it was cancelled.`,
             this.#details(),
           ),
-        ),
+        }),
       Math.max(0, left),
     );
   }
 
-  #onProgress(update: ProgressUpdate): void {
-    if (this.#done) return;
-    this.#progress = { type: 'progress', taskId: this.taskId, ...update };
-    this.#dispatch(this.#progress);
-  }
-
-  #dispatch(event: TaskHandleEvent): void {
+  /** Tells an event to the run's event sink and the listeners (or keeps progress for the first listener). */
+  #tell(event: TaskHandleEvent): void {
     const base = { toolName: this.toolName, toolCallId: this.#toolCallId, taskId: this.taskId };
     this.#emit?.(
       event.type === 'status'
         ? { type: 'task-status', ...base, status: event.task.status, statusMessage: event.task.statusMessage }
         : { type: 'progress', ...base, progress: event.progress, total: event.total, message: event.message },
     );
-    if (this.#earlyProgress && event.type === 'progress' && this.#earlyProgress.length < EARLY_PROGRESS)
-      this.#earlyProgress.push(event);
-    for (const listener of [...this.#listeners]) this.#deliver(listener, event);
+    if (this.#early !== false && event.type === 'progress') {
+      this.#early ??= [];
+      if (this.#early.length < EARLY_PROGRESS) this.#early.push(event);
+    }
+    if (this.#listeners) for (const listener of [...this.#listeners]) this.#deliver(listener, event);
   }
 
   #deliver(listener: (event: TaskHandleEvent) => void, event: TaskHandleEvent): void {
@@ -497,65 +555,47 @@ export class TaskHandle<Result = unknown> {
     }
   }
 
-  #finish(task: TaskSnapshot): void {
-    this.#done = true;
-    this.#stop();
-    this.#resolveTerminal(task);
-  }
-
-  #fail(error: unknown): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#failure = error;
-    this.#stop();
-    this.#rejectTerminal(error);
-  }
-
   /**
-   * Stops at once (no later snapshot may settle the handle), cancels the task on the server, and
-   * rejects once the server acknowledged, or after `cancelMs` without an answer (the request goes on
-   * in the background), so a caller that closes the toolset on the error rarely leaves anything
-   * running and never waits on the server. The error says which it was.
+   * The one end path. Releases everything the handle holds (timers, notification routes, the input
+   * strategy's requests), then settles the waiters: with the terminal task, with the error, or (for a
+   * task given up) once the server acknowledged tasks/cancel or `cancelMs` passed without an answer
+   * (the request goes on in the background), so a caller that closes the toolset on the error rarely
+   * leaves anything running and never waits on the server. The error says which it was.
    */
-  #abandon(error: Error): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#stop();
-    const settle = (note: string) => {
-      this.#failure = withNote(this.#withTask(error) as Error, note);
-      this.#rejectTerminal(this.#failure);
-    };
-    if (this.#generation.supportsCancel) void this.#cancel.within().then((report) => settle(this.#cancel.note(report)));
-    else settle(NO_CANCEL_NOTE);
-  }
-
-  /** Releases everything the handle holds: timers, notification routes, the input strategy's requests. */
-  #stop(): void {
+  #end(end: HandleEnd): void {
     this.#scheduler.stop();
     this.#stopTtl?.();
-    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    this.#input.dispose();
-    this.#earlyProgress = undefined;
+    this.#stopWatching?.();
+    this.#stopLost?.();
+    this.#stopProgress?.();
+    this.#input?.dispose();
+    this.#early = false;
+    if (end.kind === 'finished') this.#resolveTerminal(end.task);
+    else if (end.kind === 'failed') this.#rejectTerminal(end.error);
+    else if (!this.#generation.supportsCancel) this.#rejectTerminal(this.#givenUp(end.error, NO_CANCEL_NOTE));
+    else {
+      const cancel = this.#cancelRequest();
+      void cancel.within().then((report) => this.#rejectTerminal(this.#givenUp(end.error, cancel.note(report))));
+    }
+  }
+
+  /** The error of a task given up, with this task's details and what became of its cancellation. */
+  #givenUp(error: Error, note: string): unknown {
+    return withNote(this.#withTask(error) as Error, note);
   }
 
   async #poll(): Promise<void> {
-    if (this.#done) return;
-    const before = this.#snapshot.status;
-    const notified = this.#notified;
+    const { end, pushes, snapshot } = this.#state;
+    if (end !== undefined) return;
     try {
       const task = await this.#generation.getTask(this.taskId);
-      // Order comes from arrival, never from the server's clock: a report that arrived while this
-      // poll was under way is newer, unless the poll saw the end.
-      if (this.#notified === notified || isTerminalStatus(task.status)) this.#update(task);
-      this.#pollFailures = 0;
-      if (this.#snapshot.status === before) this.#scheduler.unchanged();
+      this.#dispatch({ type: 'polled', task, pushes, status: snapshot.status });
     } catch (error) {
       // A tasks/get that got no answer, from a server that answers no ping either: it has stopped answering.
       if (RequestTimeoutError.isInstance(error) && !(await this.#generation.answersPing(PING_MS)))
-        this.#fail(this.#frozen(error as RequestTimeoutError));
-      else if (this.#isFinalPollError(error) || ++this.#pollFailures >= MAX_POLL_FAILURES)
-        this.#fail(this.#pollFailure(error));
-      else this.#scheduler.failed();
+        this.#dispatch({ type: 'failed', error: this.#frozen(error as RequestTimeoutError) });
+      else
+        this.#dispatch({ type: 'poll-failed', error: this.#pollFailure(error), final: this.#isFinalPollError(error) });
     }
   }
 
@@ -613,7 +653,7 @@ export class TaskHandle<Result = unknown> {
     const serverMessage = this.#generation.serverErrorMessage(error);
     if (serverMessage !== undefined) {
       return new ProtocolError(
-        `Polling task ${this.taskId} of tool '${this.toolName}' failed ${MAX_POLL_FAILURES} times in a row; the server's last answer was: ${serverMessage}. The task may still run: resume it later with toolset.resumeTask(reference).`,
+        `Polling task ${this.taskId} of tool '${this.toolName}' failed ${this.#rules.maxPollFailures} times in a row; the server's last answer was: ${serverMessage}. The task may still run: resume it later with toolset.resumeTask(reference).`,
         this.#details(error),
       );
     }
@@ -653,19 +693,4 @@ function failureText(statusMessage: string | undefined, errorMessage: string): s
   if (!statusMessage || statusMessage.includes(errorMessage)) return statusMessage || errorMessage;
   if (errorMessage === '' || errorMessage.includes(statusMessage)) return errorMessage || statusMessage;
   return `${statusMessage} (the server's error: ${errorMessage})`;
-}
-
-/**
- * Runs `callback` after `ms` milliseconds, however long: a delay beyond the longest single timer
- * is waited in steps. Returns a function that cancels it.
- */
-function longTimeout(callback: () => void, ms: number): () => void {
-  const due = performance.now() + ms;
-  let timer: ReturnType<typeof setTimeout>;
-  const arm = () => {
-    const left = due - performance.now();
-    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(callback, Math.max(0, left));
-  };
-  arm();
-  return () => clearTimeout(timer);
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.ts';
 import { isTerminalStatus, type TaskSnapshot } from './task-model.ts';
 
 /**
@@ -7,26 +8,33 @@ import { isTerminalStatus, type TaskSnapshot } from './task-model.ts';
 const EARLY_STATUS_MS = 30_000;
 const EARLY_STATUS_TASKS = 256;
 
+type Listener = (task: TaskSnapshot) => void;
+
 /**
  * Routes status reports pushed by the server to the handles of their tasks, whatever the
  * generation's notification looks like. A report for a task without a watcher is kept (bounded in
  * count and age) and handed to the first one, so nothing that arrives before a handle exists is lost.
  */
 export class TaskStatusHub {
-  readonly #listeners = new Map<string, Set<(task: TaskSnapshot) => void>>();
+  /** The watchers of each task: one alone (the usual case, no set to hold it), or a set of several. */
+  readonly #listeners = new Map<string, Listener | Set<Listener>>();
   /** The latest report of tasks nobody listens to yet, with when it arrived. */
   readonly #early = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
   /** Tasks whose watchers all left (recent ones, bounded): their late reports are not kept. */
   readonly #finished = new Set<string>();
+  readonly #clock: Clock;
+
+  /** `clock` tells how old a kept report is. */
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
 
   /** Delivers a report to the task's watchers, or keeps it for the first one. */
   deliver(task: TaskSnapshot): void {
     const listeners = this.#listeners.get(task.taskId);
-    if (listeners) {
-      for (const listener of [...listeners]) listener(task);
-      return;
-    }
-    if (!this.#finished.has(task.taskId)) this.#keepEarly(task);
+    if (typeof listeners === 'function') listeners(task);
+    else if (listeners) for (const listener of [...listeners]) listener(task);
+    else if (!this.#finished.has(task.taskId)) this.#keepEarly(task);
   }
 
   /**
@@ -34,25 +42,35 @@ export class TaskStatusHub {
    * arrived before anybody listened is delivered first, on a microtask, so the listener's owner has
    * finished subscribing.
    */
-  subscribe(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    const listeners = this.#listeners.get(taskId) ?? new Set();
-    this.#listeners.set(taskId, listeners);
-    listeners.add(listener);
+  subscribe(taskId: string, listener: Listener): () => void {
+    const current = this.#listeners.get(taskId);
+    if (current === undefined) this.#listeners.set(taskId, listener);
+    else if (typeof current === 'function') this.#listeners.set(taskId, new Set([current, listener]));
+    else current.add(listener);
     this.#finished.delete(taskId);
     const early = this.#early.get(taskId);
     this.#early.delete(taskId);
-    if (early && performance.now() - early.at <= EARLY_STATUS_MS) {
+    if (early && this.#clock.now() - early.at <= EARLY_STATUS_MS) {
       queueMicrotask(() => {
-        if (listeners.has(listener)) listener(early.task);
+        if (this.#listens(taskId, listener)) listener(early.task);
       });
     }
-    return () => {
-      if (!listeners.delete(listener) || listeners.size > 0) return;
-      this.#listeners.delete(taskId);
-      this.#finished.add(taskId);
-      if (this.#finished.size > EARLY_STATUS_TASKS)
-        this.#finished.delete(this.#finished.values().next().value as string);
-    };
+    return () => this.#unsubscribe(taskId, listener);
+  }
+
+  #listens(taskId: string, listener: Listener): boolean {
+    const current = this.#listeners.get(taskId);
+    return current === listener || (typeof current === 'object' && current.has(listener));
+  }
+
+  #unsubscribe(taskId: string, listener: Listener): void {
+    const current = this.#listeners.get(taskId);
+    if (typeof current === 'object') {
+      if (!current.delete(listener) || current.size > 0) return;
+    } else if (current !== listener) return;
+    this.#listeners.delete(taskId);
+    this.#finished.add(taskId);
+    if (this.#finished.size > EARLY_STATUS_TASKS) this.#finished.delete(this.#finished.values().next().value as string);
   }
 
   /** Forgets every watcher (the connection is gone). */
@@ -63,7 +81,7 @@ export class TaskStatusHub {
 
   /** A terminal report is never replaced by a later non-terminal one while it is kept. */
   #keepEarly(task: TaskSnapshot): void {
-    const now = performance.now();
+    const now = this.#clock.now();
     const kept = this.#early.get(task.taskId);
     if (kept && isTerminalStatus(kept.task.status) && now - kept.at <= EARLY_STATUS_MS) return;
     this.#early.delete(task.taskId);

@@ -16,6 +16,10 @@ export class ManualClock implements Clock {
     this.#timers.delete(timer as number);
   }
 
+  now(): number {
+    return this.#now;
+  }
+
   /** How many timers are armed. */
   get pending(): number {
     return this.#timers.size;

@@ -4,15 +4,15 @@ import {
   resultFromTaskOutcome,
   type TaskEnabledSession,
 } from '@modelcontextprotocol/ext-tasks/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TasksExtensionFixtureOptions } from './options.ts';
 import {
   CLIENT_INFO,
   type ConnectedFixture,
   connectFixture,
-  eventually,
   PROTOCOL_VERSION,
   TRANSPORTS,
+  WAIT,
   WITH_TASKS,
 } from './test-clients.ts';
 
@@ -32,7 +32,7 @@ describe.each(TRANSPORTS)('ext-tasks 0.2.2 against the 2026 fixture over %s', (k
     session = createTaskSessionFromClient(connected.client, {
       endpointId: `fixture-${kind}`,
       // ext-tasks needs the host's raw path on SDK v2: the SDK client's decoder refuses task results.
-      rawDispatch: (request) => connected.dispatch(request as Record<string, unknown>) as never,
+      rawDispatch: (request) => connected.dispatch(request as { method: string; params?: unknown }) as never,
       v2RequestFraming: { protocolVersion: PROTOCOL_VERSION, clientInfo: CLIENT_INFO, clientCapabilities: WITH_TASKS },
       onInputRequest: (async (request: { kind: string; params: Record<string, unknown> }) => {
         if (request.kind === 'elicitation') return { action: 'accept', content: { name: 'Ada' } };
@@ -98,11 +98,11 @@ describe.each(TRANSPORTS)('ext-tasks 0.2.2 against the 2026 fixture over %s', (k
     const { outcome } = await execution.settle();
     expect(outcome.status).toBe('cancelled');
     const taskId = execution.handle?.taskId as string;
-    const record = await eventually(async () => {
-      const task = await fixture.inspector.task(taskId);
-      return task?.cancelObserved ? task : undefined;
-    });
-    expect(record.status).toBe('cancelled');
+    await vi.waitFor(
+      async () => expect(await fixture.inspector.task(taskId)).toMatchObject({ cancelObserved: true }),
+      WAIT,
+    );
+    expect((await fixture.inspector.task(taskId))?.status).toBe('cancelled');
   });
 
   it('turns a completed task into a failure when the inlined result has no resultType, which the spec allows', async () => {

@@ -1,7 +1,7 @@
 import { SdkHttpError } from '@modelcontextprotocol/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TasksExtensionFixtureOptions } from './options.ts';
-import { type ConnectedFixture, connectFixture, eventually, TRANSPORTS } from './test-clients.ts';
+import { type ConnectedFixture, connectFixture, TRANSPORTS, WAIT } from './test-clients.ts';
 
 describe.each(TRANSPORTS)('the misbehaving 2026 fixture over %s', (kind) => {
   let fixture: ConnectedFixture;
@@ -47,19 +47,21 @@ describe.each(TRANSPORTS)('the misbehaving 2026 fixture over %s', (kind) => {
 
   it('asks again under an input key that was already answered', async () => {
     const { taskId } = await call('repeated_input_key');
-    const first = await eventually(async () => {
+    const first = await vi.waitFor(async () => {
       const task = (await fixture.raw('tasks/get', { taskId })).result;
-      return task?.status === 'input_required' ? task : undefined;
-    });
+      expect(task?.status).toBe('input_required');
+      return task as NonNullable<typeof task>;
+    }, WAIT);
     expect(Object.keys(first.inputRequests as object)).toEqual(['name']);
     await fixture.raw('tasks/update', {
       taskId,
       inputResponses: { name: { action: 'accept', content: { name: 'Ada' } } },
     });
-    const again = await eventually(async () => {
+    const again = await vi.waitFor(async () => {
       const task = (await fixture.raw('tasks/get', { taskId })).result;
-      return task?.statusMessage === 'Waiting for input (again)' ? task : undefined;
-    });
+      expect(task?.statusMessage).toBe('Waiting for input (again)');
+      return task as NonNullable<typeof task>;
+    }, WAIT);
     expect(again.status).toBe('input_required');
     expect(Object.keys(again.inputRequests as object)).toEqual(['name']);
     await fixture.raw('tasks/cancel', { taskId });
@@ -68,10 +70,11 @@ describe.each(TRANSPORTS)('the misbehaving 2026 fixture over %s', (kind) => {
   it('inlines a result with and without resultType', async () => {
     const inlined = async (tool: string) => {
       const { taskId } = await call(tool);
-      return eventually(async () => {
+      return vi.waitFor(async () => {
         const task = (await fixture.raw('tasks/get', { taskId })).result;
-        return task?.status === 'completed' ? (task.result as Record<string, unknown>) : undefined;
-      });
+        expect(task?.status).toBe('completed');
+        return task?.result as Record<string, unknown>;
+      }, WAIT);
     };
     expect(await inlined('result_type_inlined')).toEqual({
       resultType: 'complete',
@@ -139,9 +142,11 @@ describe.each(TRANSPORTS)('the 2026 fixture with wire faults over %s', (kind) =>
     const connected = await connect({});
     const started = performance.now();
     const answering = connected.raw('tools/call', { name: 'slow_create_task', arguments: { createDelayMs: 400 } });
-    const created = await eventually(async () =>
-      (await connected.inspector.tasks()).find((task) => task.tool === 'slow_create_task'),
-    );
+    const created = await vi.waitFor(async () => {
+      const task = (await connected.inspector.tasks()).find((candidate) => candidate.tool === 'slow_create_task');
+      expect(task).toBeDefined();
+      return task as NonNullable<typeof task>;
+    }, WAIT);
     const answer = await answering;
     expect(performance.now() - started).toBeGreaterThanOrEqual(350);
     expect(answer.result).toMatchObject({ resultType: 'task', taskId: created.taskId });
@@ -151,10 +156,11 @@ describe.each(TRANSPORTS)('the 2026 fixture with wire faults over %s', (kind) =>
   it('sets the status message of huge_status_task to the size asked for, and fails a task with the status message asked for', async () => {
     const connected = await connect({});
     const huge = await taskOf(connected, 'huge_status_task', { bytes: 200_000 });
-    const seen = await eventually(async () => {
+    const seen = await vi.waitFor(async () => {
       const task = (await connected.raw('tasks/get', { taskId: huge })).result;
-      return typeof task?.statusMessage === 'string' && task.statusMessage.length > 100 ? task : undefined;
-    });
+      expect((task?.statusMessage as string | undefined)?.length).toBeGreaterThan(100);
+      return task;
+    }, WAIT);
     expect(seen).toMatchObject({ status: 'working', statusMessage: 'x'.repeat(200_000) });
     await connected.raw('tasks/cancel', { taskId: huge });
     const failing = await taskOf(connected, 'failing_task', {
@@ -163,10 +169,11 @@ describe.each(TRANSPORTS)('the 2026 fixture with wire faults over %s', (kind) =>
       message: 'disk on fire',
       statusMessage: 'backup job failed',
     });
-    const failed = await eventually(async () => {
+    const failed = await vi.waitFor(async () => {
       const task = (await connected.raw('tasks/get', { taskId: failing })).result;
-      return task?.status === 'failed' ? task : undefined;
-    });
+      expect(task?.status).toBe('failed');
+      return task;
+    }, WAIT);
     expect(failed).toMatchObject({
       statusMessage: 'backup job failed',
       error: { code: -32050, message: 'disk on fire' },

@@ -1,14 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   type ConnectedFixture,
   connectFixture,
   envelope,
-  eventually,
   PROTOCOL_VERSION,
   TRANSPORTS,
+  WAIT,
   WITHOUT_TASKS,
 } from './test-clients.ts';
 import { tasksExtensionStdioFixture } from './transports.ts';
@@ -39,15 +39,17 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
     return created.result?.taskId as string;
   };
   const settled = (taskId: string) =>
-    eventually(async () => {
+    vi.waitFor(async () => {
       const task = await get(taskId);
-      return ['completed', 'failed', 'cancelled'].includes(task.status as string) ? task : undefined;
-    });
+      expect(['completed', 'failed', 'cancelled']).toContain(task.status);
+      return task;
+    }, WAIT);
   const reaches = (taskId: string, status: string) =>
-    eventually(async () => {
+    vi.waitFor(async () => {
       const task = await get(taskId);
-      return task.status === status ? task : undefined;
-    });
+      expect(task.status).toBe(status);
+      return task;
+    }, WAIT);
 
   it('advertises the extension in discovery, not the 2025 tasks capability', async () => {
     const capabilities = fixture.client.getServerCapabilities() as Record<string, unknown> | undefined;
@@ -231,11 +233,15 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
     expect(ack.result).toMatchObject({ resultType: 'complete' });
     for (const field of ['taskId', 'status']) expect(ack.result).not.toHaveProperty(field);
     expect((await settled(taskId)).status).toBe('cancelled');
-    const record = await eventually(async () => {
-      const task = await fixture.inspector.task(taskId);
-      return task?.cancelObserved ? task : undefined;
+    await vi.waitFor(
+      async () => expect(await fixture.inspector.task(taskId)).toMatchObject({ cancelObserved: true }),
+      WAIT,
+    );
+    expect(await fixture.inspector.task(taskId)).toMatchObject({
+      status: 'cancelled',
+      cancelRequested: true,
+      cancelObserved: true,
     });
-    expect(record).toMatchObject({ status: 'cancelled', cancelRequested: true, cancelObserved: true });
     expect(await fixture.inspector.cancelsReceived()).toContain(taskId);
     // Cancelling a terminal task is acknowledged the same way (idempotent).
     expect((await fixture.raw('tasks/cancel', { taskId })).result).toMatchObject({ resultType: 'complete' });
@@ -280,7 +286,11 @@ describe.each(TRANSPORTS)('the 2026 tasks-extension fixture over %s', (kind) => 
       fixture.notifications
         .filter((note) => note.method === 'notifications/tasks')
         .map((note) => note.params as Record<string, unknown>);
-    const last = await eventually(() => tasks().find((task) => task.status === 'completed'));
+    const last = await vi.waitFor(() => {
+      const completed = tasks().find((task) => task.status === 'completed');
+      expect(completed).toBeDefined();
+      return completed as NonNullable<typeof completed>;
+    }, WAIT);
     const ack = fixture.notifications.find((note) => note.method === 'notifications/subscriptions/acknowledged');
     expect(ack?.params?.notifications).toEqual({ taskIds: [watched] });
     expect(tasks().every((task) => task.taskId === watched)).toBe(true);
@@ -341,17 +351,23 @@ describe.each(TRANSPORTS)('the 2026 fixture ttlMs over %s', (kind) => {
     const created = await fixture.raw('tools/call', { name: 'cancellable_task', arguments: { durationMs: 60_000 } });
     const taskId = created.result?.taskId as string;
     expect(created.result?.ttlMs).toBe(300);
-    const gone = await eventually(async () => {
-      const response = await fixture.raw('tasks/get', { taskId });
-      return response.error;
+    await vi.waitFor(
+      async () =>
+        expect((await fixture.raw('tasks/get', { taskId })).error).toMatchObject({
+          code: -32602,
+          message: expect.stringContaining('Task has expired'),
+        }),
+      WAIT,
+    );
+    await vi.waitFor(
+      async () => expect(await fixture.inspector.task(taskId)).toMatchObject({ cancelObserved: true }),
+      WAIT,
+    );
+    expect(await fixture.inspector.task(taskId)).toMatchObject({
+      expired: true,
+      cancelObserved: true,
+      cancelRequested: false,
     });
-    expect(gone.code).toBe(-32602);
-    expect(gone.message).toContain('Task has expired');
-    const record = await eventually(async () => {
-      const task = await fixture.inspector.task(taskId);
-      return task?.cancelObserved ? task : undefined;
-    });
-    expect(record).toMatchObject({ expired: true, cancelObserved: true, cancelRequested: false });
   });
 });
 
@@ -428,7 +444,9 @@ describe('the 2026 fixture over stdio', () => {
         method: 'server/discover',
         params: { _meta: envelope() },
       });
-      await eventually(async () => (await fixture.inspector.received('server/discover')).length > index);
+      await vi.waitFor(async () => {
+        expect((await fixture.inspector.received('server/discover')).length).toBeGreaterThan(index);
+      }, WAIT);
       await transport.close();
     }
     const starts = await fixture.starts();
@@ -440,16 +458,13 @@ describe('the 2026 fixture over stdio', () => {
   it('ends its child process, and the task running in it, when the client closes', async () => {
     const fixture = await connectFixture('stdio');
     await fixture.raw('tools/call', { name: 'cancellable_task', arguments: { durationMs: 60_000 } });
-    const pid = await eventually(() => fixture.pid());
+    const pid = await vi.waitFor(async () => {
+      const started = await fixture.pid();
+      expect(started).toBeTypeOf('number');
+      return started as number;
+    }, WAIT);
     expect(() => process.kill(pid, 0)).not.toThrow();
     await fixture.close();
-    await eventually(() => {
-      try {
-        process.kill(pid, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    });
+    await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), WAIT);
   });
 });

@@ -2,6 +2,7 @@
 // a raw request path for the task traffic the client's typed API refuses.
 import { Client, SdkHttpError, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { ResponseTap, type TappedAnswer } from '@toolwright/core/internal';
 import type { TasksExtensionFixtureOptions } from './options.ts';
 import type { TasksExtensionInspector } from './state.ts';
 import {
@@ -48,8 +49,8 @@ export interface ConnectedFixture extends AsyncDisposable {
     params?: Record<string, unknown>,
     capabilities?: Record<string, unknown>,
   ): Promise<void>;
-  /** Sends a request as given (method and params, its `_meta` included) under a fresh id; resolves with the response. */
-  dispatch(request: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Sends a request as given (method and params, its `_meta` included) under a fresh id; resolves with its answer. */
+  dispatch(request: { readonly method: string; readonly params?: unknown }): Promise<TappedAnswer>;
   close(): Promise<void>;
 }
 
@@ -61,8 +62,6 @@ export function envelope(capabilities: Record<string, unknown> = WITH_TASKS): Re
     'io.modelcontextprotocol/clientCapabilities': capabilities,
   };
 }
-
-let rawIds = 0;
 
 /** Starts the fixture on `kind`, connects an SDK v2 client (2026-07-28) that declares the extension. */
 export async function connectFixture(
@@ -97,51 +96,39 @@ export async function connectFixture(
     versionNegotiation: { mode: { pin: PROTOCOL_VERSION } },
   });
   await client.connect(transport);
-  const pending = new Map<string, (response: RawResponse) => void>();
   const notifications: ConnectedFixture['notifications'] = [];
-  // The client set its own handler at connect; the raw path takes its own responses out first.
+  // The client set its own handler at connect; every notification is recorded on its way to it.
   const original = transport.onmessage;
   transport.onmessage = (message, extra) => {
-    const id = (message as { id?: unknown }).id;
-    const settle = typeof id === 'string' ? pending.get(id) : undefined;
-    if (settle && ('result' in message || 'error' in message)) {
-      pending.delete(id as string);
-      settle(message as RawResponse);
-      return;
-    }
     if ('method' in message && !('id' in message)) notifications.push(message as (typeof notifications)[number]);
     original?.call(transport, message, extra);
   };
+  // The raw path's own answers are taken out before that.
+  const tap = new ResponseTap(transport, 'raw');
+  const withEnvelope = (params: Record<string, unknown>, capabilities: Record<string, unknown>) => ({
+    ...params,
+    _meta: { ...envelope(capabilities), ...(params._meta as object | undefined) },
+  });
   const rawSend: ConnectedFixture['rawSend'] = (id, method, params = {}, capabilities = WITH_TASKS) =>
-    transport.send({
-      jsonrpc: '2.0',
-      id,
-      method,
-      params: { ...params, _meta: { ...envelope(capabilities), ...(params._meta as object | undefined) } },
-    } as Parameters<Transport['send']>[0]);
-  const raw: ConnectedFixture['raw'] = async (method, params, capabilities) => {
-    rawIds += 1;
-    const id = `raw-${rawIds}`;
-    const response = new Promise<RawResponse>((resolve) => pending.set(id, resolve));
+    transport.send({ jsonrpc: '2.0', id, method, params: withEnvelope(params, capabilities) } as Parameters<
+      Transport['send']
+    >[0]);
+  const raw: ConnectedFixture['raw'] = async (method, params = {}, capabilities = WITH_TASKS) => {
+    let answer: TappedAnswer;
     try {
-      await rawSend(id, method, params, capabilities);
+      answer = await tap.request({ method, params: withEnvelope(params, capabilities) });
     } catch (error) {
       // The SDK's HTTP entry answers some rejections itself with an HTTP error status (for example
-      // -32601 for a method the 2026 wire removed); the client transport throws them with the body.
-      pending.delete(id);
-      const body = SdkHttpError.isInstance(error) ? error.message.slice(error.message.indexOf('{')) : '';
-      if (!body.startsWith('{')) throw error;
+      // -32601 for a method the 2026 wire removed); the client transport throws them, the body in their data.
+      const body = SdkHttpError.isInstance(error) ? (error.data as { text?: unknown } | undefined)?.text : undefined;
+      if (typeof body !== 'string' || !body.startsWith('{')) throw error;
       return JSON.parse(body) as RawResponse;
     }
-    return response;
+    return answer.kind === 'result'
+      ? { result: answer.result as NonNullable<RawResponse['result']> }
+      : { error: answer.error };
   };
-  const dispatch: ConnectedFixture['dispatch'] = async (request) => {
-    rawIds += 1;
-    const id = `raw-${rawIds}`;
-    const response = new Promise<RawResponse>((resolve) => pending.set(id, resolve));
-    await transport.send({ ...request, jsonrpc: '2.0', id } as Parameters<Transport['send']>[0]);
-    return { ...(await response) };
-  };
+  const dispatch: ConnectedFixture['dispatch'] = (request) => tap.request(request);
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
@@ -166,16 +153,5 @@ export async function connectFixture(
   };
 }
 
-/** Polls until `check` passes or `timeoutMs` elapses (generous: the machine is shared). */
-export async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** How long and how often a test waits for the fixture to get somewhere (`vi.waitFor`'s options; generous: the machine is shared). */
+export const WAIT = { timeout: 10_000, interval: 20 } as const;

@@ -1,6 +1,5 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
-import { z } from 'zod/v4';
 import type { Clock } from '../../clock.ts';
 import type { Connection, RefusedInput, RequestOptions } from '../../connection.ts';
 import { noInputHandler } from '../../input-requests.ts';
@@ -17,7 +16,6 @@ import type {
   ToolRouting,
 } from '../../tasks/task-generation.ts';
 import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
-import { TaskStatusHub } from '../../tasks/task-status-hub.ts';
 import { parseCallToolResult } from '../../wire.ts';
 import { HeldOpenResult } from './held-open-result.ts';
 import { parseCreateTaskResult, parseTask, parseTaskList } from './wire.ts';
@@ -32,18 +30,17 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   readonly version = '2025-11-25';
   readonly serverDecides = false;
   readonly ttlIsBackstop = false;
-  readonly #hub = new TaskStatusHub();
   readonly #maxPollMs: number;
 
-  /** Installs the status notification route on `connection`; `maxPollMs` caps the input strategy's retry wait. */
-  constructor(connection: Connection, maxPollMs: number) {
-    super(connection);
+  /**
+   * Installs the status notification route on `connection`; `clock` keeps the time, `maxPollMs` caps
+   * the input strategy's retry wait.
+   */
+  constructor(connection: Connection, clock: Clock, maxPollMs: number) {
+    super(connection, clock, 'notifications/tasks/status', (params) =>
+      parseTask(params, { what: 'task status notification' }),
+    );
     this.#maxPollMs = maxPollMs;
-    // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
-    connection.client.setNotificationHandler('notifications/tasks/status', { params: z.unknown() }, (params) => {
-      this.#hub.deliver(parseTask(params, { what: 'task status notification' }));
-    });
-    connection.onLost(() => this.#hub.clear());
   }
 
   /** Capability `tasks.requests.tools.call`. */
@@ -150,7 +147,7 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   }
 
   watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    return this.#hub.subscribe(taskId, listener);
+    return this.hub.subscribe(taskId, listener);
   }
 
   /**

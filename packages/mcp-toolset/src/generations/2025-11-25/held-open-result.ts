@@ -1,6 +1,5 @@
-import type { Clock } from '../../clock.ts';
+import { type Clock, MAX_TIMER_MS } from '../../clock.ts';
 import type { RequestOptions } from '../../connection.ts';
-import { MAX_TIMER_MS } from '../../options.ts';
 import type { InputHooks, InputStrategy } from '../../tasks/task-generation.ts';
 import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
 

@@ -1,16 +1,12 @@
-import {
-  CLIENT_CAPABILITIES_META_KEY,
-  ProtocolError as JsonRpcError,
-  type SubscriptionFilter,
-} from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
 import { CancelledError, ProtocolError, UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
-import { z } from 'zod/v4';
 import type { Clock } from '../../clock.ts';
 import type { Connection, RequestOptions } from '../../connection.ts';
 import { noInputHandler } from '../../input-requests.ts';
 import { completeByDefault } from '../../sdk/malformed-responses.ts';
-import { answerEmbedded, envelopeCapabilities, RawRequests } from '../../sdk/sdk-bypass.ts';
+import { answerEmbedded, RawRequests } from '../../sdk/sdk-bypass.ts';
+import { listenForTasks } from '../../sdk/sdk-seams.ts';
 import { ConnectionGeneration } from '../../tasks/generation-base.ts';
 import { relatedTaskMeta } from '../../tasks/related-task.ts';
 import type {
@@ -23,7 +19,6 @@ import type {
   ToolRouting,
 } from '../../tasks/task-generation.ts';
 import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
-import { TaskStatusHub } from '../../tasks/task-status-hub.ts';
 import { EmbeddedInput } from './embedded-input.ts';
 import { parseCallAnswer, parseDetailedTask, TASKS_EXTENSION } from './wire.ts';
 
@@ -57,28 +52,22 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
   readonly supportsCancel = true;
   readonly serverDecides = true;
   readonly ttlIsBackstop = true;
-  readonly #hub = new TaskStatusHub();
   /** tools/call goes beside the SDK, whose decoder refuses a task as its answer (see sdk/sdk-bypass.ts). */
   readonly #raw: RawRequests;
   /** The server refused subscriptions/listen for tasks once: every task is polled instead. */
   #noListen = false;
 
   /**
-   * Installs on `connection` the route of notifications/tasks, the raw requests of tools/call, and
-   * the `"complete"` a result without `resultType` is to be taken as.
+   * Installs on `connection` the route of notifications/tasks, the `"complete"` a result without
+   * `resultType` is to be taken as, and the raw requests of tools/call; `clock` keeps the time.
    */
-  constructor(connection: Connection) {
-    super(connection);
-    this.#raw = new RawRequests(connection.client);
+  constructor(connection: Connection, clock: Clock) {
+    super(connection, clock, 'notifications/tasks', (params) =>
+      parseDetailedTask(params, { what: 'task notification' }),
+    );
     completeByDefault(connection.client.transport);
-    // The 3-argument form hands over the params unparsed (z.unknown()); the wire module reads them.
-    connection.client.setNotificationHandler('notifications/tasks', { params: z.unknown() }, (params) => {
-      this.#hub.deliver(parseDetailedTask(params, { what: 'task notification' }));
-    });
-    connection.onLost((error) => {
-      this.#raw.rejectAll(error);
-      this.#hub.clear();
-    });
+    this.#raw = new RawRequests(connection.client, connection.seams, this.clock);
+    connection.onLost((error) => this.#raw.rejectAll(error));
   }
 
   /** The server declares the extension: any of its tool calls may become a task. */
@@ -137,7 +126,10 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
         }),
       );
       // The run was aborted: no task exists yet, so nothing is left to cancel; no further round is sent.
-      await untilAborted(answer.inputRequests.length > 0 ? answering : pause(STATE_ONLY_PAUSE_MS, signal), signal);
+      await untilAborted(
+        answer.inputRequests.length > 0 ? answering : pause(STATE_ONLY_PAUSE_MS, signal, this.clock),
+        signal,
+      );
       if (signal.aborted)
         throw new CancelledError(
           `The call of tool '${request.name}' was cancelled while it waited for input, before any task existed.`,
@@ -178,7 +170,7 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
 
   /** Routes the server's notifications/tasks for `taskId`, asking for them with subscriptions/listen. */
   watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    const unsubscribe = this.#hub.subscribe(taskId, listener);
+    const unsubscribe = this.hub.subscribe(taskId, listener);
     const stopListening = this.#listen(taskId);
     return () => {
       unsubscribe();
@@ -243,12 +235,20 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
       throw noInputHandler(what, method, taskId === undefined ? '' : ', so the task was cancelled');
     const related = taskId === undefined ? {} : relatedTaskMeta(taskId);
     const meta = { ...(isPlainObject(params._meta) ? params._meta : {}), ...related };
-    return answerEmbedded(this.connection.client, key, method, { ...params, _meta: meta }, signal);
+    return answerEmbedded(
+      this.connection.client,
+      this.connection.seams,
+      { key, method, params: { ...params, _meta: meta } },
+      signal,
+    );
   }
 
   /** The `_meta` entry that declares the extension on one request, beside what the client declares itself. */
   #declaration(): Record<string, unknown> {
-    const declared = envelopeCapabilities(this.connection.client) ?? {};
+    const envelope = this.connection.seams.envelope();
+    const declared = isPlainObject(envelope?.[CLIENT_CAPABILITIES_META_KEY])
+      ? (envelope[CLIENT_CAPABILITIES_META_KEY] as Record<string, unknown>)
+      : {};
     const extensions = isPlainObject(declared.extensions) ? declared.extensions : {};
     return {
       [CLIENT_CAPABILITIES_META_KEY]: { ...declared, extensions: { ...extensions, [TASKS_EXTENSION]: {} } },
@@ -264,7 +264,7 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
     if (this.#noListen || !this.supportsToolTasks) return () => undefined;
     let stopped = false;
     let close: (() => Promise<void>) | undefined;
-    this.connection.client.listen({ taskIds: [taskId] } as SubscriptionFilter).then(
+    listenForTasks(this.connection.client, [taskId]).then(
       (subscription) => {
         close = subscription.close;
         if (stopped) void close().catch(() => undefined);
@@ -300,13 +300,13 @@ function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<unkn
   });
 }
 
-/** Waits `ms`, or until `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms` of `clock`, or until `signal` aborts. */
+function pause(ms: number, signal: AbortSignal, clock: Clock): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = clock.setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
     function done() {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       signal.removeEventListener('abort', done);
       resolve();
     }

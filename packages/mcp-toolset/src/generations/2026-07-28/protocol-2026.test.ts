@@ -24,9 +24,10 @@ import {
   type TasksExtensionInspector,
   tasksExtensionStdioFixture,
 } from '@toolwright/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MCPToolset } from '../../mcp-toolset.ts';
 import type { MCPServerSource, MCPToolsetOptions } from '../../options.ts';
+import { ManualClock } from '../../test-support/manual-clock.ts';
 import {
   asLaterRevision,
   withEchoHeader,
@@ -93,16 +94,8 @@ async function open(source: MCPServerSource, options: MCPToolsetOptions = {}): P
   return toolset;
 }
 
-/** Polls until `check` passes (generous: the machine is shared). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** How long a test waits for the server to get somewhere (generous: the machine is shared). */
+const WAIT = { timeout: 10_000, interval: 20 } as const;
 
 const TASKS = 'io.modelcontextprotocol/tasks';
 /** A poll hint so long that a task seen to finish within a test was learnt of from a push. */
@@ -230,12 +223,13 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
             handlerAborted = true;
             resolve({ action: 'cancel' });
           });
+          // The run is aborted while the handler is still answering.
+          controller.abort(new Error('user stopped'));
         }),
     });
     const tool = (await toolset.getTools()).find((candidate) => candidate.name === 'test_tool_with_task');
     const controller = new AbortController();
     const ctx = createRunContext({ signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('user stopped')), 100);
     const error = await toolset
       .callTool('test_tool_with_task', {}, ctx, tool as NonNullable<typeof tool>)
       .catch((caught: unknown) => caught);
@@ -274,7 +268,7 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     await handle.cancel();
     expect(TaskCancelledError.isInstance(await waiting)).toBe(true);
     expect(await inspector.cancelsReceived()).toEqual([handle.taskId]);
-    await eventually(async () => (await inspector.task(handle.taskId))?.cancelObserved);
+    await expect.poll(async () => (await inspector.task(handle.taskId))?.cancelObserved, WAIT).toBe(true);
   });
 
   it('cancels the task when the run is aborted', async () => {
@@ -293,17 +287,27 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
   });
 
   it('gives up a task still running past its ttl, as a backstop, and cancels it', async () => {
-    const { source } = await start({ ttlMs: 300, ...NO_POLL });
-    const toolset = await open(source(), { taskPolling: { maxIntervalMs: 600_000 } });
+    const { source, inspector } = await start({ ttlMs: 300, ...NO_POLL });
+    const clock = new ManualClock();
+    const toolset = await open(source(), { taskPolling: { maxIntervalMs: 600_000 }, clock });
     const started = Date.now();
-    const error = await toolset
-      .directCallTool('slow_task', { delayMs: 120_000 }, { useTask: true })
+    // The task would finish after 15 s: a handle that ignored its ttl would get its result instead.
+    const call = toolset
+      .directCallTool('slow_task', { delayMs: 15_000 }, { useTask: true })
       .catch((caught: unknown) => caught);
+    // The backstop is armed for the ttl and its grace (1.3 s of the clock), the poll for ten minutes.
+    await vi.waitFor(() => expect(clock.nextDelay).toBe(1_300), WAIT);
+    clock.advance(1_299);
+    expect(await inspector.cancelsReceived()).toEqual([]);
+    clock.advance(1);
+    const error = await call;
     expect(TaskExpiredError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/300 ms \(its ttl\) after the toolset first saw it/);
-    // Bounded by the ttl and its grace, not by the ten-minute poll hint (generous: the machine is shared).
-    expect(Date.now() - started).toBeLessThan(60_000);
-  });
+    expect(await inspector.cancelsReceived()).toHaveLength(1);
+    // Given up when the clock passed the ttl and its grace, not after the task's 15 s; the test's own
+    // timeout is above the bound, so the bound speaks.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
 
   it('has no task listing, and refuses a reference of the other generation', async () => {
     const { source } = await start();
@@ -431,8 +435,12 @@ describe('a 2026-07-28 call abandoned before its answer', () => {
       .directCallTool('cancellable_task', {}, { useTask: false, signal: AbortSignal.timeout(100) })
       .catch((caught: unknown) => caught);
     expect((error as Error).name).toBe('CancelledError');
-    const taskId = await eventually(async () => (await server.inspector.calls())[0]?.taskId);
-    await eventually(async () => (await server.inspector.cancelsReceived()).includes(taskId));
+    const taskId = await vi.waitFor(async () => {
+      const created = (await server.inspector.calls())[0]?.taskId;
+      expect(created).toBeTypeOf('string');
+      return created as string;
+    }, WAIT);
+    await expect.poll(() => server.inspector.cancelsReceived(), WAIT).toContain(taskId);
     expect((await server.inspector.task(taskId))?.cancelRequested).toBe(true);
   });
 });
