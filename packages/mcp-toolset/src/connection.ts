@@ -10,19 +10,17 @@ import {
   CancelledError,
   ConnectionLostError,
   type ProgressUpdate,
-  ProtocolError,
-  RequestTimeoutError,
   UserError,
 } from '@toolwright/core';
-import { isPlainObject } from '@toolwright/core/internal';
 import { z } from 'zod/v4';
 import { CLIENT_INFO } from './client-info.ts';
 import { type InputHandlers, isInputRequest } from './input-requests.ts';
 import type { MCPServerSource, MCPToolsetOptions, ResolvedOptions } from './options.ts';
 import { ParamHeaderMirror } from './param-headers/param-headers.ts';
 import { authorizationFailure } from './sdk/authorization-failures.ts';
-import { malformedResponse, repairDeliveredResponses } from './sdk/malformed-responses.ts';
+import { repairDeliveredResponses } from './sdk/malformed-responses.ts';
 import { hasRequestHandler, sdkProgressHandler } from './sdk/sdk-bypass.ts';
+import { typedRequestError } from './sdk/sdk-errors.ts';
 import { createTransport } from './transports.ts';
 
 /**
@@ -263,25 +261,9 @@ export class Connection {
       const refused = authorizationFailure(error, this.serverKey);
       if (refused !== undefined) throw this.#redactedAuthorization(refused);
       if (isConnectionFailure(error)) throw this.#markLost(error);
-      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-        throw new RequestTimeoutError(
-          `The MCP server ${this.serverKey} did not answer ${method} within ${timeoutMs} ms (timeouts.requestMs); it may be overloaded or stuck.`,
-          { method, timeoutMs, cause: error },
-        );
-      }
-      if (error instanceof SdkError && error.code === SdkErrorCode.UnsupportedResultType) {
-        throw new ProtocolError(
-          `The MCP server ${this.serverKey} answered ${method} with ${describeResultType(error.data)}, which a ${method} result cannot have.`,
-          { cause: error },
-        );
-      }
-      const malformed = malformedResponse(error);
-      if (malformed !== undefined) {
-        throw new ProtocolError(`The MCP server ${this.serverKey} sent a malformed ${method} response: ${malformed}.`, {
-          cause: error,
-        });
-      }
-      throw error;
+      const typed = typedRequestError(error, { server: this.serverKey, method, timeoutMs });
+      if (ConnectionLostError.isInstance(typed)) throw this.#markLost(typed);
+      throw typed;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
@@ -329,14 +311,26 @@ export class Connection {
   #markLost(error: unknown): ConnectionLostError {
     if (!this.#lost) {
       const { message, cause } = this.#redacted(error);
-      this.#lost = new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${message}.`, {
-        cause,
-      });
+      // A ConnectionLostError the toolset made already says what happened.
+      this.#lost = ConnectionLostError.isInstance(error)
+        ? (error as ConnectionLostError)
+        : new ConnectionLostError(`The connection to the MCP server ${this.serverKey} was lost: ${message}.`, {
+            cause,
+          });
       const listeners = [...this.#closeListeners];
       this.#closeListeners.clear();
       for (const listener of listeners) listener(this.#lost);
     }
     return this.#lost;
+  }
+
+  /** Whether the server answers a ping within `timeoutMs`; false when it does not (or the connection is gone). */
+  answersPing(timeoutMs: number): Promise<boolean> {
+    if (this.#lost) return Promise.resolve(false);
+    return this.client.ping({ timeout: timeoutMs }).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Pings the server after a stream failure; a connection failure in answer means it is gone. */
@@ -443,12 +437,6 @@ function isConnectionFailure(error: unknown): boolean {
     (typeof code === 'string' &&
       ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_STREAM_DESTROYED'].includes(code))
   );
-}
-
-/** The `resultType` an SDK error reports, for a message. */
-function describeResultType(data: unknown): string {
-  const type = isPlainObject(data) ? data.resultType : undefined;
-  return typeof type === 'string' ? `resultType "${type.slice(0, 40)}"` : 'an unknown resultType';
 }
 
 /** The error for a request abandoned because its signal was aborted; the toolset names the tool. */

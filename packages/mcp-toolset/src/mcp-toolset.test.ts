@@ -271,7 +271,7 @@ describe('MCPToolset lifecycle and options', () => {
   it('refuses use before open and closing more than opened, with clear errors', async () => {
     await using fixture = await startInMemoryFixture();
     const toolset = new MCPToolset(fixture.clientTransport, { id: 'fixture' });
-    expect(() => toolset.getTools()).toThrow(/not open.*open\(\)/);
+    await expect(toolset.getTools()).rejects.toThrow(/not open.*open\(\)/);
     expect(() => toolset.serverInfo).toThrow(UserError);
     await toolset.open();
     expect(toolset.serverInfo.name).toBeTypeOf('string');

@@ -12,6 +12,7 @@ import {
   type ToolEvent,
   UserError,
 } from '@toolwright/core';
+import { withAbortGrace } from './abort-grace.ts';
 import { Connection } from './connection.ts';
 import { generationFor, taskCapabilities } from './generations/generation-for.ts';
 import { listingError, paginate } from './listing/pagination.ts';
@@ -22,6 +23,7 @@ import { callFailure, resultText, toolFailure } from './result-mapping.ts';
 import { assertResultSchema, type ResultSchema, toolResultValue } from './result-schema.ts';
 import { ProgressRoute } from './tasks/progress-route.ts';
 import { inputHandlers } from './tasks/related-task.ts';
+import { taskError } from './tasks/task-errors.ts';
 import type { TaskGeneration } from './tasks/task-generation.ts';
 import { TaskHandle } from './tasks/task-handle.ts';
 import type { TaskSnapshot } from './tasks/task-model.ts';
@@ -84,7 +86,6 @@ export class MCPToolset extends BaseToolset<unknown> {
   #generation: TaskGeneration | undefined;
   /** The tools of the open connection: the spec guard for every call. */
   #tools: ToolListing | undefined;
-  #wasOpened = false;
 
   constructor(source: MCPServerSource, options: MCPToolsetOptions = {}) {
     super({ id: options.id });
@@ -129,7 +130,6 @@ export class MCPToolset extends BaseToolset<unknown> {
     const generation = generationFor(connection, this.#resolved.maxPollMs);
     this.#generation = generation;
     this.#tools = new ToolListing(connection, generation, this.label, this.#resolved, this.#options.onToolsListChanged);
-    this.#wasOpened = true;
   }
 
   protected override async onClose(): Promise<void> {
@@ -151,9 +151,7 @@ export class MCPToolset extends BaseToolset<unknown> {
 
   /** Every tool of the server (all pages of tools/list), cached until the server says the list changed. */
   getTools(_ctx?: RunContext): Promise<readonly ToolDefinition[]> {
-    // Before the first open this throws at once (a plain programming mistake); after close() it
-    // rejects, since a caller racing close() holds a promise and awaits it.
-    if (!this.#wasOpened) this.#open('getTools');
+    // Like every method that returns a promise: a misuse rejects it, never throws.
     try {
       return this.#open('getTools').tools.tools();
     } catch (error) {
@@ -175,15 +173,21 @@ export class MCPToolset extends BaseToolset<unknown> {
     tool: ToolDefinition,
     options: ResultOptions<Result> = {},
   ): Promise<Result> {
-    const wish = tool.metadata.task === true;
-    const schema = options.resultSchema;
-    const process = this.#options.processToolCall;
-    if (!process) return this.#call(name, args, ctx, wish, undefined, schema) as Promise<Result>;
-    const call = (calledName: string, calledArgs: ToolArguments, meta?: JsonObject) =>
-      calledName === name
-        ? this.#call(calledName, calledArgs, ctx, wish, meta, schema)
-        : this.#call(calledName, calledArgs, ctx, undefined, meta, undefined);
-    return process(ctx, call, name, args) as Promise<Result>;
+    try {
+      this.#open('callTool');
+      const wish = tool.metadata.task === true;
+      const schema = options.resultSchema;
+      const process = this.#options.processToolCall;
+      if (!process) return this.#call(name, args, ctx, wish, undefined, schema) as Promise<Result>;
+      const call = (calledName: string, calledArgs: ToolArguments, meta?: JsonObject) =>
+        calledName === name
+          ? this.#call(calledName, calledArgs, ctx, wish, meta, schema)
+          : this.#call(calledName, calledArgs, ctx, undefined, meta, undefined);
+      return Promise.resolve(process(ctx, call, name, args)) as Promise<Result>;
+    } catch (error) {
+      // A misuse (no definition, not open) or a hook that throws: a rejected promise, never a throw.
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -195,9 +199,13 @@ export class MCPToolset extends BaseToolset<unknown> {
     args: ToolArguments,
     options: DirectCallOptions<Result> = {},
   ): Promise<Result> {
-    const ctx = options.ctx ?? detachedContext(options.signal);
-    const withSignal = options.signal && options.ctx ? { ...ctx, signal: options.signal } : ctx;
-    return this.#call(name, args, withSignal, options.useTask, options.meta, options.resultSchema) as Promise<Result>;
+    try {
+      const ctx = options.ctx ?? detachedContext(options.signal);
+      const withSignal = options.signal && options.ctx ? { ...ctx, signal: options.signal } : ctx;
+      return this.#call(name, args, withSignal, options.useTask, options.meta, options.resultSchema) as Promise<Result>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -273,8 +281,11 @@ export class MCPToolset extends BaseToolset<unknown> {
         `Task ${reference.taskId} belongs to server '${reference.server}' (tasks ${reference.protocol}), but '${this.label}' connects to '${protocol.serverKey}' (tasks ${protocol.version}). Resume it with a toolset for that server, or give both toolsets the same id.`,
       );
     }
+    // The model did nothing wrong here: a task the server does not know is a TaskExpiredError, any
+    // other answer a typed error naming the reference, never a ModelRetry.
     const task = await protocol.getTask(reference.taskId).catch((error: unknown) => {
-      throw this.#callError(reference.toolName, error);
+      const details = { toolName: reference.toolName, taskId: reference.taskId, reference };
+      throw taskError(error, details, { method: 'tasks/get', serverMessage: protocol.serverErrorMessage(error) });
     });
     return this.#handle<Result>(protocol, reference.toolName, task, options.ctx, undefined, options.resultSchema);
   }
@@ -329,11 +340,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       route.subscribe((update) => emit(progressEvent(name, ctx, undefined, update)));
     }
     try {
-      const outcome = await this.#sendCall(
-        protocol,
-        { name, arguments: args, meta, task: undefined },
-        { signal: ctx.signal, progressToken: route?.token },
-      );
+      const outcome = await this.#sendPlainCall(protocol, name, args, meta, ctx, route?.token);
       if (outcome.kind === 'result') return await this.#toolResult(name, outcome.result, resultSchema);
       if (!protocol.serverDecides)
         throw new ProtocolError(`The server answered a plain call of tool '${name}' with a task.`, { toolName: name });
@@ -350,10 +357,39 @@ export class MCPToolset extends BaseToolset<unknown> {
   }
 
   /**
+   * Sends a plain tools/call. On 2025-11-25 it ends with the run. Where the server decides whether a
+   * call becomes a task (2026-07-28), an abort waits `timeouts.cancelMs` for the answer, as for a task
+   * being created: an answer naming a task lets the caller cancel it through its handle (and learn its
+   * id); without an answer by then the request is abandoned (a task it creates later is cancelled
+   * when its answer comes, see sdk/sdk-bypass.ts).
+   */
+  async #sendPlainCall(
+    protocol: TaskGeneration,
+    name: string,
+    args: ToolArguments,
+    meta: JsonObject | undefined,
+    ctx: RunContext,
+    progressToken: string | undefined,
+  ): ReturnType<TaskGeneration['callTool']> {
+    const call = { name, arguments: args, meta, task: undefined, runSignal: ctx.signal };
+    if (!protocol.serverDecides) return this.#sendCall(protocol, call, { signal: ctx.signal, progressToken });
+    if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
+    const request = new AbortController();
+    const sending = this.#sendCall(protocol, call, { signal: request.signal, progressToken });
+    const answered = await withAbortGrace(sending, ctx.signal, this.#resolved.cancelMs);
+    if (answered === undefined || (answered.value.kind === 'result' && ctx.signal.aborted)) {
+      request.abort(ctx.signal.reason);
+      throw cancelledCall(name, ctx.signal);
+    }
+    return answered.value;
+  }
+
+  /**
    * Sends a task-augmented tools/call. The request is not tied to the run's signal: a server may
    * create the task before it sees a cancellation, and only its answer tells the task id to cancel.
-   * So an abort meanwhile waits for the answer (within the request timeout); the caller then
-   * cancels the task through the handle (see startTask and #call).
+   * So an abort meanwhile waits for the answer for `timeouts.cancelMs`; the caller then cancels the
+   * task through the handle (see startTask and #call). Without an answer by then the caller gets a
+   * CancelledError, and a task the answer names later is cancelled when it comes (within requestMs).
    */
 
   async #createTask<Result>(
@@ -368,11 +404,22 @@ export class MCPToolset extends BaseToolset<unknown> {
   ): Promise<TaskHandle<Result> | MCPCallToolResult> {
     const ttl = ttlMs ?? this.#options.taskTtlMs;
     if (ctx.signal.aborted) throw cancelledCall(name, ctx.signal);
-    const outcome = await this.#sendCall(
+    const sending = this.#sendCall(
       protocol,
       { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl }, runSignal: ctx.signal },
       { progressToken: route.token },
     );
+    const answered = await withAbortGrace(sending, ctx.signal, this.#resolved.cancelMs);
+    if (answered === undefined) {
+      sending.then(
+        (late) => {
+          if (late.kind === 'task') protocol.cancelTask(late.task.taskId).catch(() => undefined);
+        },
+        () => undefined,
+      );
+      throw cancelledCall(name, ctx.signal);
+    }
+    const outcome = answered.value;
     if (outcome.kind === 'result') {
       // The server ran it inline after all (what a server without task support must do): no task to follow.
       route.close();
@@ -434,6 +481,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       emit,
       toolCallId: ctx?.toolCallId,
       resultSchema,
+      cancelMs: this.#resolved.cancelMs,
     });
   }
 

@@ -19,6 +19,12 @@ export interface StdioServer {
   readonly cwd?: string;
   /** What to do with the child's stderr (default `'inherit'`). */
   readonly stderr?: 'inherit' | 'pipe' | 'ignore';
+  /**
+   * The longest message (one line) read from the child, in bytes (default 10 MiB, 10 485 760). A longer
+   * line is skipped without dropping the connection: the request it answered fails with a ProtocolError
+   * naming this limit.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 /**
@@ -61,6 +67,14 @@ export interface MCPTimeouts {
   readonly connectMs?: number;
   /** Each single request: tools/list, tools/call, tasks/get, … (default 60 000). A task as a whole is not bound by it. */
   readonly requestMs?: number;
+  /**
+   * How long giving up on a task (an abort, a `timeoutMs` deadline, the ttl backstop, input that
+   * cannot be answered) waits for the server to acknowledge tasks/cancel, and how long an abort waits
+   * for a tools/call that may be creating a task, before the caller gets its error (default 1 000).
+   * The request itself goes on in the background, within `requestMs`; the error says whether the
+   * server acknowledged.
+   */
+  readonly cancelMs?: number;
 }
 
 /** How a task is polled when the server sends no status notification. */
@@ -135,6 +149,7 @@ export interface ResolvedOptions {
   readonly toolErrorBehavior: ToolErrorBehavior;
   readonly connectMs: number;
   readonly requestMs: number;
+  readonly cancelMs: number;
   readonly minPollMs: number;
   readonly maxPollMs: number;
   readonly defaultPollMs: number;
@@ -168,6 +183,7 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
   }
   positive('timeouts.connectMs', options.timeouts?.connectMs);
   positive('timeouts.requestMs', options.timeouts?.requestMs);
+  positive('timeouts.cancelMs', options.timeouts?.cancelMs);
   positive('taskPolling.minIntervalMs', options.taskPolling?.minIntervalMs);
   positive('taskPolling.maxIntervalMs', options.taskPolling?.maxIntervalMs);
   positive('taskPolling.defaultIntervalMs', options.taskPolling?.defaultIntervalMs);
@@ -207,6 +223,7 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
     toolErrorBehavior: options.toolErrorBehavior ?? 'retry',
     connectMs: options.timeouts?.connectMs ?? 30_000,
     requestMs: options.timeouts?.requestMs ?? 60_000,
+    cancelMs: options.timeouts?.cancelMs ?? 1_000,
     minPollMs,
     maxPollMs,
     defaultPollMs: Math.min(Math.max(options.taskPolling?.defaultIntervalMs ?? 500, minPollMs), maxPollMs),

@@ -4,7 +4,7 @@ import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { MCPServerSource, StdioServer } from './options.ts';
 import { isRemoteServer, remoteTransport } from './remote/http-transport.ts';
-import { repairStdioResponses } from './sdk/malformed-responses.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, prepareStdioTransport } from './sdk/stdio-transport.ts';
 
 /** The transport a source names, with the key that identifies its server and the parts of it that are secret. */
 export interface CreatedTransport {
@@ -42,7 +42,7 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
       ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
       stderr: source.stderr ?? 'inherit',
     });
-    repairStdioResponses(transport);
+    prepareStdioTransport(transport, maxMessageBytes(source));
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
     return {
       transport,
@@ -54,6 +54,17 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   throw new UserError(
     'MCPToolset needs a URL, a { url, headers, authProvider } object, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/** The stdio source's message limit, checked: a positive whole number of bytes. */
+function maxMessageBytes(source: StdioServer): number {
+  const limit = source.maxMessageBytes;
+  if (limit === undefined) return DEFAULT_MAX_MESSAGE_BYTES;
+  if (!(Number.isSafeInteger(limit) && limit > 0))
+    throw new UserError(
+      `MCPToolset: maxMessageBytes of a stdio source must be a positive whole number of bytes, got ${limit}.`,
+    );
+  return limit;
 }
 
 /** A URL source as a URL, or a UserError that says what to pass (its text is not shown: it may hold a token). */

@@ -21,6 +21,7 @@ import {
   type ListChangedStorm,
   type ResolvedFixtureOptions,
   resolveFixtureOptions,
+  unknownTaskErrorFor,
 } from './options.ts';
 import { type FixtureInspector, FixtureState } from './state.ts';
 import { RecordingTaskStore } from './task-store.ts';
@@ -82,6 +83,8 @@ interface Connection {
 }
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** The requests that name a task the server may not hold. */
+const TASK_METHODS = new Set(['tasks/get', 'tasks/result', 'tasks/cancel']);
 /** Where a task's status goes: the request's task store (which notifies the client) or the bare store (which does not). */
 type StatusUpdater = Pick<NonNullable<Extra['taskStore']>, 'updateTaskStatus' | 'storeTaskResult'>;
 
@@ -285,7 +288,12 @@ export function createFixtureServer(
   }
 
   /** What arrives: recorded, then answered or dropped here, or handed to the SDK (possibly amended). */
-  function receive(connection: Connection, message: JSONRPCMessage, reply: (answer: JSONRPCMessage) => void) {
+  function receive(
+    connection: Connection,
+    message: JSONRPCMessage,
+    reply: (answer: JSONRPCMessage) => void,
+    deliver: (message: JSONRPCMessage) => void,
+  ) {
     if (!('method' in message)) return message;
     const params = (message.params ?? {}) as Record<string, unknown>;
     state.recordReceived({
@@ -320,6 +328,19 @@ export function createFixtureServer(
     const answer = misbehaviour.intercept(message);
     if (answer) {
       reply(answer);
+      return undefined;
+    }
+    const unknownTask = resolved.unknownTaskError;
+    if (unknownTask && TASK_METHODS.has(message.method) && typeof params.taskId === 'string') {
+      // Handled by the SDK as usual while the task exists; a task it does not hold gets the configured answer.
+      const request = message;
+      const taskId = params.taskId;
+      void store.getTask(taskId).then((task) => {
+        if (!task)
+          return reply({ jsonrpc: '2.0', id: request.id, error: unknownTaskErrorFor(unknownTask, taskId) } as never);
+        connection.methods.set(request.id, request.method);
+        deliver(request);
+      });
       return undefined;
     }
     connection.methods.set(message.id, message.method);
@@ -395,7 +416,7 @@ export function createFixtureServer(
         const deliver = transport.onmessage;
         const reply = (answer: JSONRPCMessage) => void send(answer).catch(() => undefined);
         transport.onmessage = (message, extra) => {
-          const passed = receive(connection, message, reply);
+          const passed = receive(connection, message, reply, (late) => deliver?.(late, extra));
           if (passed) deliver?.(passed, extra);
         };
         await start();

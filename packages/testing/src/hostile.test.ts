@@ -196,6 +196,29 @@ describe.each(transports)('hostile fixture over $name', ({ name, connect }) => {
     expect(await inspector.received('tasks/get')).toHaveLength(1);
   });
 
+  it('words its answer for a task it does not hold as told, and answers the tasks it holds as usual', async () => {
+    const unknownTaskError = { code: -32602, message: 'No such task exists', dataTaskId: true };
+    const { client } = await connect({ unknownTaskError });
+    for (const method of ['tasks/get', 'tasks/result', 'tasks/cancel']) {
+      await expect(
+        client.request({ method, params: { taskId: 'never-made' } } as never, LOOSE, { timeout: 5_000 }),
+      ).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringContaining('No such task exists'),
+        data: { taskId: 'never-made' },
+      });
+    }
+    const created = await createTask(client, 'slow_task', { delayMs: 1 });
+    await expect.poll(async () => (await getTask(client, created.task.taskId)).status).toBe('completed');
+    expect((await getTaskResult(client, created.task.taskId)).content).toEqual([{ type: 'text', text: 'done: ' }]);
+  });
+
+  it('answers large_result with one text of the size asked for', async () => {
+    const { client } = await connect({ misbehaving: true });
+    const result = await client.callTool({ name: 'large_result', arguments: { bytes: 300_000 } });
+    expect((result.content as { text: string }[])[0]?.text).toHaveLength(300_000);
+  });
+
   it('runs the clock of future_clock_task ten minutes ahead everywhere', async () => {
     const { client, wire } = await connect({ misbehaving: true });
     const created = await createTask(client, 'future_clock_task', { delayMs: 1 });
@@ -448,6 +471,7 @@ describe('the stdio bin', () => {
       unansweredMethods: ['tasks/get', 'tools/list'],
       failingMethods: ['tasks/cancel'],
       malformedMethods: ['tasks/list'],
+      unknownTaskError: { code: -32602, message: 'No such task exists', dataTaskId: true },
       record: false,
     };
     expect(fromArgs([...toArgs(options), '--state-file', 'x'])).toEqual({ options, stateFile: 'x', help: false });

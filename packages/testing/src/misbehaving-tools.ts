@@ -249,6 +249,17 @@ export function misbehavingTools(faults: TaskFaults): FixtureTool[] {
       },
     },
     {
+      /** A plain tool whose answer is one text of `bytes` characters (default 10 MiB + 1 KiB): a line over a stdio client's limit. */
+      definition: {
+        name: 'large_result',
+        description: 'Answers with a text of `bytes` characters.',
+        inputSchema: schema({ bytes: NUMBER }),
+      },
+      taskSupport: undefined,
+      misbehaving: true,
+      run: async (args) => text('x'.repeat(Math.floor(number(args.bytes, (10 << 20) + 1024)))),
+    },
+    {
       /** A plain tool that never answers (until the request is cancelled or the connection closes). */
       definition: { name: 'silent_tool', description: 'Never answers.', inputSchema: schema() },
       taskSupport: undefined,

@@ -50,17 +50,52 @@ export interface FixtureOptions {
   /** Answers to these methods carry a `result` that is a string, e.g. `['tasks/get']`. */
   readonly malformedMethods?: readonly string[];
   /**
+   * How `tasks/get`, `tasks/result` and `tasks/cancel` for a task the server does not hold are answered
+   * (default: the SDK's -32602 "Failed to retrieve task: Task not found").
+   */
+  readonly unknownTaskError?: UnknownTaskError;
+  /**
    * Keep the inspector's per-message records (default true). False keeps no record of calls or received
    * messages and forgets a task once it is terminal, so the fixture's memory stays flat over long runs.
    */
   readonly record?: boolean;
 }
 
+/** The JSON-RPC error a server answers for a task it does not hold (servers word it in many ways). */
+export interface UnknownTaskError {
+  readonly code: number;
+  readonly message: string;
+  /** Add `data: { taskId }` naming the task (default false). */
+  readonly dataTaskId?: boolean;
+}
+
+/** Reads an {@link UnknownTaskError} from the JSON of a bin flag; throws an Error that says what is wrong. */
+export function readUnknownTaskError(raw: string): UnknownTaskError {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new Error(`--unknown-task-error needs JSON, not "${raw}"`);
+  }
+  const { code, message, dataTaskId } = (value ?? {}) as Record<string, unknown>;
+  if (typeof code !== 'number' || !Number.isInteger(code) || typeof message !== 'string')
+    throw new Error('--unknown-task-error needs {"code": <integer>, "message": "<text>"}');
+  return { code, message, ...(dataTaskId === true ? { dataTaskId: true } : {}) };
+}
+
+/** The error object of an {@link UnknownTaskError} for task `taskId`. */
+export function unknownTaskErrorFor(error: UnknownTaskError, taskId: string): Record<string, unknown> {
+  return { code: error.code, message: error.message, ...(error.dataTaskId ? { data: { taskId } } : {}) };
+}
+
 /** The options with their defaults. */
-export type ResolvedFixtureOptions = Required<Omit<FixtureOptions, 'pageSize' | 'ttl' | 'listChangedStorm'>> & {
+export type ResolvedFixtureOptions = Required<
+  Omit<FixtureOptions, 'pageSize' | 'ttl' | 'listChangedStorm' | 'unknownTaskError'>
+> & {
   readonly pageSize: number | undefined;
   readonly ttl: number | null;
   readonly listChangedStorm: ListChangedStorm | undefined;
+  readonly unknownTaskError: UnknownTaskError | undefined;
 };
 
 /** Applies the defaults. */
@@ -86,6 +121,7 @@ export function resolveFixtureOptions(options: FixtureOptions = {}): ResolvedFix
     unansweredMethods: options.unansweredMethods ?? [],
     failingMethods: options.failingMethods ?? [],
     malformedMethods: options.malformedMethods ?? [],
+    unknownTaskError: options.unknownTaskError,
     record: options.record ?? true,
   };
 }
@@ -115,6 +151,8 @@ export function toArgs(options: FixtureOptions = {}): string[] {
   for (const method of options.unansweredMethods ?? []) args.push('--unanswered', method);
   for (const method of options.failingMethods ?? []) args.push('--failing', method);
   for (const method of options.malformedMethods ?? []) args.push('--malformed', method);
+  if (options.unknownTaskError !== undefined)
+    args.push('--unknown-task-error', JSON.stringify(options.unknownTaskError));
   if (options.record === false) args.push('--no-record');
   return args;
 }
@@ -143,6 +181,7 @@ A fixture MCP server (MCP 2025-11-25, tasks) over stdio.
   --unanswered METHOD               never answer METHOD (repeatable)
   --failing METHOD                  answer METHOD with a JSON-RPC error -32603 (repeatable)
   --malformed METHOD                answer METHOD with a result that is a string (repeatable)
+  --unknown-task-error JSON         {"code":N,"message":"…","dataTaskId":true}: the answer for a task the server does not hold
   --no-record                       keep no per-message records
   --state-file PATH                 append the inspector's state log there
   --help                            this text`;
@@ -191,10 +230,20 @@ export function fromArgs(argv: readonly string[]): ParsedArgs {
     unansweredMethods: values.unanswered,
     failingMethods: values.failing,
     malformedMethods: values.malformed,
+    unknownTaskError: unknownTaskError(values['unknown-task-error']),
     record: values['no-record'] ? false : undefined,
   };
   for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
   return { options: options as FixtureOptions, stateFile: values['state-file'], help: values.help === true };
+}
+
+function unknownTaskError(raw: string | undefined): UnknownTaskError | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return readUnknownTaskError(raw);
+  } catch (error) {
+    throw new Error(`toolwright-fixture-server: ${(error as Error).message}\n\n${USAGE}`);
+  }
 }
 
 function storm(raw: string | undefined): ListChangedStorm | undefined {
@@ -233,6 +282,7 @@ function parse(argv: readonly string[]) {
       unanswered: { type: 'string', multiple: true },
       failing: { type: 'string', multiple: true },
       malformed: { type: 'string', multiple: true },
+      'unknown-task-error': { type: 'string' },
       'no-record': { type: 'boolean' },
       'state-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

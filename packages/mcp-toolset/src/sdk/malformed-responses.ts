@@ -2,13 +2,9 @@
 // result that is a string, an array, a number) and report it only to `onerror`, without its id, so
 // the request waits for its timeout; the malformed-answer tests in hostile-servers.test.ts time out
 // without this module. Each transport the toolset builds is given a way to turn such a response
-// into an error response for the same id first, which the SDK delivers to the waiting request.
-import {
-  type JSONRPCMessage,
-  ProtocolError as JsonRpcError,
-  parseJSONRPCMessage,
-  type Transport,
-} from '@modelcontextprotocol/client';
+// into an error response for the same id first, which the SDK delivers to the waiting request (over
+// stdio, the read buffer of stdio-transport.ts does it).
+import { type JSONRPCMessage, ProtocolError as JsonRpcError, type Transport } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
 import { repairingDecoder } from './sse-repair.ts';
 
@@ -56,53 +52,6 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function parseMessage(text: string): JSONRPCMessage {
-  return parseJSONRPCMessage(repairResponse(JSON.parse(text)));
-}
-
-/**
- * A stdio read buffer (the SDK's ReadBuffer contract: append, readMessage, clear) that repairs
- * malformed responses before the SDK parses them. Installed on a StdioClientTransport.
- */
-class RepairingReadBuffer {
-  readonly #maxBytes: number;
-  #buffer: Buffer | undefined;
-
-  constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
-  }
-
-  append(chunk: Buffer): void {
-    if ((this.#buffer?.length ?? 0) + chunk.length > this.#maxBytes) {
-      this.clear();
-      throw new Error(`ReadBuffer exceeded maximum size of ${this.#maxBytes} bytes`);
-    }
-    this.#buffer = this.#buffer ? Buffer.concat([this.#buffer, chunk]) : chunk;
-  }
-
-  readMessage(): JSONRPCMessage | null {
-    const buffer = this.#buffer;
-    if (!buffer) return null;
-    const index = buffer.indexOf('\n');
-    if (index === -1) return null;
-    const line = buffer.toString('utf8', 0, index).replace(/\r$/, '');
-    this.#buffer = buffer.subarray(index + 1);
-    return parseMessage(line);
-  }
-
-  clear(): void {
-    this.#buffer = undefined;
-  }
-}
-
-/** Makes a StdioClientTransport (before start) repair malformed responses. */
-export function repairStdioResponses(transport: Transport): void {
-  const holder = transport as unknown as { _readBuffer?: { _maxBufferSize?: unknown } };
-  if (holder._readBuffer === undefined) return;
-  const max = typeof holder._readBuffer._maxBufferSize === 'number' ? holder._readBuffer._maxBufferSize : 10 << 20;
-  (holder as { _readBuffer: unknown })._readBuffer = new RepairingReadBuffer(max);
 }
 
 /** Makes a connected transport repair malformed responses it hands over unparsed (in-memory, custom). */

@@ -1,6 +1,8 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { type ProgressUpdate, ProtocolError, TaskExpiredError } from '@toolwright/core';
+import { isPlainObject } from '@toolwright/core/internal';
 import type { Connection, RequestOptions } from '../connection.ts';
+import { serverAnswer } from '../sdk/sdk-errors.ts';
 import type { TaskSnapshot } from './task-model.ts';
 
 /**
@@ -17,9 +19,9 @@ export abstract class ConnectionGeneration {
   get serverKey(): string {
     return this.connection.serverKey;
   }
-  /** The server's message when `error` is a JSON-RPC error answer. */
+  /** The server's words when `error` is an error answer from it: a JSON-RPC error, or an HTTP error status. */
   serverErrorMessage(error: unknown): string | undefined {
-    return error instanceof JsonRpcError ? error.message : undefined;
+    return serverAnswer(error);
   }
   newProgressToken(): string {
     return this.connection.newProgressToken();
@@ -30,8 +32,11 @@ export abstract class ConnectionGeneration {
   onLost(listener: (error: Error) => void): () => void {
     return this.connection.onLost(listener);
   }
+  answersPing(timeoutMs: number): Promise<boolean> {
+    return this.connection.answersPing(timeoutMs);
+  }
 
-  /** A request about task `taskId`; "Invalid params" for a task id means the server no longer has the task. */
+  /** A request about task `taskId`; an answer that says the server does not hold the task is a TaskExpiredError. */
   protected async taskRequest(
     method: string,
     taskId: string,
@@ -41,16 +46,11 @@ export abstract class ConnectionGeneration {
     try {
       return await this.connection.request(method, { ...params, taskId }, options);
     } catch (error) {
-      if (
-        error instanceof JsonRpcError &&
-        error.code === ProtocolErrorCode.InvalidParams &&
-        /not found|expired|unknown task/i.test(error.message)
-      ) {
+      if (isUnknownTask(error, method, taskId))
         throw new TaskExpiredError(
-          `The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${error.message}`,
+          `The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${(error as Error).message.slice(0, 200)}`,
           { taskId, cause: error },
         );
-      }
       throw error;
     }
   }
@@ -64,6 +64,26 @@ export abstract class ConnectionGeneration {
       );
     return task;
   }
+}
+
+/** Words a server may use for a task it does not hold (beside the word "task"). */
+const UNKNOWN_WORDING = /not found|no such|unknown|does not exist|doesn't exist|no longer|expired/i;
+/** Methods whose only parameter is the task id: "Invalid params" can only mean the task. */
+const ONLY_TASK_ID = new Set(['tasks/get', 'tasks/result']);
+
+/**
+ * Whether `error`, the answer to `method` about `taskId`, says the server does not hold the task:
+ * by code and data first ("Invalid params" whose data names the task, or on a request whose only
+ * parameter is the task id), by wording last ("No such task exists", "Task not found", "unknown task").
+ * Servers word it in many ways; a tasks/cancel refused for a task that already ended is none of these.
+ */
+export function isUnknownTask(error: unknown, method: string, taskId: string): boolean {
+  if (!(error instanceof JsonRpcError)) return false;
+  if (error.code === ProtocolErrorCode.InvalidParams) {
+    if (isPlainObject(error.data) && error.data.taskId === taskId) return true;
+    if (ONLY_TASK_ID.has(method)) return true;
+  }
+  return /\btask\b/i.test(error.message) && UNKNOWN_WORDING.test(error.message);
 }
 
 function describeId(taskId: string): string {

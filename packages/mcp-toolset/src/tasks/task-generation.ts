@@ -111,4 +111,6 @@ export interface TaskGeneration {
   onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void;
   /** Called once if the connection is lost. */
   onLost(listener: (error: Error) => void): () => void;
+  /** Whether the server answers a ping within `timeoutMs` (a server that stopped answering does not). */
+  answersPing(timeoutMs: number): Promise<boolean>;
 }

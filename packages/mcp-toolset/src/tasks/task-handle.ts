@@ -1,5 +1,4 @@
 import {
-  AuthorizationError,
   ConnectionLostError,
   type ProgressUpdate,
   ProtocolError,
@@ -19,7 +18,9 @@ import { MAX_TIMER_MS, type ToolErrorBehavior } from '../options.ts';
 import { callFailure, resultText, toolFailure } from '../result-mapping.ts';
 import { type ResultSchema, toolResultValue } from '../result-schema.ts';
 import type { MCPCallToolResult } from '../wire.ts';
+import { type CancelOutcome, CancelRequest, NO_CANCEL_NOTE, withNote } from './cancel-request.ts';
 import { type PollingPolicy, PollScheduler } from './poll-scheduler.ts';
+import { taskError } from './task-errors.ts';
 import type { InputStrategy, TaskGeneration } from './task-generation.ts';
 import { isTerminalStatus, reduceSnapshot, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
 import { type TaskReference, taskReference } from './task-reference.ts';
@@ -62,6 +63,11 @@ export interface TaskHandleInit {
   readonly resultSchema?: ResultSchema | undefined;
   /** Timers (for tests); the real ones by default. */
   readonly clock?: Clock | undefined;
+  /**
+   * How long giving up on the task (an abort, a deadline, the ttl backstop, input that cannot be
+   * answered) waits for the server to acknowledge tasks/cancel before its caller gets the error (default 1 000).
+   */
+  readonly cancelMs?: number | undefined;
 }
 
 /** Consecutive failed polls (other than typed failures) before the handle gives up. */
@@ -70,6 +76,10 @@ const MAX_POLL_FAILURES = 3;
 const EARLY_PROGRESS = 64;
 /** How long past its ttl a task that still runs is waited for, where the ttl is a backstop. */
 const TTL_GRACE_MS = 1_000;
+/** How long giving up on a task waits for the server to acknowledge tasks/cancel, unless the toolset says otherwise. */
+const CANCEL_MS = 1_000;
+/** How long a server whose tasks/get timed out is given to answer a ping before it is taken to be frozen. */
+const PING_MS = 1_000;
 
 /**
  * One task on an MCP server, of either generation: a reducer over the neutral snapshots the
@@ -107,6 +117,8 @@ export class TaskHandle<Result = unknown> {
   readonly #firstSeen = performance.now();
   #ttlArmed: number | null = null;
   #stopTtl: (() => void) | undefined;
+  /** The one tasks/cancel this handle sends, whichever end path asks for it. */
+  readonly #cancel: CancelRequest;
 
   constructor(init: TaskHandleInit) {
     this.taskId = init.task.taskId;
@@ -114,6 +126,7 @@ export class TaskHandle<Result = unknown> {
     this.#generation = init.generation;
     const clock = init.clock ?? systemClock;
     this.#scheduler = new PollScheduler(init.polling, () => this.#poll(), clock);
+    this.#cancel = new CancelRequest(() => this.#cancelAndLook(), clock, init.cancelMs ?? CANCEL_MS);
     this.#input = init.generation.inputStrategy(
       this.taskId,
       { pollNow: () => this.#scheduler.now(), toolName: this.toolName, abandon: (error) => this.#abandon(error) },
@@ -250,7 +263,8 @@ export class TaskHandle<Result = unknown> {
     }
     // A failed task carries the JSON-RPC error the call itself would have answered.
     if (outcome.kind === 'error') {
-      if (task.status === 'failed') throw this.#taskFailure(task.statusMessage ?? outcome.message, outcome.cause);
+      if (task.status === 'failed')
+        throw this.#taskFailure(failureText(task.statusMessage, outcome.message), outcome.cause);
       throw callFailure(this.toolName, outcome.cause, this.#behavior);
     }
     const raw = outcome.result;
@@ -262,8 +276,11 @@ export class TaskHandle<Result = unknown> {
 
   /** The task's result as the server sent it (after waiting, like {@link wait}). */
   async rawResult(options: WaitOptions = {}): Promise<MCPCallToolResult> {
-    const outcome = await this.#fetchOutcome(await this.wait(options));
-    if (outcome.kind === 'error') throw this.#withTask(outcome.cause);
+    const task = await this.wait(options);
+    const outcome = await this.#fetchOutcome(task);
+    // The JSON-RPC error the task failed with: the tool's failure, as result() reports it.
+    if (outcome.kind === 'error')
+      throw this.#taskFailure(failureText(task.statusMessage, outcome.message), outcome.cause);
     return outcome.result;
   }
 
@@ -288,39 +305,72 @@ export class TaskHandle<Result = unknown> {
     if (this.#done && ConnectionLostError.isInstance(this.#failure)) throw this.#failure;
     if (this.#done) return;
     if (!this.#generation.supportsCancel) {
-      this.#fail(
-        new TaskCancelledError(
-          `Stopped waiting for task ${this.taskId} of tool '${this.toolName}', but the server does not offer tasks/cancel, so the task may still be running there.`,
-          this.#details(),
-        ),
-      );
+      this.#fail(this.#noCancel());
       return;
     }
-    let answer: Awaited<ReturnType<TaskGeneration['cancelTask']>>;
-    try {
-      answer = await this.#generation.cancelTask(this.taskId);
-    } catch (error) {
-      throw this.#withTask(error);
-    }
+    const report = await this.#cancel.answer();
+    if (report.kind === 'failed') throw this.#withTask(report.error, 'tasks/cancel');
+    if (report.kind === 'answered') this.#applyCancel(report.outcome);
+  }
+
+  /**
+   * tasks/cancel, and where the server only acknowledged (cooperative cancellation), one look at
+   * the task: it tells whether the task stopped or finished first.
+   */
+  async #cancelAndLook(): Promise<CancelOutcome> {
+    const answer = await this.#generation.cancelTask(this.taskId);
+    if (answer.kind !== 'acknowledged') return { answer };
+    return { answer, look: await this.#generation.getTask(this.taskId).catch(() => undefined) };
+  }
+
+  /** What the server's answer to tasks/cancel makes of the task. */
+  #applyCancel({ answer, look }: CancelOutcome): void {
     if (answer.kind === 'already-ended') {
       this.#scheduler.now(); // it finished first: learn how it ended
       return;
     }
     if (answer.kind === 'acknowledged') {
-      // Cooperative cancellation: the server only acknowledged. One look tells whether the task
-      // stopped or finished first; otherwise the handle lets go, as the spec allows.
-      const task = await this.#generation.getTask(this.taskId).catch(() => undefined);
-      if (task !== undefined && isTerminalStatus(task.status)) this.#update(task);
+      // The handle lets go, as the spec allows, unless the look saw the task end.
+      if (look !== undefined && isTerminalStatus(look.status)) this.#update(look);
       else
         this.#update({
-          ...(task ?? this.#snapshot),
+          ...(look ?? this.#snapshot),
           status: 'cancelled',
           statusMessage: 'Cancellation was acknowledged by the server; the task stops when the server honours it.',
         });
       return;
     }
-    const task = answer.task;
-    this.#update(isTerminalStatus(task.status) ? task : { ...task, status: 'cancelled' });
+    this.#update(isTerminalStatus(answer.task.status) ? answer.task : { ...answer.task, status: 'cancelled' });
+  }
+
+  /**
+   * Gives up on the task for an abort or a deadline: tasks/cancel is sent and waited for at most
+   * `cancelMs`; without an answer by then the handle lets go (as cancelled) and the request goes on in
+   * the background. Returns the sentence for the caller's error about what the server said.
+   */
+  async #giveUp(): Promise<string> {
+    if (this.#done) return '';
+    if (!this.#generation.supportsCancel) {
+      this.#fail(this.#noCancel());
+      return NO_CANCEL_NOTE;
+    }
+    const report = await this.#cancel.within();
+    if (report.kind === 'answered') this.#applyCancel(report.outcome);
+    else if (!this.#done)
+      this.#update({
+        ...this.#snapshot,
+        status: 'cancelled',
+        statusMessage: 'Cancellation was requested; the server has not confirmed it.',
+      });
+    return this.#cancel.note(report);
+  }
+
+  /** The error of a handle that stops waiting on a server without tasks/cancel. */
+  #noCancel(): TaskCancelledError {
+    return new TaskCancelledError(
+      `Stopped waiting for task ${this.taskId} of tool '${this.toolName}', but the server does not offer tasks/cancel, so the task may still be running there.`,
+      this.#details(),
+    );
   }
 
   /** Listens to status changes and progress until the task ends. Returns a function that stops listening. */
@@ -463,18 +513,20 @@ export class TaskHandle<Result = unknown> {
 
   /**
    * Stops at once (no later snapshot may settle the handle), cancels the task on the server, and
-   * only then rejects, so a caller that closes the toolset on the error leaves nothing running.
+   * rejects once the server acknowledged, or after `cancelMs` without an answer (the request goes on
+   * in the background), so a caller that closes the toolset on the error rarely leaves anything
+   * running and never waits on the server. The error says which it was.
    */
   #abandon(error: Error): void {
     if (this.#done) return;
     this.#done = true;
     this.#stop();
-    const settle = () => {
-      this.#failure = error;
-      this.#rejectTerminal(error);
+    const settle = (note: string) => {
+      this.#failure = withNote(this.#withTask(error) as Error, note);
+      this.#rejectTerminal(this.#failure);
     };
-    if (this.#generation.supportsCancel) this.#generation.cancelTask(this.taskId).then(settle, settle);
-    else settle();
+    if (this.#generation.supportsCancel) void this.#cancel.within().then((report) => settle(this.#cancel.note(report)));
+    else settle(NO_CANCEL_NOTE);
   }
 
   /** Releases everything the handle holds: timers, notification routes, the input strategy's requests. */
@@ -498,29 +550,41 @@ export class TaskHandle<Result = unknown> {
       this.#pollFailures = 0;
       if (this.#snapshot.status === before) this.#scheduler.unchanged();
     } catch (error) {
-      if (isFinalPollError(error) || ++this.#pollFailures >= MAX_POLL_FAILURES) this.#fail(this.#pollFailure(error));
+      // A tasks/get that got no answer, from a server that answers no ping either: it has stopped answering.
+      if (RequestTimeoutError.isInstance(error) && !(await this.#generation.answersPing(PING_MS)))
+        this.#fail(this.#frozen(error as RequestTimeoutError));
+      else if (this.#isFinalPollError(error) || ++this.#pollFailures >= MAX_POLL_FAILURES)
+        this.#fail(this.#pollFailure(error));
       else this.#scheduler.failed();
     }
   }
 
   async #cancelForAbort(signal: AbortSignal): Promise<never> {
-    await this.cancel().catch(() => undefined);
-    throw new TaskCancelledError(
-      `Task ${this.taskId} of tool '${this.toolName}' was cancelled because the run was aborted.`,
-      {
-        ...this.#details(),
-        cause: signal.reason,
-      },
+    const note = await this.#giveUp();
+    throw withNote(
+      new TaskCancelledError(
+        `Task ${this.taskId} of tool '${this.toolName}' was cancelled because the run was aborted.`,
+        {
+          ...this.#details(),
+          cause: signal.reason,
+        },
+      ),
+      note,
     );
   }
 
   async #deadlinePassed(timeoutMs: number, onTimeout: 'cancel' | 'leave-running'): Promise<never> {
     const cancelled = onTimeout === 'cancel';
-    if (cancelled) await this.cancel().catch(() => undefined);
+    if (cancelled)
+      throw withNote(
+        new TaskDeadlineError(
+          `Task ${this.taskId} of tool '${this.toolName}' did not finish within ${timeoutMs} ms and was cancelled.`,
+          { ...this.#details(), cancelled },
+        ),
+        await this.#giveUp(),
+      );
     throw new TaskDeadlineError(
-      cancelled
-        ? `Task ${this.taskId} of tool '${this.toolName}' did not finish within ${timeoutMs} ms and was cancelled.`
-        : `Task ${this.taskId} of tool '${this.toolName}' did not finish within ${timeoutMs} ms; it is still running. Fetch its result later with toolset.resumeTask(error.reference).`,
+      `Task ${this.taskId} of tool '${this.toolName}' did not finish within ${timeoutMs} ms; it is still running. Fetch its result later with toolset.resumeTask(error.reference).`,
       { ...this.#details(), cancelled },
     );
   }
@@ -544,7 +608,7 @@ export class TaskHandle<Result = unknown> {
     );
   }
 
-  /** Why polling gave up, typed: the last error with this task's reference (a raw JSON-RPC error becomes a ProtocolError). */
+  /** Why polling gave up, typed: the last error with this task's reference (a server's error answer becomes a ProtocolError). */
   #pollFailure(error: unknown): unknown {
     const serverMessage = this.#generation.serverErrorMessage(error);
     if (serverMessage !== undefined) {
@@ -556,38 +620,39 @@ export class TaskHandle<Result = unknown> {
     return this.#withTask(error);
   }
 
-  /** The same error with this task's name, id and reference, for errors raised below the handle. */
-  #withTask(error: unknown): unknown {
-    if (!ToolwrightError.isInstance(error)) return error;
-    const known = error as { reference?: unknown };
-    if (known.reference !== undefined) return error;
-    const details = this.#details(error.cause ?? error);
-    if (TaskExpiredError.isInstance(error))
-      return new TaskExpiredError(`${error.message} (tool '${this.toolName}')`, details);
-    if (ConnectionLostError.isInstance(error))
-      return new ConnectionLostError(
-        `${error.message} Resume task ${this.taskId} with toolset.resumeTask(reference).`,
-        details,
-      );
-    if (RequestTimeoutError.isInstance(error))
-      return new RequestTimeoutError(`${error.message} (task ${this.taskId} of tool '${this.toolName}')`, {
-        ...details,
-        method: error.method,
-        timeoutMs: error.timeoutMs,
-      });
-    if (ProtocolError.isInstance(error)) return new ProtocolError(error.message, details);
-    if (AuthorizationError.isInstance(error))
-      return new AuthorizationError(
-        `${error.message} Once authorized again, resume task ${this.taskId} with toolset.resumeTask(reference).`,
-        { ...details, server: error.server },
-      );
-    return error;
+  /** Poll errors that end the wait at once: the toolset's typed errors, but not a timeout or the server's error answer (those may pass). */
+  #isFinalPollError(error: unknown): boolean {
+    return (
+      ToolwrightError.isInstance(error) &&
+      !RequestTimeoutError.isInstance(error) &&
+      this.#generation.serverErrorMessage(error) === undefined
+    );
+  }
+
+  /** The error of a server that answered neither a tasks/get nor a ping: frozen, though its connection is open. */
+  #frozen(error: RequestTimeoutError): RequestTimeoutError {
+    return new RequestTimeoutError(
+      `${error.message} It did not answer a ping within ${PING_MS} ms either, so it seems to have stopped answering (task ${this.taskId} of tool '${this.toolName}'). The task may still run there: resume it later with toolset.resumeTask(reference).`,
+      { ...this.#details(error.cause ?? error), method: error.method, timeoutMs: error.timeoutMs },
+    );
+  }
+
+  /**
+   * The same error with this task's name, id and reference, for errors raised below the handle; with
+   * `method`, a server's error answer to it becomes a ProtocolError naming the task (its cause the answer).
+   */
+  #withTask(error: unknown, method?: string): unknown {
+    const request =
+      method === undefined ? undefined : { method, serverMessage: this.#generation.serverErrorMessage(error) };
+    return taskError(error, { toolName: this.toolName, taskId: this.taskId, reference: this.toJSON() }, request);
   }
 }
 
-/** Poll errors that end the wait at once: the toolset's typed errors (a JSON-RPC error may be passing). */
-function isFinalPollError(error: unknown): boolean {
-  return ToolwrightError.isInstance(error) && !RequestTimeoutError.isInstance(error);
+/** A failed task's message: its status message and the server's error message, each once. */
+function failureText(statusMessage: string | undefined, errorMessage: string): string {
+  if (!statusMessage || statusMessage.includes(errorMessage)) return statusMessage || errorMessage;
+  if (errorMessage === '' || errorMessage.includes(statusMessage)) return errorMessage || statusMessage;
+  return `${statusMessage} (the server's error: ${errorMessage})`;
 }
 
 /**

@@ -20,7 +20,12 @@ describe("the 2026 fixture's stdio bin", () => {
   });
 
   it('rejects an unknown flag or a bad number with the usage, not a stack trace', () => {
-    for (const flags of [['--bogus'], ['--poll-interval-ms', 'soon'], ['--ttl-ms', '-5']]) {
+    for (const flags of [
+      ['--bogus'],
+      ['--poll-interval-ms', 'soon'],
+      ['--ttl-ms', '-5'],
+      ['--unknown-task-error', '{"code":"x"}'],
+    ]) {
       const result = run(...flags);
       expect(result.status, flags.join(' ')).toBe(2);
       expect(result.stderr).toContain('Usage: toolwright-tasks-extension-fixture-server');
@@ -37,6 +42,12 @@ describe("the 2026 fixture's stdio bin", () => {
       misbehaving: true,
       name: 'n',
       version: '9',
+      unansweredMethods: ['tasks/cancel'],
+      failingMethods: ['tasks/update', 'tasks/get'],
+      taskNotFoundMethods: ['tasks/update'],
+      unknownTaskError: { code: -32602, message: 'unknown task', dataTaskId: true },
+      httpErrorMethods: ['tasks/get'],
+      invalidToolsList: true,
     };
     expect(tasksExtensionFromArgs([...tasksExtensionArgs(options), '--log-file', 'x.log'])).toEqual({
       options,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { readUnknownTaskError, type UnknownTaskError } from '../options.ts';
 /** Settings of a 2026 (tasks extension) fixture server. */
 export interface TasksExtensionFixtureOptions {
   /** The pollIntervalMs the server suggests for new tasks (default 500). Tools may change it later. */
@@ -13,10 +14,30 @@ export interface TasksExtensionFixtureOptions {
   readonly misbehaving?: boolean;
   readonly name?: string;
   readonly version?: string;
+  /** Requests of these methods are received (and recorded) but never answered, e.g. `['tasks/cancel']`. */
+  readonly unansweredMethods?: readonly string[];
+  /** Requests of these methods are answered at once with a JSON-RPC error -32603, e.g. `['tasks/update']`. */
+  readonly failingMethods?: readonly string[];
+  /**
+   * Requests of these methods are answered as if their task did not exist (with {@link unknownTaskError}),
+   * while every other method still shows the task, e.g. `['tasks/update']`.
+   */
+  readonly taskNotFoundMethods?: readonly string[];
+  /**
+   * How `tasks/get`, `tasks/update` and `tasks/cancel` for a task the server does not hold are answered
+   * (default: -32602 "Failed to retrieve task: Task not found (<id>)").
+   */
+  readonly unknownTaskError?: UnknownTaskError;
+  /** Over HTTP (and in memory, which is HTTP in process), requests of these methods get HTTP 500 with an HTML body. */
+  readonly httpErrorMethods?: readonly string[];
+  /** `tools/list` is answered with a tool that has no `inputSchema`, which the 2026 schema requires (default false). */
+  readonly invalidToolsList?: boolean;
 }
 
 /** The options with their defaults filled in. */
-export type ResolvedTasksExtensionFixtureOptions = Required<TasksExtensionFixtureOptions>;
+export type ResolvedTasksExtensionFixtureOptions = Required<Omit<TasksExtensionFixtureOptions, 'unknownTaskError'>> & {
+  readonly unknownTaskError: UnknownTaskError | undefined;
+};
 
 /** Fills in the defaults. */
 export function resolveTasksExtensionOptions(
@@ -30,6 +51,12 @@ export function resolveTasksExtensionOptions(
     misbehaving: options.misbehaving ?? false,
     name: options.name ?? 'toolwright-tasks-extension-fixture',
     version: options.version ?? '0.1.0',
+    unansweredMethods: options.unansweredMethods ?? [],
+    failingMethods: options.failingMethods ?? [],
+    taskNotFoundMethods: options.taskNotFoundMethods ?? [],
+    unknownTaskError: options.unknownTaskError,
+    httpErrorMethods: options.httpErrorMethods ?? [],
+    invalidToolsList: options.invalidToolsList ?? false,
   };
 }
 
@@ -49,6 +76,12 @@ export function tasksExtensionArgs(options: TasksExtensionFixtureOptions = {}): 
     resolved.name,
     '--version',
     resolved.version,
+    ...resolved.unansweredMethods.flatMap((method) => ['--unanswered', method]),
+    ...resolved.failingMethods.flatMap((method) => ['--failing', method]),
+    ...resolved.taskNotFoundMethods.flatMap((method) => ['--task-not-found', method]),
+    ...(resolved.unknownTaskError ? ['--unknown-task-error', JSON.stringify(resolved.unknownTaskError)] : []),
+    ...resolved.httpErrorMethods.flatMap((method) => ['--http-error', method]),
+    ...(resolved.invalidToolsList ? ['--invalid-tools-list'] : []),
   ];
 }
 
@@ -62,6 +95,12 @@ A fixture MCP server (MCP 2026-07-28, the io.modelcontextprotocol/tasks extensio
   --task-delay-ms MS          how long slow_task takes by default (default 50)
   --result-type-in-result     put resultType "complete" inside every inlined result
   --misbehaving               also offer the misbehaving tools
+  --unanswered METHOD         never answer requests of METHOD (repeatable)
+  --failing METHOD            answer requests of METHOD with -32603 (repeatable)
+  --task-not-found METHOD     answer requests of METHOD as if their task did not exist (repeatable)
+  --unknown-task-error JSON   {"code":N,"message":"…","dataTaskId":true}: the answer for a task the server does not hold
+  --http-error METHOD         over HTTP, answer requests of METHOD with HTTP 500 and an HTML body (repeatable)
+  --invalid-tools-list        answer tools/list with a tool that has no inputSchema
   --name NAME, --version V    the server's name and version
   --log-file PATH             append the inspector's log there
   --help                      this text`;
@@ -99,6 +138,17 @@ export function tasksExtensionFromArgs(argv: readonly string[]): {
   if (values.misbehaving) options.misbehaving = true;
   if (values.name !== undefined) options.name = values.name;
   if (values.version !== undefined) options.version = values.version;
+  if (values.unanswered) options.unansweredMethods = values.unanswered;
+  if (values.failing) options.failingMethods = values.failing;
+  if (values['task-not-found']) options.taskNotFoundMethods = values['task-not-found'];
+  if (values['unknown-task-error'] !== undefined)
+    try {
+      options.unknownTaskError = readUnknownTaskError(values['unknown-task-error']);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  if (values['http-error']) options.httpErrorMethods = values['http-error'];
+  if (values['invalid-tools-list']) options.invalidToolsList = true;
   return { options, logFile: values['log-file'], help: values.help === true };
 }
 
@@ -115,6 +165,12 @@ function parseFlags(argv: readonly string[]) {
       misbehaving: { type: 'boolean' },
       name: { type: 'string' },
       version: { type: 'string' },
+      unanswered: { type: 'string', multiple: true },
+      failing: { type: 'string', multiple: true },
+      'task-not-found': { type: 'string', multiple: true },
+      'unknown-task-error': { type: 'string' },
+      'http-error': { type: 'string', multiple: true },
+      'invalid-tools-list': { type: 'boolean' },
       'log-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -7,6 +7,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { HTTP_ERROR_PAGE, type WireFault, wireFaults } from './faults.ts';
 import { type EndTaskListen, listenTaskIds, openTaskListen } from './listen.ts';
 import {
   type ResolvedTasksExtensionFixtureOptions,
@@ -14,7 +15,7 @@ import {
   type TasksExtensionFixtureOptions,
 } from './options.ts';
 import { type TasksExtensionInspector, TasksExtensionState } from './state.ts';
-import { TaskStore } from './task-store.ts';
+import { sleepUnlessAborted, TaskStore } from './task-store.ts';
 import { type TasksExtensionTool, type ToolAnswer, tasksExtensionTools } from './tools.ts';
 import {
   type DetailedTask,
@@ -40,6 +41,11 @@ export interface TasksExtensionServer {
   fetch(request: Request): Promise<Response>;
   readonly store: TaskStore;
   readonly state: TasksExtensionState;
+  /**
+   * Records an incoming message and says what the fixture does with it in the SDK's place (the wire
+   * faults of the options), or undefined; `over` says whether HTTP faults apply. `fetch` applies it itself.
+   */
+  readonly fault: (message: unknown, over: 'http' | 'stdio') => WireFault | undefined;
   readonly inspector: TasksExtensionInspector;
   /** Stops every running task and timer of the server. */
   close(): Promise<void>;
@@ -63,6 +69,8 @@ export function createTasksExtensionServer(
     state,
   );
   const tools = tasksExtensionTools(resolved.misbehaving);
+  /** Aborted when the server closes: ends what waits beside a request (a late answer). */
+  const closing = new AbortController();
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
 
   async function callTool(params: Record<string, unknown>, ctx: ServerContext): Promise<Record<string, unknown>> {
@@ -111,6 +119,8 @@ export function createTasksExtensionServer(
     }
     const seed = store.create(name, answer.task, answer.quirks);
     record('task', seed.taskId);
+    // Not the request's signal: a server that is slow to answer answers even when the client gave up.
+    if (answer.answerDelayMs) await sleepUnlessAborted(answer.answerDelayMs, closing.signal).catch(() => undefined);
     return { resultType: 'task', ...seed };
   }
 
@@ -159,6 +169,9 @@ export function createTasksExtensionServer(
 
   const handler = createMcpHandler(factory);
   const listens = new Set<() => void>();
+  const fault = wireFaults(resolved, store, state);
+  /** Requests the fixture holds unanswered (`unansweredMethods`): each ends when its client gives up or the server closes. */
+  const held = new Set<(reason: unknown) => void>();
 
   async function fetch(request: Request): Promise<Response> {
     const body = request.method === 'POST' ? await request.text() : undefined;
@@ -176,6 +189,8 @@ export function createTasksExtensionServer(
       protocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
       paramHeaders: Object.fromEntries([...request.headers].filter(([name]) => name.startsWith('mcp-param-'))),
     });
+    const faulted = fault(message, 'http');
+    if (faulted !== undefined) return faultResponse(faulted, request.signal);
     const taskIds = listenTaskIds(message);
     if (taskIds !== undefined) return listenResponse(message as { id: string | number }, taskIds);
     return handler.fetch(
@@ -186,6 +201,25 @@ export function createTasksExtensionServer(
         signal: request.signal,
       }),
     );
+  }
+
+  /** The HTTP response for a fault: a JSON-RPC answer, an HTML 500, or none at all until the client gives up. */
+  function faultResponse(faulted: WireFault, signal: AbortSignal): Promise<Response> {
+    if (faulted.kind === 'answer') return Promise.resolve(Response.json(faulted.message));
+    if (faulted.kind === 'http-error')
+      return Promise.resolve(
+        new Response(HTTP_ERROR_PAGE, { status: 500, headers: { 'content-type': 'text/html; charset=utf-8' } }),
+      );
+    return new Promise<Response>((_resolve, reject) => {
+      const end = (reason: unknown) => {
+        held.delete(end);
+        signal.removeEventListener('abort', onAbort);
+        reject(reason);
+      };
+      const onAbort = () => end(signal.reason);
+      held.add(end);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   function listenResponse(message: { id: string | number; params?: { _meta?: unknown } }, taskIds: string[]): Response {
@@ -229,8 +263,11 @@ export function createTasksExtensionServer(
     fetch,
     store,
     state,
+    fault,
     inspector: state.inspector(),
     close: async () => {
+      closing.abort(new Error('the fixture closed'));
+      for (const end of [...held]) end(new Error('the fixture closed'));
       for (const end of [...listens]) end();
       store.close();
       await handler.close();

@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { FixtureMessage } from '../state.ts';
 import type { TaskStatus } from './wire.ts';
 
 /** One tools/call the 2026 fixture received, and what it answered. */
@@ -67,6 +68,11 @@ export interface TasksExtensionInspector {
   httpRequests(): Promise<TasksExtensionHttpRequest[]>;
   /** Every subscriptions/listen for task ids, in order, with the ids the server agreed to watch. */
   listens(): Promise<TasksExtensionListen[]>;
+  /**
+   * Every request and notification received, in order, before any wire fault applies (a request the
+   * fixture never answers is listed too); with `method`, only those of that method.
+   */
+  received(method?: string): Promise<FixtureMessage[]>;
 }
 
 type Event =
@@ -76,7 +82,8 @@ type Event =
   | { readonly cancel: string }
   | { readonly update: TasksExtensionUpdate }
   | { readonly http: TasksExtensionHttpRequest }
-  | { readonly listen: TasksExtensionListen };
+  | { readonly listen: TasksExtensionListen }
+  | { readonly received: FixtureMessage };
 
 interface Folded {
   pid: number | undefined;
@@ -86,10 +93,20 @@ interface Folded {
   updates: TasksExtensionUpdate[];
   http: TasksExtensionHttpRequest[];
   listens: TasksExtensionListen[];
+  received: FixtureMessage[];
 }
 
 function emptyFold(): Folded {
-  return { pid: undefined, calls: [], tasks: new Map(), cancels: [], updates: [], http: [], listens: [] };
+  return {
+    pid: undefined,
+    calls: [],
+    tasks: new Map(),
+    cancels: [],
+    updates: [],
+    http: [],
+    listens: [],
+    received: [],
+  };
 }
 
 function fold(into: Folded, event: Event): void {
@@ -99,6 +116,7 @@ function fold(into: Folded, event: Event): void {
   else if ('cancel' in event) into.cancels.push(event.cancel);
   else if ('update' in event) into.updates.push(event.update);
   else if ('http' in event) into.http.push(event.http);
+  else if ('received' in event) into.received.push(event.received);
   else into.listens.push(event.listen);
 }
 
@@ -111,6 +129,8 @@ function inspectorOf(read: () => Promise<Folded>): TasksExtensionInspector {
     updates: async () => structuredClone((await read()).updates),
     httpRequests: async () => structuredClone((await read()).http),
     listens: async () => structuredClone((await read()).listens),
+    received: async (method) =>
+      structuredClone((await read()).received.filter((message) => method === undefined || message.method === method)),
   };
 }
 
@@ -145,6 +165,9 @@ export class TasksExtensionState {
   }
   recordListen(listen: TasksExtensionListen): void {
     this.#record({ listen });
+  }
+  recordReceived(received: FixtureMessage): void {
+    this.#record({ received });
   }
 
   #record(event: Event): void {

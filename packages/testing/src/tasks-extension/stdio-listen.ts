@@ -3,7 +3,8 @@ import { type EndTaskListen, type ListenMessage, listenTaskIds, openTaskListen }
 import type { TasksExtensionServer } from './server.ts';
 
 /**
- * A stdio transport wrapper that serves `subscriptions/listen` for task ids itself (the SDK's listen
+ * A stdio transport wrapper that applies the fixture's wire faults (a request left unanswered, or
+ * answered in the SDK's place), serves `subscriptions/listen` for task ids itself (the SDK's listen
  * ignores `taskIds`) and hands every other message to the SDK. A listen ends when the client cancels
  * it (`notifications/cancelled` naming its id) or the connection closes.
  */
@@ -22,6 +23,9 @@ export class TaskListenTransport implements Transport {
 
   async start(): Promise<void> {
     this.#inner.onmessage = (message, extra) => {
+      const faulted = this.#server.fault(message, 'stdio');
+      if (faulted?.kind === 'answer') void this.#inner.send(faulted.message as JSONRPCMessage).catch(() => {});
+      if (faulted !== undefined) return; // (no HTTP over stdio: the fault function gives no HTTP error here)
       const taskIds = listenTaskIds(message);
       if (taskIds !== undefined) {
         const request = message as { id: string | number; params?: { _meta?: unknown } };

@@ -36,15 +36,20 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
   });
 }
 
-/** A JSON-RPC error raised by a tool's work: the task ends `failed` with it inlined. */
+/**
+ * A JSON-RPC error raised by a tool's work: the task ends `failed` with it inlined, and with
+ * `statusMessage` as its status message (default `Failed: <message>`).
+ */
 export class TaskProtocolError extends Error {
   readonly code: number;
   readonly data: unknown;
-  constructor(code: number, message: string, data?: unknown) {
+  readonly statusMessage: string | undefined;
+  constructor(code: number, message: string, data?: unknown, statusMessage?: string) {
     super(message);
     this.name = 'TaskProtocolError';
     this.code = code;
     this.data = data;
+    this.statusMessage = statusMessage;
   }
 }
 
@@ -258,7 +263,8 @@ export class TaskStore {
           message: error.message,
           ...(error.data === undefined ? {} : { data: error.data }),
         };
-        this.#set(task, { status: 'failed', error: taskError, statusMessage: `Failed: ${error.message}` });
+        const statusMessage = error.statusMessage ?? `Failed: ${error.message}`;
+        this.#set(task, { status: 'failed', error: taskError, statusMessage });
       } else {
         const message = error instanceof Error ? error.message : String(error);
         this.#set(task, {

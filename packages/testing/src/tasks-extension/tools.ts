@@ -24,6 +24,8 @@ export type ToolAnswer =
   | {
       readonly task: (work: TaskWork) => Promise<ToolResult>;
       readonly quirks?: TaskQuirks;
+      /** The CreateTaskResult goes out this late (the task exists at once), even when the caller gave up. */
+      readonly answerDelayMs?: number;
     }
   | { readonly inputRequired: Record<string, InputRequest> }
   | { readonly raw: Record<string, unknown> };
@@ -344,11 +346,12 @@ const FIXTURE_TOOLS: TasksExtensionTool[] = [
   {
     name: 'failing_task',
     description:
-      'A task only; `kind: "tool-error"` completes with isError, `kind: "protocol-error"` fails with the JSON-RPC error `code` (default -32603).',
+      'A task only; `kind: "tool-error"` completes with isError, `kind: "protocol-error"` fails with the JSON-RPC error `code` (default -32603) and `message`, its status message `statusMessage` (default "Failed: <message>").',
     inputSchema: object({
       kind: { type: 'string', enum: ['tool-error', 'protocol-error'] },
       message: { type: 'string' },
       code: { type: 'number' },
+      statusMessage: { type: 'string' },
     }),
     mode: 'required',
     call: async (args, context) => {
@@ -357,7 +360,8 @@ const FIXTURE_TOOLS: TasksExtensionTool[] = [
         await work.sleep(10);
         if (args.kind === 'protocol-error') {
           const code = typeof args.code === 'number' && Number.isInteger(args.code) ? args.code : INTERNAL_ERROR;
-          throw new TaskProtocolError(code, message);
+          const statusMessage = typeof args.statusMessage === 'string' ? args.statusMessage : undefined;
+          throw new TaskProtocolError(code, message, undefined, statusMessage);
         }
         return text(message, true);
       });
@@ -464,6 +468,34 @@ const MISBEHAVING_TOOLS: TasksExtensionTool[] = [
         work.reissueAnsweredKey('name', request);
         await new Promise<void>((resolve) => work.signal.addEventListener('abort', () => resolve(), { once: true }));
         return text('stopped');
+      }),
+  },
+  {
+    name: 'slow_create_task',
+    description:
+      'A task only; the task exists at once, its CreateTaskResult goes out `createDelayMs` (default 1000) later, even when the caller gave up; it runs until cancelled.',
+    inputSchema: object({ createDelayMs: { type: 'number' } }),
+    mode: 'required',
+    call: async (args, context) => ({
+      ...required('slow_create_task', context, async (work) => {
+        work.setStatusMessage('Running until cancelled');
+        await work.sleep(2_147_483_647);
+        return text('unreachable');
+      }),
+      answerDelayMs: number(args, 'createDelayMs', 1000),
+    }),
+  },
+  {
+    name: 'huge_status_task',
+    description:
+      'A task only; sets a status message of `bytes` characters (default 10 MiB + 1 KiB), then completes after `durationMs` (default 30 000) with "done".',
+    inputSchema: object({ bytes: { type: 'number' }, durationMs: { type: 'number' } }),
+    mode: 'required',
+    call: async (args, context) =>
+      required('huge_status_task', context, async (work) => {
+        work.setStatusMessage('x'.repeat(Math.floor(number(args, 'bytes', (10 << 20) + 1024))));
+        await work.sleep(number(args, 'durationMs', 30_000));
+        return text('done');
       }),
   },
   {

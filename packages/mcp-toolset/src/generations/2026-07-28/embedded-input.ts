@@ -1,4 +1,5 @@
-import { ToolwrightError, UserError } from '@toolwright/core';
+import { ProtocolError, ToolwrightError, UserError } from '@toolwright/core';
+import { serverAnswer } from '../../sdk/sdk-errors.ts';
 import type { InputHooks, InputStrategy } from '../../tasks/task-generation.ts';
 import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
 
@@ -10,6 +11,8 @@ export type SendAnswers = (responses: Record<string, unknown>) => Promise<void>;
 
 /** The most input requests one task may ask over its life: beyond, the server is taken to be looping. */
 const MAX_INPUT_REQUESTS = 1_000;
+/** How many times an answer the server did not take is sent while the task still waits for it. */
+const MAX_DELIVERIES = 3;
 
 /**
  * Input as MCP 2026-07-28 asks for it: a task in `input_required` carries its requests inline
@@ -18,7 +21,9 @@ const MAX_INPUT_REQUESTS = 1_000;
  * task), by the handler a standalone request of its method would get; each answer goes back as
  * soon as it is ready (the server accepts partial sets), and the task is then asked for its state.
  * A request nobody can answer, or a handler that throws, cancels the task with an error that says
- * what to do.
+ * what to do. An answer the server refuses cancels the task too; one that did not get through (the
+ * server said it has no such task, or did not answer) is sent again while the task still shows its
+ * request, up to three times, and then cancels the task: it cannot be delivered.
  */
 export class EmbeddedInput implements InputStrategy {
   readonly #hooks: InputHooks;
@@ -27,6 +32,11 @@ export class EmbeddedInput implements InputStrategy {
   readonly #what: string;
   readonly #seen = new Set<string>();
   readonly #abort = new AbortController();
+  /** Answers that did not get through, by key: what to send again, how often it was sent, and why it failed. */
+  readonly #undelivered = new Map<
+    string,
+    { readonly response: unknown; readonly sends: number; readonly error: unknown }
+  >();
 
   /** `what` names the task in messages ("Task 1 of tool 'x'"). */
   constructor(hooks: InputHooks, answer: AnswerInput, send: SendAnswers, what: string) {
@@ -37,8 +47,9 @@ export class EmbeddedInput implements InputStrategy {
   }
 
   onSnapshot(task: TaskSnapshot): void {
-    if (task.status !== 'input_required' || task.inputRequests === undefined) return;
-    for (const request of task.inputRequests) {
+    const waiting = task.status === 'input_required' ? (task.inputRequests ?? []) : [];
+    this.#retryUndelivered(new Set(waiting.map((request) => request.key)));
+    for (const request of waiting) {
       if (this.#seen.has(request.key)) continue;
       if (this.#seen.size >= MAX_INPUT_REQUESTS) {
         this.#fail(
@@ -50,6 +61,28 @@ export class EmbeddedInput implements InputStrategy {
       }
       this.#seen.add(request.key);
       void this.#answerOne(request);
+    }
+  }
+
+  /** Sends again the answers that did not get through and that the task still waits for; gives up after a few. */
+  #retryUndelivered(waiting: ReadonlySet<string>): void {
+    for (const [key, undelivered] of this.#undelivered) {
+      if (!waiting.has(key)) {
+        this.#undelivered.delete(key); // it got through after all, or the task moved on
+        continue;
+      }
+      if (undelivered.sends >= MAX_DELIVERIES) {
+        const reason = undelivered.error instanceof Error ? undelivered.error.message : String(undelivered.error);
+        this.#fail(
+          new ProtocolError(
+            `The answer to input request '${key.slice(0, 60)}' of ${this.#what} could not be delivered: its tasks/update failed ${undelivered.sends} times (${reason.slice(0, 200)}) while the task kept waiting for it; the task was cancelled.`,
+            { cause: undelivered.error },
+          ),
+        );
+        return;
+      }
+      this.#undelivered.delete(key); // back once this send fails too
+      void this.#deliver(key, undelivered.response, undelivered.sends);
     }
   }
 
@@ -71,18 +104,35 @@ export class EmbeddedInput implements InputStrategy {
       return;
     }
     if (signal.aborted) return;
+    await this.#deliver(request.key, response);
+  }
+
+  /**
+   * Sends one answer (`sent` times sent before), then asks for the task's state. An answer the server
+   * refused fails the task; one that did not get through is kept to be sent again while the task waits
+   * for it (see {@link onSnapshot}).
+   */
+  async #deliver(key: string, response: unknown, sent = 0): Promise<void> {
+    const signal = this.#abort.signal;
     try {
-      await this.#send({ [request.key]: response });
+      await this.#send({ [key]: response });
     } catch (error) {
-      // The answer did not get through (the task ended meanwhile, the connection broke): the next
-      // look at the task tells what became of it.
       if (signal.aborted) return;
-      if (ToolwrightError.isInstance(error) && !UserError.isInstance(error)) {
-        this.#hooks.pollNow();
+      const refused = serverAnswer(error);
+      if (UserError.isInstance(error) || refused !== undefined || !ToolwrightError.isInstance(error)) {
+        this.#fail(
+          UserError.isInstance(error)
+            ? (error as Error)
+            : new ProtocolError(
+                `The server refused the answer to input request '${key.slice(0, 60)}' of ${this.#what} (tasks/update: ${(refused ?? String(error)).slice(0, 200)}); the task was cancelled.`,
+                { cause: error },
+              ),
+        );
         return;
       }
-      this.#fail(error as Error);
-      return;
+      // It did not get through (the connection broke, the server says it has no such task): the next
+      // look at the task tells whether it still waits for it.
+      this.#undelivered.set(key, { response, sends: sent + 1, error });
     }
     this.#hooks.pollNow();
   }

@@ -422,7 +422,9 @@ describe('a misbehaving 2026-07-28 server', () => {
 
 describe('a 2026-07-28 call abandoned before its answer', () => {
   it('cancels the task the server made of it once the late answer arrives, so nothing is left running', async () => {
-    const server = await withSlowCalls(400);
+    // The answer comes after the abort and the wait for it (timeouts.cancelMs, 1 s): the caller has left.
+    // (An answer within that wait names the task in the caller's error: see hostile-2026.test.ts.)
+    const server = await withSlowCalls(1_500);
     cleanups.push(() => server.close());
     const toolset = await open(server.transport());
     const error = await toolset
