@@ -260,6 +260,35 @@ describe.each(transports)('MCPToolset over $name', ({ start }) => {
     expect((error as Error).message).toMatch(/'ecko'.*'echo'/);
   });
 
+  it('calls a tool without its definition, routed as its listing routes it, listing the tools once', async () => {
+    const fixture = await start();
+    cleanups.push(() => fixture.close());
+    const toolset = new MCPToolset(fixture.source, { id: 'fixture' });
+    await toolset.open();
+    cleanups.push(() => toolset.close());
+    const ctx = createRunContext();
+    const created: string[] = [];
+    ctx.events.on('task-created', (event) => created.push(event.toolName));
+    // No getTools() first: the toolset lists by itself.
+    expect(await toolset.callTool('slow_task', { value: 'v' }, ctx)).toBe('done: v');
+    expect(await toolset.callTool('optional_task', {}, ctx)).toMatchObject({ ranAsTask: true });
+    expect(await toolset.callTool('forbidden_tool', {}, ctx)).toBeTypeOf('string');
+    expect(await toolset.callTool('echo', { text: 'hello' }, ctx)).toBe('hello');
+    expect(created).toEqual(['slow_task', 'optional_task']);
+    const calls = await fixture.inspector.calls();
+    expect(calls.map((entry) => [entry.tool, entry.asTask])).toEqual([
+      ['slow_task', true],
+      ['optional_task', true],
+      ['forbidden_tool', false],
+      ['echo', false],
+    ]);
+    expect(await fixture.inspector.received('tools/list')).toHaveLength(1);
+    // A name the server does not offer: the UserError with the closest names, as with a definition.
+    const error = await toolset.callTool('ecko', { text: 'x' }, ctx).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/Tool 'ecko' is not offered .*Did you mean 'echo'/);
+  });
+
   it('turns a server that dies mid-call into a ConnectionLostError, not a hang', async () => {
     const { call } = await connect({}, { misbehaving: true });
     const error = await call('dies_mid_task', { afterMs: 50 }).catch((caught: unknown) => caught);
