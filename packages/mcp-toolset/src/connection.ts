@@ -133,7 +133,7 @@ export class Connection {
       connection.paramHeaders.install(source.transport);
       return connection;
     }
-    const { transport, key, secrets, authorizationWaitMs } = createTransport(source);
+    const { transport, key, secrets, authorizationWaitMs } = createTransport(source, options.id);
     const client = new Client(options.clientInfo ?? CLIENT_INFO, {
       capabilities: {
         // Form mode with applyDefaults: an accepted answer that omits a field gets the schema's default.

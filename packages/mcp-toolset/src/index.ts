@@ -8,10 +8,13 @@ export {
 } from './mcp-toolset.ts';
 export type {
   BoundToolCall,
+  ElicitationRequest,
   MCPServerSource,
   MCPTimeouts,
   MCPToolsetOptions,
   ProcessToolCall,
+  SamplingRequest,
+  ServerLogMessage,
   ServerRequestContext,
   StdioServer,
   TaskPolling,
@@ -20,6 +23,7 @@ export type {
 export type { HeaderValues, RemoteHeaders, RemoteServer } from './remote-server.ts';
 export type { EmbeddedResource, ResourceLink } from './result-mapping.ts';
 export type { ResultOf, ResultSchema, SchemaIssue, SchemaResult } from './result-schema.ts';
+export type { StdioStderr } from './stdio-stderr.ts';
 export type { TaskSupport } from './tasks/task-generation.ts';
 export {
   TaskHandle,

@@ -1,10 +1,13 @@
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { MCPServerSource, StdioServer } from './options.ts';
 import { isRemoteServer, remoteTransport } from './remote/http-transport.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES, prepareStdioTransport } from './sdk/stdio-transport.ts';
+import { DEFAULT_CLOSE_GRACE_MS, DEFAULT_MAX_MESSAGE_BYTES, prepareStdioTransport } from './sdk/stdio-transport.ts';
+import { labelledLine, readLines, type StdioStderr } from './stdio-stderr.ts';
 
 /** The transport a source names, with the key that identifies its server and the parts of it that are secret. */
 export interface CreatedTransport {
@@ -25,7 +28,7 @@ export interface CreatedTransport {
  * server with HTTP options (see remote/http-transport.ts: its fetch repairs malformed responses), a child process over stdio for a command (its read buffer
  * repairing them too), or the SDK transport given. Anything else is a UserError that says what to pass.
  */
-export function createTransport(source: MCPServerSource): CreatedTransport {
+export function createTransport(source: MCPServerSource, id?: string): CreatedTransport {
   if (typeof source === 'string' || source instanceof URL || isRemoteServer(source)) {
     const remote = typeof source === 'string' || source instanceof URL ? { url: parseUrl(source) } : source;
     const { transport, url, secrets } = remoteTransport(remote);
@@ -35,14 +38,22 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   }
   if (isTransport(source)) return { transport: source, key: 'transport', secrets: [], authorizationWaitMs: 0 };
   if (isStdioServer(source)) {
+    const stderr = source.stderr ?? 'label';
     const transport = new StdioClientTransport({
       command: source.command,
       args: [...(source.args ?? [])],
       env: { ...getDefaultEnvironment(), ...source.env },
       ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
-      stderr: source.stderr ?? 'inherit',
+      stderr: stdioStderr(stderr),
     });
-    prepareStdioTransport(transport, maxMessageBytes(source));
+    // Piped: the lines are read from the start (the SDK hands out the stream before the child exists).
+    if (transport.stderr !== null && (stderr === 'label' || typeof stderr === 'function')) {
+      readLines(
+        transport.stderr as Readable,
+        stderr === 'label' ? labelledLine(id ?? basename(source.command)) : stderr,
+      );
+    }
+    prepareStdioTransport(transport, maxMessageBytes(source), closeGraceMs(source));
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
     return {
       transport,
@@ -54,6 +65,24 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   throw new UserError(
     'MCPToolset needs a URL, a { url, headers, authProvider } object, a { command, args } object, an SDK Transport or a connected SDK Client.',
   );
+}
+
+/** What the SDK makes of the child's stderr for a `stderr` option: a pipe when the toolset reads it. */
+function stdioStderr(stderr: StdioStderr): 'inherit' | 'ignore' | 'pipe' {
+  if (stderr === 'inherit' || stderr === 'ignore') return stderr;
+  if (stderr === 'label' || typeof stderr === 'function') return 'pipe';
+  throw new UserError(
+    `MCPToolset: stderr of a stdio source must be 'label', 'inherit', 'ignore' or a function called with each line, got ${JSON.stringify(stderr)}.`,
+  );
+}
+
+/** The stdio source's close grace, checked: a finite number of ms, 0 or more. */
+function closeGraceMs(source: StdioServer): number {
+  const grace = source.closeGraceMs;
+  if (grace === undefined) return DEFAULT_CLOSE_GRACE_MS;
+  if (!(Number.isFinite(grace) && grace >= 0))
+    throw new UserError(`MCPToolset: closeGraceMs of a stdio source must be a number of ms, 0 or more, got ${grace}.`);
+  return grace;
 }
 
 /** The stdio source's message limit, checked: a positive whole number of bytes. */
