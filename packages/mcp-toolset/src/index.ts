@@ -8,12 +8,15 @@ export {
 } from './mcp-toolset.ts';
 export type {
   BoundToolCall,
+  ElicitationHandler,
   ElicitationRequest,
   MCPServerSource,
   MCPTimeouts,
   MCPToolsetOptions,
   ProcessToolCall,
+  SamplingHandler,
   SamplingRequest,
+  ServerLogHandler,
   ServerLogMessage,
   ServerRequestContext,
   StdioServer,

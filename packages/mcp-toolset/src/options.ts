@@ -88,6 +88,15 @@ export type SamplingRequest = CreateMessageRequest['params'];
 /** A log message of the server, as `onLog` gets it: the params of the MCP SDK's `LoggingMessageNotification` (level, logger, data). */
 export type ServerLogMessage = LoggingMessageNotification['params'];
 
+/** Answers a server's elicitation request: `accept` with `content` matching the requested schema, `decline`, or `cancel`. */
+export type ElicitationHandler = (request: ElicitationRequest, context: ServerRequestContext) => Promise<ElicitResult>;
+
+/** Answers a server's sampling request with the model's message. */
+export type SamplingHandler = (request: SamplingRequest, context: ServerRequestContext) => Promise<CreateMessageResult>;
+
+/** Receives a log message of the server. */
+export type ServerLogHandler = (message: ServerLogMessage) => void;
+
 /** What an elicitation or sampling handler learns besides the request. */
 export interface ServerRequestContext {
   /** The task the request belongs to, when the server sent it for a task (input_required). */
@@ -153,13 +162,13 @@ export interface MCPToolsetOptions {
    */
   readonly taskTtlMs?: number;
   /** Answers the server's elicitation requests (also those of a task in `input_required`). */
-  readonly elicitation?: (request: ElicitationRequest, context: ServerRequestContext) => Promise<ElicitResult>;
+  readonly elicitation?: ElicitationHandler;
   /** Answers the server's sampling requests. */
-  readonly sampling?: (request: SamplingRequest, context: ServerRequestContext) => Promise<CreateMessageResult>;
+  readonly sampling?: SamplingHandler;
   /** Called for each progress notification of any call (the run's event sink also receives them). */
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Called for each log message the server sends. */
-  readonly onLog?: (message: ServerLogMessage) => void;
+  readonly onLog?: ServerLogHandler;
   /** Called when the server says its tool list changed (after the cache was dropped). */
   readonly onToolsListChanged?: () => void;
   /** How the toolset introduces itself to the server. */
