@@ -7,6 +7,7 @@ import { TRANSPORTS, type TransportName } from './connections.ts';
 import { type CaseResult, isReduced, machine, table, writeResults } from './report.ts';
 import type { RunnerSettings } from './runner.ts';
 import { adapters } from './scenario-adapters.ts';
+import { bridgeCalls } from './scenario-bridge.ts';
 import { callOverhead } from './scenario-call-overhead.ts';
 import { concurrentTasks } from './scenario-concurrent-tasks.ts';
 import { instantTasks } from './scenario-instant-tasks.ts';
@@ -48,6 +49,8 @@ const scenarios: [string, (settings: RunnerSettings) => Promise<CaseResult[]>][]
   ['7', storeThroughput],
   // The framework adapters against the frameworks' own MCP clients (the adapters' issue).
   ['8', adapters],
+  // The bridge (@toolwright/bridge): a plain call through it, and a status change's way to the host.
+  ['9', bridgeCalls],
 ];
 
 const info = machine();

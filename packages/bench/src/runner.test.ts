@@ -58,12 +58,13 @@ describe('measureRound', () => {
 describe('calibrate', () => {
   it('grows calls per round, in steps of the granularity, until the fastest round lasts the minimum', async () => {
     const log: string[] = [];
-    const calls = await calibrate([busy('fast', 20, log), busy('slow', 60, log)], 5, { granularity: 50 });
+    const calls = await calibrate([busy('fast', 20, log), busy('slow', 60, log)], 50, { granularity: 50 });
     expect(calls % 50).toBe(0);
     const tried = log.filter((entry) => entry.startsWith('fast:')).map((entry) => Number(entry.slice(5)));
     expect(tried[0]).toBe(50);
-    // 50 calls last 1 ms (fast) and 3 ms (slow), short of 5 ms: it grew. (How far depends on how
-    // busy the machine is, since a round slowed down by others counts as long enough.)
+    // 50 calls last 1 ms (fast) and 3 ms (slow), far short of 50 ms: it grew, unless the machine
+    // held up both rounds for 50 ms. (How far it grew depends on how busy the machine is, since a
+    // round slowed down by others counts as long enough.)
     expect(tried.length).toBeGreaterThan(1);
     expect(tried).toEqual([...tried].sort((left, right) => left - right));
     expect(tried.at(-1)).toBe(calls);

@@ -8,6 +8,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The suite's 10 `tasks-*` server scenarios (SEP-2663, the tasks extension), in the order the scripts run them. */
+export const TASKS_SCENARIOS = [
+  'tasks-lifecycle',
+  'tasks-capability-negotiation',
+  'tasks-wire-fields',
+  'tasks-request-state-removal',
+  'tasks-mrtr-input',
+  'tasks-request-headers',
+  'tasks-dispatch-and-envelope',
+  'tasks-status-notifications',
+  'tasks-required-task-error',
+  'tasks-mrtr-composition',
+];
+
 /** The suite version the scripts are written against; a different installed version fails the run. */
 export const PINNED_VERSION = '0.2.0-alpha.12';
 

@@ -20,21 +20,11 @@ import {
   runSuite,
   scratchDirectory,
   suiteVersion,
+  TASKS_SCENARIOS,
   tail,
 } from './conformance-suite.mjs';
 
-const SCENARIOS = [
-  'tasks-lifecycle',
-  'tasks-capability-negotiation',
-  'tasks-wire-fields',
-  'tasks-request-state-removal',
-  'tasks-mrtr-input',
-  'tasks-request-headers',
-  'tasks-dispatch-and-envelope',
-  'tasks-status-notifications',
-  'tasks-required-task-error',
-  'tasks-mrtr-composition',
-];
+const SCENARIOS = TASKS_SCENARIOS;
 /** Checks the pinned suite skips for every server: scenario → check id. */
 const SUITE_PLACEHOLDERS = new Map([['tasks-status-notifications', 'tasks-status-notifications']]);
 const SCENARIO_TIMEOUT_MS = 120_000;

@@ -1,0 +1,106 @@
+// The toolset's public API returns a call's result mapped for an agent (its structured content, or
+// its parts as values); a bridge must hand the host the result the server sent, unchanged. So the
+// bridge builds the upstream transport itself and reads the answers to its own tools/call requests
+// off it: each call carries a mark in its `_meta`, which the tap notes (with the request id) and
+// strips before the request leaves, and the answer with that id is kept for the call.
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
+import { isPlainObject } from '@toolwright/core/internal';
+
+/** The `_meta` key that marks a bridge's tools/call (never sent: the tap strips it). */
+const MARK = 'io.toolwright/bridge-call';
+
+/** What the upstream answered a marked tools/call: its result or its JSON-RPC error, as sent. */
+export type TappedAnswer =
+  | { readonly kind: 'result'; readonly result: unknown }
+  | {
+      readonly kind: 'error';
+      readonly code: number;
+      readonly message: string;
+      readonly data: unknown;
+    };
+
+/** One marked call: the `_meta` to send with it, and the last answer the upstream gave it. */
+export interface TappedCall {
+  /** Merge into the call's `_meta`. */
+  readonly meta: Readonly<Record<string, string>>;
+  /** The last answer to a request of this call (a multi-round call sends several), if any came. */
+  answer(): TappedAnswer | undefined;
+  /** Forgets the call. */
+  release(): void;
+}
+
+/** Reads the answers to marked tools/call requests off one transport. */
+export class ResultTap {
+  readonly #answers = new Map<string, TappedAnswer | undefined>();
+  /** Request id (as JSON) → the call it belongs to, while the answer is outstanding. */
+  readonly #requests = new Map<string, string>();
+  #next = 0;
+
+  /** Installs the tap on `transport` (before it is connected) and returns it. */
+  install<T extends Transport>(transport: T): T {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => send(this.#outgoing(message), options);
+    // The transport calls `this.onmessage` for each message; whoever sets a handler (the SDK client,
+    // the toolset's own wrappers) gets it wrapped, so the tap sees every message first, once.
+    let handler = transport.onmessage;
+    const seen = new WeakSet<object>();
+    Object.defineProperty(transport, 'onmessage', {
+      configurable: true,
+      enumerable: true,
+      get: () => handler,
+      set: (next: Transport['onmessage']) => {
+        handler =
+          next === undefined
+            ? undefined
+            : (message, extra) => {
+                if (!seen.has(message)) {
+                  seen.add(message);
+                  this.#incoming(message);
+                }
+                next(message, extra);
+              };
+      },
+    });
+    return transport;
+  }
+
+  /** A new marked call. */
+  mark(): TappedCall {
+    const key = `c${++this.#next}`;
+    this.#answers.set(key, undefined);
+    return {
+      meta: { [MARK]: key },
+      answer: () => this.#answers.get(key),
+      release: () => {
+        this.#answers.delete(key);
+        for (const [id, owner] of this.#requests) if (owner === key) this.#requests.delete(id);
+      },
+    };
+  }
+
+  #outgoing(message: JSONRPCMessage): JSONRPCMessage {
+    if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return message;
+    const params = message.params;
+    const meta = isPlainObject(params) ? params._meta : undefined;
+    if (!isPlainObject(meta) || typeof meta[MARK] !== 'string') return message;
+    const { [MARK]: key, ...rest } = meta;
+    if (this.#answers.has(key as string)) this.#requests.set(JSON.stringify(message.id), key as string);
+    const stripped = { ...(params as Record<string, unknown>) };
+    if (Object.keys(rest).length > 0) stripped._meta = rest;
+    else delete stripped._meta;
+    return { ...message, params: stripped } as JSONRPCMessage;
+  }
+
+  #incoming(message: JSONRPCMessage): void {
+    if (!('id' in message) || 'method' in message) return;
+    const id = JSON.stringify(message.id);
+    const key = this.#requests.get(id);
+    if (key === undefined) return;
+    this.#requests.delete(id);
+    if ('result' in message) this.#answers.set(key, { kind: 'result', result: message.result });
+    else if ('error' in message) {
+      const { code, message: text, data } = message.error;
+      this.#answers.set(key, { kind: 'error', code, message: text, data });
+    }
+  }
+}
