@@ -15,40 +15,19 @@ function recorder() {
 }
 
 describe('orderedProgress', () => {
-  it("shows a step's bar after its status line, whichever arrives first", () => {
+  // Each step's status line, then its bar, whatever order the notifications came in.
+  const inOrder = ['status step 1 of 3', 'bar 1', 'status step 2 of 3', 'bar 2', 'status step 3 of 3', 'bar 3'];
+  it.each([
+    ['status first, then progress first', ['s1', 'p1', 'p2', 's2', 'p3', 's3']],
+    ['statuses lagging several steps behind', ['p1', 'p2', 's1', 's2', 'p3', 's3']],
+  ])("shows a step's bar after its status line: %s", (_, arrivals) => {
     const { lines, status, progress } = recorder();
-    status('step 1 of 3'); // status first
-    progress(1, 3);
-    progress(2, 3); // progress first: held
-    status('step 2 of 3');
-    progress(3, 3);
-    status('step 3 of 3');
-    expect(lines).toEqual([
-      'status step 1 of 3',
-      'bar 1',
-      'status step 2 of 3',
-      'bar 2',
-      'status step 3 of 3',
-      'bar 3',
-    ]);
-  });
-
-  it('keeps the order when statuses lag several steps behind', () => {
-    const { lines, status, progress } = recorder();
-    progress(1, 3);
-    progress(2, 3);
-    status('step 1 of 3');
-    status('step 2 of 3');
-    progress(3, 3);
-    status('step 3 of 3');
-    expect(lines).toEqual([
-      'status step 1 of 3',
-      'bar 1',
-      'status step 2 of 3',
-      'bar 2',
-      'status step 3 of 3',
-      'bar 3',
-    ]);
+    for (const arrival of arrivals) {
+      const step = Number(arrival.slice(1));
+      if (arrival.startsWith('s')) status(`step ${step} of 3`);
+      else progress(step, 3);
+    }
+    expect(lines).toEqual(inOrder);
   });
 
   it('never loses an update: what is held shows on flush', () => {
