@@ -53,6 +53,8 @@ export default defineConfig({
     ],
     // The default report, then one line that counts every test of every project: `N passed, N failed`.
     reporters: ['default', new TestSummaryReporter()],
+    // Listeners piling up on one emitter fail the test run (scripts/listener-leak-guard.ts).
+    setupFiles: [fileURLToPath(new URL('./scripts/listener-leak-guard.ts', import.meta.url))],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Fail on a forgotten `.only` in CI, and on any error left unhandled by a test.

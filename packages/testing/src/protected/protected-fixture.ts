@@ -167,7 +167,7 @@ export async function startProtectedFixture(options: ProtectedFixtureOptions = {
         .end(JSON.stringify({ error: 'insufficient_scope' }));
       return;
     }
-    const forwarded = await forward(request, body, inner.url);
+    const forwarded = await forward(request, response, body, inner.url);
     record(forwarded.status, true);
     await reply(forwarded, response);
   }
@@ -217,15 +217,24 @@ const HOP_BY_HOP = new Set([
   'keep-alive',
 ]);
 
-/** The request as the fixture behind receives it: same method, headers (no token) and body. */
-async function forward(request: IncomingMessage, body: string | undefined, target: URL): Promise<Response> {
+/**
+ * The request as the fixture behind receives it: same method, headers (no token) and body. It is
+ * aborted when the client's response closes (one listener per response: a keep-alive socket serves
+ * many requests, and a listener on it per request would pile up).
+ */
+async function forward(
+  request: IncomingMessage,
+  response: ServerResponse,
+  body: string | undefined,
+  target: URL,
+): Promise<Response> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (HOP_BY_HOP.has(name) || value === undefined) continue;
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const aborted = new AbortController();
-  request.socket.once('close', () => aborted.abort());
+  response.once('close', () => aborted.abort());
   return fetch(target, {
     method: request.method ?? 'GET',
     headers,
