@@ -1,6 +1,10 @@
 import { defineConfig, type UserConfig } from 'tsdown';
 
-/** How every published package builds: ESM for Node 20+, `.mjs` and `.d.mts`, from `src/`. */
+/**
+ * How every published package builds: ESM for Node 20+, `.mjs` and `.d.mts`, from `src/`. Rolldown's
+ * bundler timings (a table of plugin hook costs, ~25 lines per package, printed whenever the machine is
+ * busy enough for the declaration plugin to look slow) are turned off: they say nothing about the package.
+ */
 export function packageConfig(entry: string[] = ['src/index.ts']): UserConfig {
   return defineConfig({
     entry,
@@ -10,5 +14,6 @@ export function packageConfig(entry: string[] = ['src/index.ts']): UserConfig {
     fixedExtension: true,
     dts: true,
     clean: true,
+    checks: { bundlerTimings: false },
   });
 }

@@ -1,13 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  APP_COMPILER_OPTIONS,
-  appManifest,
-  isCheckedFile,
-  type PublishedPackage,
-  publishedPackages,
-  tarballName,
-} from './check-outside-app.ts';
+import { APP_COMPILER_OPTIONS, appManifest, isCheckedFile } from './check-outside-app.ts';
+import { type PublishedPackage, publishedPackages, tarballName } from './pack-all.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,6 +1,6 @@
 /**
  * Type-checks the README code blocks as an application outside this repository sees the packages:
- * packs every published package (`pnpm pack`, from the built `dist/`), creates a temporary app in the
+ * builds and packs every published package as `pnpm run pack:all` does (`pack-all.ts`), creates a temporary app in the
  * system's temp folder, installs the tarballs with npm (with their peer dependencies from the registry),
  * and compiles every README block there with TypeScript strict, `exactOptionalPropertyTypes` and
  * `noUncheckedIndexedAccess`, resolving `@toolwright/*` to the installed packages (never the workspace
@@ -8,52 +8,15 @@
  * built declarations, an export map that does not resolve, a peer dependency not declared.
  *
  * The blocks and their extraction are those of `check-readme-code.ts` (which checks them against the
- * sources). Build first: `node scripts/toolchain.mjs pnpm run build`, then
- * `node scripts/toolchain.mjs node scripts/check-outside-app.ts`. `--keep` leaves the app for a look.
+ * sources). Run: `node scripts/toolchain.mjs pnpm run check:outside-app`. `--keep` leaves the app for a look.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ReadmeBlock, readmeBlocks, typeCheckBlocks, writeBlockModules } from './check-readme-code.ts';
-
-/** A published (not private) package of `packages/`. */
-export interface PublishedPackage {
-  readonly name: string;
-  readonly version: string;
-  readonly dir: string;
-  readonly peerDependencies: Readonly<Record<string, string>>;
-}
-
-/** The published packages of the workspace, from their package.json files. */
-export function publishedPackages(root: string): PublishedPackage[] {
-  const found: PublishedPackage[] = [];
-  for (const entry of readdirSync(join(root, 'packages'), { withFileTypes: true })) {
-    const dir = join(root, 'packages', entry.name);
-    const manifestPath = join(dir, 'package.json');
-    if (!entry.isDirectory() || !existsSync(manifestPath)) continue;
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-      name: string;
-      version: string;
-      private?: boolean;
-      peerDependencies?: Record<string, string>;
-    };
-    if (manifest.private === true) continue;
-    found.push({
-      name: manifest.name,
-      version: manifest.version,
-      dir,
-      peerDependencies: manifest.peerDependencies ?? {},
-    });
-  }
-  return found.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** The file name `pnpm pack` gives a package's tarball: `@toolwright/core` 0.2.0 → `toolwright-core-0.2.0.tgz`. */
-export function tarballName(name: string, version: string): string {
-  return `${name.replace(/^@/, '').replace('/', '-')}-${version}.tgz`;
-}
+import { type PackedPackage, type PublishedPackage, packAll } from './pack-all.ts';
 
 /**
  * The outside app's package.json: every tarball as a dependency, and as an override, so that a package
@@ -112,28 +75,12 @@ function main(): number {
   const started = performance.now();
   const root = fileURLToPath(new URL('..', import.meta.url));
   const keep = process.argv.includes('--keep');
-  const packages = publishedPackages(root);
-  const unbuilt = packages.filter((pkg) => !existsSync(join(pkg.dir, 'dist')));
-  if (unbuilt.length > 0) {
-    console.error(
-      `Not built: ${unbuilt.map((pkg) => pkg.name).join(', ')}. Run \`node scripts/toolchain.mjs pnpm run build\` first.`,
-    );
-    return 1;
-  }
   const app = mkdtempSync(join(tmpdir(), 'toolwright-outside-app-'));
   try {
-    const tarballDir = join(app, 'tarballs');
-    mkdirSync(tarballDir);
-    execFileSync('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballDir], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const tarballs = new Map(packages.map((pkg) => [pkg.name, join(tarballDir, tarballName(pkg.name, pkg.version))]));
-    const missing = [...tarballs].filter(([, file]) => !existsSync(file));
-    if (missing.length > 0)
-      throw new Error(`pnpm pack made no tarball for ${missing.map(([name]) => name).join(', ')}`);
+    const packages: PackedPackage[] = packAll(root, join(app, 'tarballs'));
+    const tarballs = new Map(packages.map((pkg) => [pkg.name, pkg.tarball]));
     const packed = performance.now();
-    console.log(`packed ${packages.length} packages in ${seconds(started)} s`);
+    console.log(`built and packed ${packages.length} packages in ${seconds(started)} s`);
 
     const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       devDependencies: Record<string, string>;

@@ -61,6 +61,8 @@ describe('findReadmes', () => {
     expect(readmes).toContain('packages/capabilities/README.md');
     expect(readmes).toContain('examples/chat-ui/README.md');
     expect(readmes.filter((readme) => readme.includes('node_modules') || readme.startsWith('.'))).toEqual([]);
+    // The API reference's copies (after `pnpm run docs`) are not READMEs of the repository.
+    expect(readmes.filter((readme) => readme.startsWith('api-docs/'))).toEqual([]);
   });
 });
 

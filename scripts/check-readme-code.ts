@@ -76,13 +76,16 @@ export function extractBlocks(readme: string, markdown: string): ReadmeBlock[] {
   return blocks;
 }
 
+/** Folders of installed, built or generated files: the API reference copies the READMEs into `api-docs/media`. */
+const GENERATED = new Set(['node_modules', 'dist', 'api-docs', 'packed']);
+
 /** Every README.md under the root, except in installed, built, generated or hidden folders. */
 export function findReadmes(root: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) {
-        if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+        if (GENERATED.has(entry.name) || entry.name.startsWith('.')) continue;
         walk(join(dir, entry.name));
       } else if (entry.name === 'README.md') {
         found.push(relative(root, join(dir, entry.name)).split(sep).join('/'));

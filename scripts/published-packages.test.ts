@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportedFiles, missingFiles, tarballListing } from './pack-all.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const license = readFileSync(join(root, 'LICENSE'), 'utf8');
@@ -15,13 +16,19 @@ const published = readdirSync(join(root, 'packages'))
   .filter((name) => readJson(join(root, 'packages', name, 'package.json')).private !== true);
 
 const work = mkdtempSync(join(tmpdir(), 'toolwright-pack-'));
-// One `pnpm pack` over every package of packages/ (pnpm skips private ones), as a release would pack them.
+// One `pnpm pack` over every package of packages/ (pnpm skips private ones), as a release would pack them,
+// without their `prepack` builds: these tests read the packed package.json and licence only, and building
+// every package here would cost the suite a minute. Building before packing is tested below on one package.
 beforeAll(() => {
-  execFileSync('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', work], {
-    cwd: root,
-    stdio: 'ignore',
-    timeout: 60_000,
-  });
+  execFileSync(
+    'pnpm',
+    ['-r', '--filter', './packages/*', 'pack', '--config.ignore-scripts=true', '--pack-destination', work],
+    {
+      cwd: root,
+      stdio: 'ignore',
+      timeout: 60_000,
+    },
+  );
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -57,4 +64,42 @@ describe.each(published)('packages/%s', (name) => {
     expect(manifest.bugs).toEqual({ url: 'https://github.com/toolwright/toolwright/issues' });
     expect(readFileSync(join(out, 'package', 'LICENSE'), 'utf8')).toBe(license);
   });
+});
+
+describe('packing builds first', () => {
+  it('every published package builds in its prepack script', () => {
+    for (const name of published) {
+      const manifest = readJson(join(root, 'packages', name, 'package.json'));
+      expect(manifest.scripts.prepack, name).toBe('pnpm run build');
+      expect(manifest.scripts.build, name).toBe('tsdown');
+    }
+  });
+
+  // In the same file as the packing above, so no other pack reads packages/core while its dist/ is gone.
+  it('cannot make a tarball without dist/: packing a package with no dist/ builds it first', () => {
+    const dir = join(root, 'packages', 'core');
+    const exported = exportedFiles(readJson(join(dir, 'package.json')));
+    expect(exported).toEqual(expect.arrayContaining(['dist/index.mjs', 'dist/index.d.mts']));
+    const pack = (destination: string, ...flags: string[]): string => {
+      mkdirSync(destination);
+      execFileSync('pnpm', ['pack', ...flags, '--pack-destination', destination], {
+        cwd: dir,
+        stdio: 'ignore',
+        timeout: 120_000,
+      });
+      const [tarball] = readdirSync(destination);
+      return join(destination, tarball ?? '');
+    };
+    rmSync(join(dir, 'dist'), { recursive: true, force: true });
+    // What a pack without its build script made before (the tarball installs, then fails at import);
+    // pack:all and check:outside-app refuse such a tarball by this check.
+    const unbuilt = pack(join(work, 'core-unbuilt'), '--config.ignore-scripts=true');
+    expect(missingFiles(tarballListing(unbuilt), exported)).toEqual(
+      exported.filter((file) => file.startsWith('dist/')),
+    );
+    // An ordinary pack runs prepack, which builds dist/ first.
+    const built = pack(join(work, 'core-built'));
+    expect(missingFiles(tarballListing(built), exported)).toEqual([]);
+    expect(existsSync(join(dir, 'dist', 'index.mjs'))).toBe(true);
+  }, 180_000);
 });

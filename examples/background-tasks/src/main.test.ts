@@ -104,6 +104,20 @@ describe('the background-tasks demo', () => {
     });
     expect(forced.code).toBe(0);
     expect(plain.stdout.includes(ESC)).toBe(false);
+    // Each step: its status line, then its bar line, then the next step (the notifications of a step may
+    // arrive in either order).
+    const lines = plain.stdout.split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    for (let step = 1; step <= 3; step++) {
+      const status = at(new RegExp(`status working: step ${step} of 3$`));
+      const bar = at(new RegExp(`\\] ${step}/3 step ${step} of 3$`));
+      expect(status, `the status line of step ${step}`).toBeGreaterThanOrEqual(0);
+      expect(bar, `the bar of step ${step} after its status line`).toBe(status + 1);
+    }
+    // The tool count: the tools listed, and the rest, add up to the total given.
+    const listed = lines.filter((line) => / → (a task|a direct call)/.test(line)).length;
+    const [, more, total] = plain.stdout.match(/… and (\d+) more, (\d+) tools in all\./) ?? [];
+    expect(listed + Number(more)).toBe(Number(total));
     expect(forced.stdout).toContain(`${ESC}[1m`); // bold headings
     expect(forced.stdout).toContain(`${ESC}[32m`); // a green 'completed'
   });

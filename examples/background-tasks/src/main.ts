@@ -10,6 +10,7 @@ import { createRunContext } from '@toolwright/core';
 import { MCPToolset } from '@toolwright/mcp-toolset';
 import { stdioFixture } from '@toolwright/testing';
 import { generateText, type ModelMessage, stepCountIs } from 'ai';
+import { orderedProgress } from './ordered-progress.ts';
 import { scriptedModel } from './scripted-model.ts';
 import { terminal } from './terminal.ts';
 
@@ -57,7 +58,8 @@ process.on('SIGINT', () => {
 console.log('Its tools, and how MCP lets them run (execution.taskSupport):');
 const ctx = createRunContext({ signal: AbortSignal.any([interrupt.signal, AbortSignal.timeout(120_000)]) });
 const tools = await toolset.getTools(ctx);
-for (const tool of tools.slice(0, 8)) {
+const listed = tools.slice(0, 8);
+for (const tool of listed) {
   const support = String(tool.metadata.taskSupport ?? 'absent');
   const route = tool.metadata.task
     ? tool.metadata.background
@@ -67,7 +69,7 @@ for (const tool of tools.slice(0, 8)) {
   console.log(`  ${tool.name.padEnd(18)} ${support.padEnd(10)} → ${route}`);
 }
 out.dim(
-  `  … ${tools.length} tools in all. A 'required' tool must run as a task; agent frameworks without task support fail on it.\n`,
+  `  … and ${tools.length - listed.length} more, ${tools.length} tools in all. A 'required' tool must run as a task; agent frameworks without task support fail on it.\n`,
 );
 
 // 3. Live status and progress, from the run's event sink.
@@ -78,13 +80,17 @@ ctx.events.on('task-created', (event) => {
   lastStatus.set(event.taskId, event.status);
   out.line(`${out.time(elapsed())} task ${event.taskId.slice(0, 8)}… created on the server (${event.status})`);
 });
+// A step's bar follows its status line (the two notifications may arrive in either order).
+const progress = orderedProgress((update) => out.bar(update.progress, update.total ?? steps, update.message));
 ctx.events.on('task-status', (event) => {
   lastStatus.set(event.taskId, event.status);
   out.line(
     `${out.time(elapsed())} status ${out.status(event.status)}${event.statusMessage ? `: ${event.statusMessage}` : ''}`,
   );
+  progress.status(event.statusMessage);
+  if (event.status !== 'working' && event.status !== 'input_required') progress.flush();
 });
-ctx.events.on('progress', (event) => out.bar(event.progress, event.total ?? steps, event.message));
+ctx.events.on('progress', (event) => progress.progress(event));
 
 // 4. The agent: the AI SDK's generateText with a scripted model (no API key needed).
 out.heading(`An agent asks for an analysis (${steps} steps of ${stepMs} ms) and keeps talking meanwhile.`);

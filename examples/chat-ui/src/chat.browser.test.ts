@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
@@ -16,6 +17,8 @@ const chromiumFlags = [
   '--disable-sync',
 ];
 const screenshotPath = fileURLToPath(new URL('../screenshot.png', import.meta.url));
+/** `pnpm run screenshot` (vitest `--mode screenshot`) writes the page's picture to screenshot.png. */
+const updateScreenshot = import.meta.env.MODE === 'screenshot';
 
 /** What the task card showed at one moment. */
 interface CardState {
@@ -94,6 +97,9 @@ describe('the chat page', () => {
     expect(new Set(progress.filter((value) => value > 0 && value < 100)).size).toBeGreaterThanOrEqual(3);
     expect(history.at(-1)).toMatchObject({ status: 'completed', progress: 100, result: 'finished 5 steps' });
 
-    await page.screenshot({ path: screenshotPath, fullPage: true });
+    // The page renders to an image; the tracked screenshot.png is rewritten only by `pnpm run screenshot`
+    // (vitest's mode `screenshot`), so that running the tests leaves the working tree as it was.
+    const image = await page.screenshot({ fullPage: true, ...(updateScreenshot ? { path: screenshotPath } : {}) });
+    expect(image.subarray(1, 4).toString('latin1')).toBe('PNG');
   }, 90_000);
 });

@@ -22,8 +22,11 @@ await using everything = new MCPToolset(
     id: 'everything',
     // The server asks which meaning of the topic we want: choose the first it offers.
     elicitation: async (request, { taskId }) => {
-      const schema = 'requestedSchema' in request ? request.requestedSchema : undefined;
-      const options = (schema?.properties.interpretation as { oneOf?: { const: string }[] } | undefined)?.oneOf ?? [];
+      // A URL request (open a page) has no schema to answer: narrow it away first.
+      if (request.mode === 'url') return { action: 'decline' };
+      // One field, `interpretation`: an enum of titled options (`oneOf: [{ const, title }, …]`).
+      const field = request.requestedSchema.properties.interpretation;
+      const options = field !== undefined && 'oneOf' in field ? field.oneOf : [];
       const choice = options[0]?.const ?? 'technical';
       console.log(
         `  ${at()} the server asks (task ${taskId?.slice(0, 8)}…): "${request.message}" → answering "${choice}"`,

@@ -4,7 +4,7 @@ import { createRunContext } from '@toolwright/core';
 import { generateText, isStepCount, type ModelMessage, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { backgroundFollowUps, followUpMessages, runWithBackgroundWork } from './background.ts';
-import { callTool, promptOf, promptText, say, scriptedModel } from './test-support.ts';
+import { callTool, promptOf, promptText, say, scriptedModel } from './testing.ts';
 import { aiSdkTools } from './tools.ts';
 
 /** slow_task as a background tool. */

@@ -1,5 +1,6 @@
 import { type BackgroundWork, type FollowUp, followUpText, linkedSignal, type RunContext } from '@toolwright/core';
-import { type Experimental_Steering, experimental_createSteering, type ModelMessage, type UserModelMessage } from 'ai';
+import type { Experimental_Steering, ModelMessage, UserModelMessage } from 'ai';
+import { experimental_createSteering } from './ai-sdk-runtime.ts';
 
 /** A follow-up (the result of background work) as a user message for the model. */
 function toMessage(followUp: FollowUp): UserModelMessage {

@@ -14,7 +14,7 @@ import { isStepCount, streamText, type ToolSet } from 'ai';
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
 import { backgroundFollowUps } from './background.ts';
 import { statusOnlyPreliminaries } from './task-status.ts';
-import { callTool, promptOf, say, streamed } from './test-support.ts';
+import { callTool, promptOf, say, streamed } from './testing.ts';
 import { aiSdkTools } from './tools.ts';
 
 const TOOL_CALL_ID = 'contract-call';

@@ -1,3 +1,6 @@
+// First: checks the installed AI SDK's major before any module uses it (a UserError naming both versions).
+import './ai-sdk-runtime.ts';
+
 // Shared by every Toolwright adapter; re-exported here for apps that import them from this package.
 export {
   type BackgroundWork,

@@ -5,7 +5,7 @@ import { startInMemoryFixture } from '@toolwright/testing';
 import { generateText } from 'ai';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { toolsetInstructions, withToolsetInstructions } from './instructions.ts';
-import { say, scriptedModel } from './test-support.ts';
+import { say, scriptedModel } from './testing.ts';
 
 describe('toolset instructions', () => {
   it('gather server and capability instructions through wrappers into the model instructions', async () => {

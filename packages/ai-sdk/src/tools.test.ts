@@ -12,7 +12,7 @@ import {
 import { dynamicTool, generateText, isStepCount, jsonSchema, streamText } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { statusOnlyPreliminaries } from './task-status.ts';
-import { callTool, promptOf, promptText, say, scriptedModel } from './test-support.ts';
+import { callTool, promptOf, promptText, say, scriptedModel } from './testing.ts';
 import { aiSdkTools } from './tools.ts';
 
 /** The tool message the model was shown in call `index`, with its outputs. */

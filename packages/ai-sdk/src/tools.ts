@@ -8,7 +8,8 @@ import {
   toolTitle,
 } from '@toolwright/core';
 import { toJsonValue } from '@toolwright/core/internal';
-import { dynamicTool, jsonSchema, type Tool, type ToolExecutionOptions, type ToolSet } from 'ai';
+import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
+import { dynamicTool, jsonSchema } from './ai-sdk-runtime.ts';
 import { messageAsString, toModelOutput } from './model-output.ts';
 import { markStatusTool } from './task-status.ts';
 

@@ -139,7 +139,7 @@ export class Connection {
       connection.paramHeaders.install(source.transport);
       return connection;
     }
-    const { transport, key, secrets, authorizationWaitMs, restart } = createTransport(source);
+    const { transport, key, secrets, authorizationWaitMs, restart } = createTransport(source, options.id);
     const declared: DeclaredClient = {
       clientInfo: options.clientInfo ?? CLIENT_INFO,
       capabilities: {

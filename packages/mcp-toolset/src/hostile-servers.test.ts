@@ -50,7 +50,13 @@ async function serverHasCall(fixture: RunningFixture): Promise<void> {
 /** A fresh SDK transport to the server a fixture source names (the in-memory fixture's own, which serves one connection). */
 function transportOf(source: MCPServerSource): Transport {
   if (typeof source === 'string' || source instanceof URL) return new StreamableHTTPClientTransport(new URL(source));
-  if ('command' in source) return new StdioClientTransport({ ...source, args: [...(source.args ?? [])] });
+  if ('command' in source)
+    return new StdioClientTransport({
+      command: source.command,
+      args: [...(source.args ?? [])],
+      ...(source.env === undefined ? {} : { env: { ...source.env } }),
+      ...(source.cwd === undefined ? {} : { cwd: source.cwd }),
+    });
   return source as Transport;
 }
 

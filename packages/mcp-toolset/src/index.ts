@@ -9,10 +9,16 @@ export {
 } from './mcp-toolset.ts';
 export type {
   BoundToolCall,
+  ElicitationHandler,
+  ElicitationRequest,
   MCPServerSource,
   MCPTimeouts,
   MCPToolsetOptions,
   ProcessToolCall,
+  SamplingHandler,
+  SamplingRequest,
+  ServerLogHandler,
+  ServerLogMessage,
   ServerRequestContext,
   StdioServer,
   TaskPolling,
@@ -21,6 +27,7 @@ export type {
 export type { HeaderValues, RemoteHeaders, RemoteServer } from './remote-server.ts';
 export type { EmbeddedResource, ResourceLink } from './result-mapping.ts';
 export type { ResultOf, ResultSchema, SchemaIssue, SchemaResult } from './result-schema.ts';
+export type { StdioStderr } from './stdio-stderr.ts';
 export type { TaskSupport } from './tasks/task-generation.ts';
 export { TaskHandle, type WaitOptions } from './tasks/task-handle.ts';
 export type { TaskHandleEvent, TaskProgressEvent } from './tasks/task-lifecycle.ts';

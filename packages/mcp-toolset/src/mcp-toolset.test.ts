@@ -22,6 +22,24 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** Calls a tool of each kind through `call`, and checks that each ran as the spec says: as a task or not. */
+async function callsEachKindBySpec(
+  call: (name: string, args?: Record<string, unknown>) => Promise<unknown>,
+  fixture: RunningFixture,
+): Promise<void> {
+  expect(await call('slow_task', { value: 'v' })).toBe('done: v');
+  expect(await call('optional_task')).toMatchObject({ ranAsTask: true });
+  expect(await call('forbidden_tool')).toBeTypeOf('string');
+  expect(await call('echo', { text: 'hello' })).toBe('hello');
+  const calls = await fixture.inspector.calls();
+  expect(calls.map((entry) => [entry.tool, entry.asTask])).toEqual([
+    ['slow_task', true],
+    ['optional_task', true],
+    ['forbidden_tool', false],
+    ['echo', false],
+  ]);
+}
+
 describe.each(transports)('MCPToolset over $name', ({ start }) => {
   async function connect(toolsetOptions: MCPToolsetOptions = {}, fixtureOptions: FixtureOptions = {}) {
     const fixture: RunningFixture = await start(fixtureOptions);
@@ -69,17 +87,7 @@ describe.each(transports)('MCPToolset over $name', ({ start }) => {
 
   it('calls each kind of tool correctly by the spec', async () => {
     const { call, fixture } = await connect();
-    expect(await call('slow_task', { value: 'v' })).toBe('done: v');
-    expect(await call('optional_task')).toMatchObject({ ranAsTask: true });
-    expect(await call('forbidden_tool')).toBeTypeOf('string');
-    expect(await call('echo', { text: 'hello' })).toBe('hello');
-    const calls = await fixture.inspector.calls();
-    expect(calls.map((entry) => [entry.tool, entry.asTask])).toEqual([
-      ['slow_task', true],
-      ['optional_task', true],
-      ['forbidden_tool', false],
-      ['echo', false],
-    ]);
+    await callsEachKindBySpec(call, fixture);
   });
 
   it('keeps routing for definitions that went through JSON and back', async () => {
@@ -258,6 +266,25 @@ describe.each(transports)('MCPToolset over $name', ({ start }) => {
     const error = await toolset.directCallTool('ecko', { text: 'x' }).catch((caught: unknown) => caught);
     expect(UserError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/'ecko'.*'echo'/);
+  });
+
+  it('calls a tool without its definition, routed as its listing routes it, listing the tools once', async () => {
+    const fixture = await start();
+    cleanups.push(() => fixture.close());
+    const toolset = new MCPToolset(fixture.source, { id: 'fixture' });
+    await toolset.open();
+    cleanups.push(() => toolset.close());
+    const ctx = createRunContext();
+    const created: string[] = [];
+    ctx.events.on('task-created', (event) => created.push(event.toolName));
+    // No getTools() first: the toolset lists by itself.
+    await callsEachKindBySpec((name, args = {}) => toolset.callTool(name, args, ctx), fixture);
+    expect(created).toEqual(['slow_task', 'optional_task']);
+    expect(await fixture.inspector.received('tools/list')).toHaveLength(1);
+    // A name the server does not offer: the UserError with the closest names, as with a definition.
+    const error = await toolset.callTool('ecko', { text: 'x' }, ctx).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/Tool 'ecko' is not offered .*Did you mean 'echo'/);
   });
 
   it('turns a server that dies mid-call into a ConnectionLostError, not a hang', async () => {

@@ -176,6 +176,8 @@ export class MCPToolset extends BaseToolset<unknown> {
    * Calls a tool. Routes by the `task` flag of the definition it is handed (so an overriding
    * capability, or a definition that went through JSON, keeps working) but never against the spec:
    * no task for a tool or server that does not support tasks, always a task for a `required` tool.
+   * Without a definition the toolset routes as its own listing does (listing the tools once if it
+   * has not yet); a name the server does not offer is a UserError naming the closest ones.
    * `options.resultSchema` types and validates the result (see {@link ResultOptions}); a
    * `processToolCall` hook that answers without calling the server is not validated.
    */
@@ -183,12 +185,14 @@ export class MCPToolset extends BaseToolset<unknown> {
     name: string,
     args: ToolArguments,
     ctx: RunContext,
-    tool: ToolDefinition,
+    tool?: ToolDefinition,
     options: ResultOptions<Result> = {},
   ): Promise<Result> {
     try {
       this.#open('callTool');
-      const wish = tool.metadata.task === true;
+      // No definition: undefined lets the tool's listed task support and preferTasks decide, as they
+      // decided the `task` flag of the listed definition.
+      const wish = tool === undefined ? undefined : tool.metadata.task === true;
       const schema = options.resultSchema;
       const process = this.#options.processToolCall;
       if (!process) return this.#call(name, args, ctx, wish, undefined, schema) as Promise<Result>;
@@ -198,7 +202,7 @@ export class MCPToolset extends BaseToolset<unknown> {
           : this.#call(calledName, calledArgs, ctx, undefined, meta, undefined);
       return Promise.resolve(process(ctx, call, name, args)) as Promise<Result>;
     } catch (error) {
-      // A misuse (no definition, not open) or a hook that throws: a rejected promise, never a throw.
+      // A misuse (not open) or a hook that throws: a rejected promise, never a throw.
       return Promise.reject(error);
     }
   }

@@ -11,16 +11,36 @@ import { type JsonObject, type ProgressEvent, type RunContext, type ToolArgument
 import { type Clock, MAX_TIMER_MS, systemClock } from './clock.ts';
 
 import type { RemoteServer } from './remote-server.ts';
+import type { StdioStderr } from './stdio-stderr.ts';
 
 /** A local MCP server started as a child process, spoken to over stdio. */
 export interface StdioServer {
+  /** The program to run (found on the PATH of the environment below, or a path). */
   readonly command: string;
+  /** Its arguments. They stay out of task references and error messages: they may carry a token. */
   readonly args?: readonly string[];
-  /** Added to a safe default environment (PATH, HOME, …); the parent's full environment is not passed. */
+  /**
+   * Variables added to a safe default environment (the SDK's: `HOME`, `LOGNAME`, `PATH`, `SHELL`,
+   * `TERM`, `USER` on POSIX). The parent's full environment is not passed, so that its secrets do not
+   * reach every server: a server that needs an API key from the environment gets it only from here,
+   * e.g. `env: { API_KEY: process.env.API_KEY ?? '' }`.
+   */
   readonly env?: Readonly<Record<string, string>>;
+  /** The child's working directory (default: this process's). */
   readonly cwd?: string;
-  /** What to do with the child's stderr (default `'inherit'`). */
-  readonly stderr?: 'inherit' | 'pipe' | 'ignore';
+  /**
+   * What to do with the child's stderr (see {@link StdioStderr}): by default (`'label'`) each line is
+   * written to this process's stderr as `[id] line`, with the toolset's `id` (else the command's name),
+   * so a server's own warnings and stack traces cannot be taken for the application's. `'inherit'`
+   * passes it through unlabelled, `'ignore'` drops it, a function receives each line.
+   */
+  readonly stderr?: StdioStderr;
+  /**
+   * How long close() waits for the child to exit after closing its stdin before it sends SIGTERM, and
+   * after SIGTERM before SIGKILL, in ms (default 2000, the MCP SDK's). A server that exits when its
+   * stdin closes is closed as soon as it has exited; one that does not costs this wait.
+   */
+  readonly closeGraceMs?: number;
   /**
    * The longest message (one line) read from the child, in bytes (default 10 MiB, 10 485 760). A longer
    * line is skipped without dropping the connection: the request it answered fails with a ProtocolError
@@ -55,6 +75,29 @@ export type ProcessToolCall = (
   name: string,
   args: ToolArguments,
 ) => Promise<unknown>;
+
+/**
+ * What an `elicitation` handler is asked: the params of the MCP SDK's `ElicitRequest`. A form request
+ * (`mode` `'form'` or absent) carries `message` and `requestedSchema`, a flat object schema of strings,
+ * numbers, booleans and enums; a URL request (`mode: 'url'`) carries `message`, `url` and
+ * `elicitationId` instead: check `request.mode` before reading the schema.
+ */
+export type ElicitationRequest = ElicitRequest['params'];
+
+/** What a `sampling` handler is asked: the params of the MCP SDK's `CreateMessageRequest` (messages, maxTokens, …). */
+export type SamplingRequest = CreateMessageRequest['params'];
+
+/** A log message of the server, as `onLog` gets it: the params of the MCP SDK's `LoggingMessageNotification` (level, logger, data). */
+export type ServerLogMessage = LoggingMessageNotification['params'];
+
+/** Answers a server's elicitation request: `accept` with `content` matching the requested schema, `decline`, or `cancel`. */
+export type ElicitationHandler = (request: ElicitationRequest, context: ServerRequestContext) => Promise<ElicitResult>;
+
+/** Answers a server's sampling request with the model's message. */
+export type SamplingHandler = (request: SamplingRequest, context: ServerRequestContext) => Promise<CreateMessageResult>;
+
+/** Receives a log message of the server. */
+export type ServerLogHandler = (message: ServerLogMessage) => void;
 
 /** What an elicitation or sampling handler learns besides the request. */
 export interface ServerRequestContext {
@@ -133,16 +176,13 @@ export interface MCPToolsetOptions {
    */
   readonly taskTtlMs?: number;
   /** Answers the server's elicitation requests (also those of a task in `input_required`). */
-  readonly elicitation?: (request: ElicitRequest['params'], context: ServerRequestContext) => Promise<ElicitResult>;
+  readonly elicitation?: ElicitationHandler;
   /** Answers the server's sampling requests. */
-  readonly sampling?: (
-    request: CreateMessageRequest['params'],
-    context: ServerRequestContext,
-  ) => Promise<CreateMessageResult>;
+  readonly sampling?: SamplingHandler;
   /** Called for each progress notification of any call (the run's event sink also receives them). */
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Called for each log message the server sends. */
-  readonly onLog?: (message: LoggingMessageNotification['params']) => void;
+  readonly onLog?: ServerLogHandler;
   /** Called when the server says its tool list changed (after the cache was dropped). */
   readonly onToolsListChanged?: () => void;
   /** How the toolset introduces itself to the server. */

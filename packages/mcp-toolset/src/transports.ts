@@ -1,10 +1,13 @@
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { UserError } from '@toolwright/core';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { MCPServerSource, StdioServer } from './options.ts';
 import { isRemoteServer, remoteTransport } from './remote/http-transport.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES, prepareStdioTransport } from './sdk/stdio-transport.ts';
+import { DEFAULT_CLOSE_GRACE_MS, DEFAULT_MAX_MESSAGE_BYTES, prepareStdioTransport } from './sdk/stdio-transport.ts';
+import { labelledLine, readLines, type StdioStderr } from './stdio-stderr.ts';
 
 /** The transport a source names, with the key that identifies its server and the parts of it that are secret. */
 export interface CreatedTransport {
@@ -27,7 +30,7 @@ export interface CreatedTransport {
  * server with HTTP options (see remote/http-transport.ts: its fetch repairs malformed responses), a child process over stdio for a command (its read buffer
  * repairing them too), or the SDK transport given. Anything else is a UserError that says what to pass.
  */
-export function createTransport(source: MCPServerSource): CreatedTransport {
+export function createTransport(source: MCPServerSource, id?: string): CreatedTransport {
   if (typeof source === 'string' || source instanceof URL || isRemoteServer(source)) {
     const remote = typeof source === 'string' || source instanceof URL ? { url: parseUrl(source) } : source;
     const { transport, url, secrets } = remoteTransport(remote);
@@ -37,14 +40,19 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
   }
   if (isTransport(source)) return { transport: source, key: 'transport', secrets: [], authorizationWaitMs: 0 };
   if (isStdioServer(source)) {
-    const limit = maxMessageBytes(source);
+    const settings = {
+      maxMessageBytes: maxMessageBytes(source),
+      closeGraceMs: closeGraceMs(source),
+      stderr: stdioStderr(source.stderr ?? 'label'),
+      label: id ?? basename(source.command),
+    };
     // The arguments stay out of the key: they may carry a token, and the key is saved in task references.
     return {
-      transport: stdioTransport(source, limit),
+      transport: stdioTransport(source, settings),
       key: `stdio:${source.command}`,
       secrets: (source.args ?? []).filter((arg) => arg.length > 3),
       authorizationWaitMs: 0,
-      restart: { server: source, transport: () => stdioTransport(source, limit) },
+      restart: { server: source, transport: () => stdioTransport(source, settings) },
     };
   }
   throw new UserError(
@@ -55,20 +63,46 @@ export function createTransport(source: MCPServerSource): CreatedTransport {
 /**
  * A child process for `server` over stdio, prepared as every stdio transport of the toolset is (the
  * first and one started again after the probe alike): its read buffer keeps `maxMessageBytes` and
- * repairs malformed responses, and its writes are queued.
+ * repairs malformed responses, its writes are queued, its close waits `closeGraceMs`, and its stderr
+ * lines go where the source's `stderr` says (labelled with `label` by default).
  */
-function stdioTransport(server: StdioServer, maxMessageBytes: number): Transport {
+function stdioTransport(
+  server: StdioServer,
+  settings: { maxMessageBytes: number; closeGraceMs: number; stderr: StdioStderr; label: string },
+): Transport {
+  const { stderr } = settings;
   const transport = new StdioClientTransport({
     command: server.command,
     args: [...(server.args ?? [])],
     env: { ...getDefaultEnvironment(), ...server.env },
     ...(server.cwd === undefined ? {} : { cwd: server.cwd }),
-    stderr: server.stderr ?? 'inherit',
+    stderr: stderr === 'inherit' || stderr === 'ignore' ? stderr : 'pipe',
     // The SDK's own limit, for a transport whose read buffer could not be replaced (see sdk/sdk-seams.ts).
-    maxBufferSize: maxMessageBytes,
+    maxBufferSize: settings.maxMessageBytes,
   });
-  prepareStdioTransport(transport, maxMessageBytes);
+  // Piped: the lines are read from the start (the SDK hands out the stream before the child exists).
+  if (transport.stderr !== null && (stderr === 'label' || typeof stderr === 'function')) {
+    readLines(transport.stderr as Readable, stderr === 'label' ? labelledLine(settings.label) : stderr);
+  }
+  prepareStdioTransport(transport, settings.maxMessageBytes, settings.closeGraceMs);
   return transport;
+}
+
+/** The stdio source's `stderr` option, checked. */
+function stdioStderr(stderr: StdioStderr): StdioStderr {
+  if (stderr === 'label' || stderr === 'inherit' || stderr === 'ignore' || typeof stderr === 'function') return stderr;
+  throw new UserError(
+    `MCPToolset: stderr of a stdio source must be 'label', 'inherit', 'ignore' or a function called with each line, got ${JSON.stringify(stderr)}.`,
+  );
+}
+
+/** The stdio source's close grace, checked: a finite number of ms, 0 or more. */
+function closeGraceMs(source: StdioServer): number {
+  const grace = source.closeGraceMs;
+  if (grace === undefined) return DEFAULT_CLOSE_GRACE_MS;
+  if (!(Number.isFinite(grace) && grace >= 0))
+    throw new UserError(`MCPToolset: closeGraceMs of a stdio source must be a number of ms, 0 or more, got ${grace}.`);
+  return grace;
 }
 
 /** The stdio source's message limit, checked: a positive whole number of bytes. */

@@ -23,7 +23,7 @@ export interface LoadMcpServersOptions extends ReadMcpServersOptions {
   readonly authProvider?: (name: string, url: URL) => AuthProvider | OAuthClientProvider | undefined;
   /** Name each server's tools `<server name>_<tool>` in the combined toolset (default true). */
   readonly prefix?: boolean;
-  /** What to do with a stdio server's stderr (default `'inherit'`). */
+  /** What to do with a stdio server's stderr (default `'label'`: each line as `[name] line` on this process's stderr). */
   readonly stderr?: StdioServer['stderr'];
 }
 
@@ -111,7 +111,7 @@ export function toolsetsOf(config: McpServersConfig, options: LoadMcpServersOpti
       typeof options.toolsetOptions === 'function' ? options.toolsetOptions(name) : (options.toolsetOptions ?? {});
     let source: MCPServerSource;
     if ('command' in server) {
-      source = { ...server, stderr: options.stderr ?? 'inherit' };
+      source = { ...server, stderr: options.stderr ?? 'label' };
     } else {
       const authProvider = options.authProvider?.(name, server.url);
       const remote: RemoteServer = {

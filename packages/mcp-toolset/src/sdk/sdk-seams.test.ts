@@ -15,7 +15,7 @@ import { startInMemoryFixture, startInMemoryTasksExtensionFixture, TASKS_EXTENSI
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod/v4';
 import { MCPToolset } from '../mcp-toolset.ts';
-import { ClientSeams, listenForTasks, replaceStdioReadBuffer, type SdkSeam } from './sdk-seams.ts';
+import { ClientSeams, listenForTasks, replaceStdioReadBuffer, type SdkSeam, takeStdioChild } from './sdk-seams.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -120,6 +120,23 @@ describe('the SDK members the toolset reaches (canaries)', () => {
     expect(replaceStdioReadBuffer(transport, replacement)).toBe(true);
     // That the replacement repairs over stdio is shown end to end by hostile-servers.test.ts.
     expect(replaceStdioReadBuffer({ start: async () => undefined } as never, replacement)).toBe(false);
+  });
+
+  it("StdioClientTransport._process: a started stdio transport's child can be taken for the close", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['-e', 'process.stdin.resume(); process.stdin.on("end", () => process.exit(0));'],
+    });
+    expect(takeStdioChild(transport)).toBeUndefined();
+    await transport.start();
+    const pid = transport.pid;
+    const taken = takeStdioChild(transport);
+    expect(taken?.child.pid).toBe(pid);
+    expect(transport.pid).toBeNull();
+    const exited = new Promise((resolve) => taken?.child.once('exit', resolve));
+    taken?.child.stdin?.end();
+    expect(await exited).toBe(0);
+    taken?.clearReadBuffer();
   });
 
   it("Client.listen: the SDK sends the filter's taskIds as given, though its type lacks them", async () => {

@@ -17,11 +17,14 @@
 // - StdioClientTransport._readBuffer (private): the stdio read buffer, replaced by one that repairs
 //   malformed responses before the SDK drops them and skips a line over the message limit without
 //   dropping the connection (stdio-transport.ts).
+// - StdioClientTransport._process (private): the child process, taken at close so the stdio close
+//   waits `closeGraceMs` for it instead of the SDK's fixed 2 s (stdio-transport.ts).
 // - How StreamableHTTPClientTransport reads a response body (not a member, a habit): server-sent events
 //   through `pipeThrough(new TextDecoderStream())`, JSON through `response.json()`; the repairing fetch
 //   of malformed-responses.ts hooks both, and reports an event stream read any other way when it happens.
 // - Client.listen's filter: its type has no `taskIds` (the tasks extension's filter); the SDK sends
 //   the filter as given (sdk-seams.test-d.ts fails once the type has it).
+import type { ChildProcess } from 'node:child_process';
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
@@ -42,6 +45,7 @@ export type SdkSeam =
   | 'Client.buildContext'
   | 'Client._onprogress'
   | 'StdioClientTransport._readBuffer'
+  | 'StdioClientTransport._process'
   | 'StreamableHTTPClientTransport response reading';
 
 /** What the toolset does without each member: still bounded, and said once. */
@@ -55,6 +59,8 @@ export const SEAM_FALLBACKS: Readonly<Record<SdkSeam, string>> = {
     "progress of requests an application sends itself on a Client it shares with the toolset no longer reaches their onprogress (the toolset's own progress is unaffected)",
   'StdioClientTransport._readBuffer':
     'a malformed response over stdio is not repaired: its request ends with a RequestTimeoutError after timeouts.requestMs instead of a ProtocolError at once; a line over maxMessageBytes drops the connection (a ConnectionLostError) instead of failing only its request',
+  'StdioClientTransport._process':
+    "closing a stdio server waits as the SDK's own close does (2 s for the child to exit, then SIGTERM), whatever closeGraceMs says",
   'StreamableHTTPClientTransport response reading':
     'the SDK read a server-sent event stream other than through pipeThrough(new TextDecoderStream()), so a malformed response in it is not repaired: its request ends with a RequestTimeoutError after timeouts.requestMs instead of a ProtocolError at once',
 };
@@ -178,6 +184,30 @@ export function replaceStdioReadBuffer(transport: Transport, buffer: ReadBufferL
     return false;
   holder._readBuffer = buffer;
   return true;
+}
+
+/**
+ * Takes a started StdioClientTransport's child process (private `_process`) out of it, so its own
+ * close finds none, with a way to clear its read buffer once the child ended. Undefined when there is
+ * none: not started, already closed, or a later SDK that keeps its child elsewhere (then, for a
+ * transport that was started, said once as a missing seam).
+ */
+export function takeStdioChild(transport: Transport): { child: ChildProcess; clearReadBuffer(): void } | undefined {
+  const holder = transport as unknown as {
+    _process?: { once?: unknown; pid?: unknown } | undefined;
+    _readBuffer?: Partial<ReadBufferLike>;
+  };
+  const child = holder._process;
+  if (child === undefined || typeof child.once !== 'function') {
+    if (!('_process' in holder) && (transport as { pid?: unknown }).pid != null)
+      reportMissingSeams(['StdioClientTransport._process']);
+    return undefined;
+  }
+  holder._process = undefined;
+  return {
+    child: child as unknown as ChildProcess,
+    clearReadBuffer: () => holder._readBuffer?.clear?.(),
+  };
 }
 
 /**

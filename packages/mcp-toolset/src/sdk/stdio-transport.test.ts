@@ -1,9 +1,18 @@
 // The stdio line buffer (repair, and a message limit that keeps the connection) and the write queue,
 // each against the SDK's own StdioClientTransport where the SDK is involved.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { type JSONRPCMessage, ProtocolError as JsonRpcError } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { describe, expect, it } from 'vitest';
-import { LineBuffer, oversizedMessage, prepareStdioTransport } from './stdio-transport.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  DEFAULT_CLOSE_GRACE_MS,
+  endChild,
+  LineBuffer,
+  oversizedMessage,
+  prepareStdioTransport,
+} from './stdio-transport.ts';
 
 /** Feeds `text` to `buffer` in chunks of `size` bytes and reads every message (or error) it gives. */
 function feed(buffer: LineBuffer, text: string, size = 7): (JSONRPCMessage | Error)[] {
@@ -86,7 +95,7 @@ describe('the SDK stdio transport, prepared', () => {
   it('still has the read buffer it replaces (a canary: a later SDK without it keeps its own buffer)', () => {
     const transport = new StdioClientTransport({ command: process.execPath, args: ['-e', ''] });
     expect((transport as unknown as { _readBuffer?: unknown })._readBuffer).toBeDefined();
-    prepareStdioTransport(transport, 1_000);
+    prepareStdioTransport(transport, 1_000, DEFAULT_CLOSE_GRACE_MS);
     expect((transport as unknown as { _readBuffer?: unknown })._readBuffer).toBeInstanceOf(LineBuffer);
   });
 
@@ -97,7 +106,7 @@ describe('the SDK stdio transport, prepared', () => {
       args: ['-e', 'setTimeout(() => {}, 20000)'],
       stderr: 'ignore',
     });
-    prepareStdioTransport(transport, 1_000);
+    prepareStdioTransport(transport, 1_000, DEFAULT_CLOSE_GRACE_MS);
     await transport.start();
     const stdin = (transport as unknown as { _process?: { stdin: import('node:stream').Writable } })._process?.stdin;
     expect(stdin).toBeDefined();
@@ -109,4 +118,45 @@ describe('the SDK stdio transport, prepared', () => {
     expect(stdin?.writableLength).toBeGreaterThan(0); // the pipe is full: the sends did wait
     await transport.close();
   }, 20_000);
+});
+
+/** A real child running `code`, started (it has printed 'ready'), killed at the end of the test if still there. */
+async function child(code: string) {
+  const started = spawn(process.execPath, ['-e', `${code}; process.stdout.write('ready\\n')`], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  onTestFinished(() => {
+    if (started.exitCode === null && started.signalCode === null) started.kill('SIGKILL');
+  });
+  await once(started.stdout, 'data');
+  started.stdout.resume();
+  return started;
+}
+
+describe('closing a stdio child (the MCP stdio shutdown: stdin, then SIGTERM, then SIGKILL)', () => {
+  // The graces below are long where the child must not need them: were the timer what ended the
+  // wait, the test would time out; short where it must, so the test does not wait in vain.
+  it('ends a child that exits when its stdin closes by closing stdin alone, without waiting out the grace', async () => {
+    const exits = await child('process.stdin.resume()');
+    expect(await endChild(exits, 600_000)).toBe('exited');
+    expect({ code: exits.exitCode, signal: exits.signalCode }).toEqual({ code: 0, signal: null });
+  });
+
+  it('sends SIGTERM after the grace to a child that does not exit when its stdin closes', async () => {
+    const lingers = await child('setInterval(() => {}, 1000)');
+    expect(await endChild(lingers, 100)).toBe('terminated');
+    expect(lingers.signalCode).toBe('SIGTERM');
+  });
+
+  it('sends SIGKILL after another grace to a child that ignores SIGTERM', async () => {
+    const stubborn = await child("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)");
+    expect(await endChild(stubborn, 100)).toBe('killed');
+    expect(stubborn.signalCode).toBe('SIGKILL');
+  });
+
+  it('says so of a child that had already ended', async () => {
+    const done = spawn(process.execPath, ['-e', ''], { stdio: ['pipe', 'pipe', 'ignore'] });
+    await once(done, 'close');
+    expect(await endChild(done, 600_000)).toBe('ended before');
+  });
 });

@@ -10,9 +10,16 @@
 //   concurrent requests passes Node's ten listeners and prints MaxListenersExceededWarning. Writes
 //   are queued here: at most one waits for 'drain'.
 //
-// stdio-transport.test.ts checks both against the SDK's own transport; `_readBuffer` is reached through
-// sdk-seams.ts: when it is missing (a later SDK), the buffer is left as the SDK made it (with the same
-// limit: a long line then drops the connection) and the toolset says so once.
+// - Its `close` ends stdin, then waits a fixed 2 s for the child to exit before SIGTERM, and 2 s more
+//   before SIGKILL (the shutdown the MCP spec describes for stdio). Here the wait is the source's
+//   `closeGraceMs`: a server that exits when its stdin closes is closed as soon as it has exited; one
+//   that does not costs the grace, then a SIGTERM.
+//
+// stdio-transport.test.ts checks them against the SDK's own transport; `_readBuffer` and `_process` are
+// reached through sdk-seams.ts: when one is missing (a later SDK), the transport keeps the SDK's own
+// behaviour there (the same limit, where a long line then drops the connection; its fixed close waits)
+// and the toolset says so once.
+import type { ChildProcess } from 'node:child_process';
 import {
   type JSONRPCMessage,
   ProtocolError as JsonRpcError,
@@ -21,10 +28,13 @@ import {
 } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
 import { repairResponse } from './malformed-responses.ts';
-import { replaceStdioReadBuffer, reportMissingSeams } from './sdk-seams.ts';
+import { replaceStdioReadBuffer, reportMissingSeams, takeStdioChild } from './sdk-seams.ts';
 
 /** The stdio message limit when the source names none: the SDK's own default (10 MiB). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/** How long close() waits for a stdio server to exit after its stdin closes (and after SIGTERM) when the source names no `closeGraceMs`: the SDK's own wait. */
+export const DEFAULT_CLOSE_GRACE_MS = 2_000;
 
 /** Marks an error answer made here for a line over the limit; its value is the limit. */
 const OVERSIZED_MARK = 'toolwright/oversized-message';
@@ -169,12 +179,67 @@ export class LineBuffer {
 
 /**
  * Prepares a StdioClientTransport (before start): its read buffer keeps `maxMessageBytes` per line
- * without dropping the connection and repairs malformed responses, and its writes wait their turn.
+ * without dropping the connection and repairs malformed responses, its writes wait their turn, and
+ * its close waits `closeGraceMs` for the child to exit before a SIGTERM.
  */
-export function prepareStdioTransport(transport: Transport, maxMessageBytes: number): void {
+export function prepareStdioTransport(transport: Transport, maxMessageBytes: number, closeGraceMs: number): void {
   if (!replaceStdioReadBuffer(transport, new LineBuffer(maxMessageBytes)))
     reportMissingSeams(['StdioClientTransport._readBuffer']);
   queueWrites(transport);
+  closeWithGrace(transport, closeGraceMs);
+}
+
+/** How a stdio server ended when it was closed: by itself, at SIGTERM, at SIGKILL, or it had already. */
+export type ChildEnd = 'exited' | 'terminated' | 'killed' | 'ended before';
+
+/**
+ * Ends a child as the MCP spec's stdio shutdown says: close its stdin and wait for it to exit; after
+ * `graceMs` send SIGTERM and wait again; after another `graceMs`, SIGKILL. The wait ends on the
+ * child's `close` (its exit, and its output read to the end), so nothing it wrote last is lost; a child
+ * that exited while another process still holds its pipes ends the wait too. Resolves with how it ended.
+ */
+export async function endChild(child: ChildProcess, graceMs: number): Promise<ChildEnd> {
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
+  if (hasExited() && child.stdout?.readable !== true) return 'ended before';
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const closedWithin = async (ms: number): Promise<boolean> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    const ended = await Promise.race([closed.then(() => true as const), late]);
+    clearTimeout(timer);
+    return ended;
+  };
+  try {
+    child.stdin?.end();
+  } catch {
+    // Its stdin is already gone: the child is ending.
+  }
+  if (await closedWithin(graceMs)) return 'exited';
+  if (!hasExited()) {
+    child.kill('SIGTERM');
+    if (await closedWithin(graceMs)) return 'terminated';
+  }
+  if (!hasExited()) {
+    child.kill('SIGKILL');
+    if (await closedWithin(graceMs)) return 'killed';
+  }
+  // It exited, but its pipes are still open (held by a process it started): stop reading them.
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
+  return child.signalCode === 'SIGKILL' ? 'killed' : child.signalCode === 'SIGTERM' ? 'terminated' : 'exited';
+}
+
+/** Replaces the SDK's close (fixed 2 s waits) with {@link endChild} and `graceMs`. */
+function closeWithGrace(transport: Transport, graceMs: number): void {
+  const close = transport.close.bind(transport);
+  transport.close = async () => {
+    const taken = takeStdioChild(transport);
+    // Never started, already closed, or a later SDK that keeps its child elsewhere: its own close.
+    if (taken === undefined) return close();
+    await endChild(taken.child, graceMs);
+    taken.clearReadBuffer();
+  };
 }
 
 /** Makes `transport.send` wait for the previous send, so at most one write waits for the pipe to drain. */

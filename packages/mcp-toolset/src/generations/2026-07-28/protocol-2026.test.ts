@@ -118,6 +118,24 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     expect(calls[0]?.declaredCapabilities?.extensions).toEqual({ [TASKS]: {} });
   });
 
+  it('calls a tool without its definition: the server decides, as it does with one', async () => {
+    const { source, inspector } = await start();
+    const toolset = await open(source());
+    const ctx = createRunContext();
+    const created: string[] = [];
+    ctx.events.on('task-created', (event) => created.push(event.toolName));
+    expect(await toolset.callTool('slow_task', { value: 'v', steps: 1, delayMs: 50 }, ctx)).toBe('done: v');
+    expect(await toolset.callTool('echo', { text: 'hi' }, ctx)).toBe('hi');
+    expect(created).toEqual(['slow_task']);
+    expect((await inspector.calls()).map((call) => [call.tool, call.answer])).toEqual([
+      ['slow_task', 'task'],
+      ['echo', 'inline'],
+    ]);
+    const error = await toolset.callTool('ecko', {}, ctx).catch((caught: unknown) => caught);
+    expect(UserError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/Tool 'ecko' is not offered .*Did you mean 'echo'/);
+  });
+
   it('follows a task the server made of a call to its result, learning of each step from notifications/tasks', async () => {
     const { source, inspector } = await start(NO_POLL);
     const toolset = await open(source());

@@ -1,6 +1,11 @@
+/**
+ * A scripted model for tests of an AI SDK app with Toolwright tools: the AI SDK's own
+ * `MockLanguageModelV4` (from `ai/test`), playing turns written as `callTool(…)` and `say(…)` through
+ * `generateText` and `streamText` alike, with the usage and finish-reason shapes the AI SDK 7 expects.
+ *
+ * @module
+ */
 import { convertArrayToReadableStream, MockLanguageModelV4 } from 'ai/test';
-
-// Test support: scripted turns for the AI SDK's own mock model, usable with generateText and streamText.
 
 type MockOptions = NonNullable<ConstructorParameters<typeof MockLanguageModelV4>[0]>;
 /** What the mock model returns for one generate call. */
@@ -72,7 +77,10 @@ export function promptText(model: MockLanguageModelV4, index: number): string {
   return JSON.stringify((model.doGenerateCalls[index] ?? model.doStreamCalls[index])?.prompt);
 }
 
-/** The prompt of call `index` (generate or stream). */
-export function promptOf(model: MockLanguageModelV4, index: number) {
+/** The prompt the model is given in one call: the messages, in the AI SDK's provider format. */
+export type ModelPrompt = MockLanguageModelV4['doGenerateCalls'][number]['prompt'];
+
+/** The prompt of call `index` (generate or stream); empty when there was no such call. */
+export function promptOf(model: MockLanguageModelV4, index: number): ModelPrompt {
   return (model.doGenerateCalls[index] ?? model.doStreamCalls[index])?.prompt ?? [];
 }
