@@ -3,7 +3,8 @@
 // can install is caught here first. That version is installed on its own into a temporary folder
 // (npm, outside the workspace) and every import of the package goes to it (vitest.config.ts reads
 // TOOLWRIGHT_SDK_CLIENT_DIR; the tsconfig written here maps its types). When the newest in range is
-// the version the workspace pins, the run checks that version again, and says so.
+// the version the workspace pins, whose whole run npm test just did, only the tests of src/sdk/ (the
+// SDK seams' canaries, and the check that the copy named is the one loaded) run against the copy.
 //
 // Usage: node scripts/toolchain.mjs node scripts/newest-sdk.ts [extra vitest arguments]
 import { spawnSync } from 'node:child_process';
@@ -107,9 +108,14 @@ async function main(): Promise<number> {
     writeFileSync(tsconfig, JSON.stringify(tsconfigAgainst(root, project, packageDir, copy.exports), null, 2));
     const installMs = performance.now() - started;
     const same =
-      copy.version === pinned ? `, the version the workspace pins, checked again` : `; the workspace pins ${pinned}`;
+      copy.version === pinned
+        ? `, the version the workspace pins (npm test ran it whole): its SDK seams checked again`
+        : `; the workspace pins ${pinned}`;
     console.log(`== ${PACKAGE} ${copy.version}: the newest in ${range}${same} (installed in ${seconds(installMs)} s)`);
-    const status = run('vitest', ['run', '--project', 'mcp-toolset', ...process.argv.slice(2)], {
+    // The pinned version's whole run is npm test's: against the same version again, the SDK seams'
+    // canaries and the check that the copy is the one loaded (src/sdk/) show the redirection works.
+    const files = copy.version === pinned && process.argv.length <= 2 ? ['packages/mcp-toolset/src/sdk'] : [];
+    const status = run('vitest', ['run', '--project', 'mcp-toolset', ...files, ...process.argv.slice(2)], {
       cwd: root,
       env: {
         ...process.env,
