@@ -87,6 +87,7 @@ export class MCPToolset extends BaseToolset<unknown> {
   /** The tools of the open connection: the spec guard for every call. */
   #tools: ToolListing | undefined;
 
+  /** Takes where the server is and the options, and checks the options (a {@link UserError} lists every problem); connects nothing until `open()`. */
   constructor(source: MCPServerSource, options: MCPToolsetOptions = {}) {
     super({ id: options.id });
     const isClient = typeof source === 'object' && source !== null && 'getServerCapabilities' in source;
@@ -95,6 +96,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     this.#options = options;
   }
 
+  /** The toolset's `id`, else the server it is connected to (URL or command), else `'MCPToolset'`; for messages. */
   override get label(): string {
     return this.id ?? this.#connection?.serverKey ?? 'MCPToolset';
   }

@@ -27,12 +27,21 @@ import { type TaskReference, taskReference } from './task-reference.ts';
 
 /** Progress of a task, for a handle's listeners: a {@link ProgressUpdate} with the task it belongs to. */
 export interface TaskProgressEvent extends ProgressUpdate {
+  /** Always `'progress'`. */
   readonly type: 'progress';
+  /** The server's id of the task reporting progress. */
   readonly taskId: string;
 }
 
 /** Something that happened to a task, for a handle's listeners: a status change, or progress. */
-export type TaskHandleEvent = { readonly type: 'status'; readonly task: TaskSnapshot } | TaskProgressEvent;
+export type TaskHandleEvent =
+  | {
+      /** Always `'status'`: the task's status or status message changed. */
+      readonly type: 'status';
+      /** The task's state after the change. */
+      readonly task: TaskSnapshot;
+    }
+  | TaskProgressEvent;
 
 /** Options of {@link TaskHandle.wait} and {@link TaskHandle.result}. */
 export interface WaitOptions {
@@ -88,7 +97,9 @@ const PING_MS = 1_000;
  * poll scheduler decides when. When the task needs input, the generation's input strategy answers it.
  */
 export class TaskHandle<Result = unknown> {
+  /** The server's id of the task. */
   readonly taskId: string;
+  /** The tool whose call the task runs. */
   readonly toolName: string;
   readonly #generation: TaskGeneration;
   readonly #scheduler: PollScheduler;
@@ -120,6 +131,7 @@ export class TaskHandle<Result = unknown> {
   /** The one tasks/cancel this handle sends, whichever end path asks for it. */
   readonly #cancel: CancelRequest;
 
+  /** Made by the toolset (`callTool` as a task, `resumeTask`), not by applications: takes the task's first snapshot and its connection, and starts watching the task's status notifications; it polls only while someone waits or listens. */
   constructor(init: TaskHandleInit) {
     this.taskId = init.task.taskId;
     this.toolName = init.toolName;
@@ -169,18 +181,23 @@ export class TaskHandle<Result = unknown> {
   get status(): TaskSnapshot['status'] {
     return this.#snapshot.status;
   }
+  /** The server's message for the current status; undefined when it gave none. */
   get statusMessage(): string | undefined {
     return this.#snapshot.statusMessage;
   }
+  /** When the server created the task (ISO 8601, the server's clock). */
   get createdAt(): string {
     return this.#snapshot.createdAt;
   }
+  /** When the server last changed the task (ISO 8601, the server's clock). */
   get lastUpdatedAt(): string {
     return this.#snapshot.lastUpdatedAt;
   }
+  /** Milliseconds from creation the server keeps the task; `null` for unlimited. */
   get ttl(): number | null {
     return this.#snapshot.ttl;
   }
+  /** The server's suggested polling interval in milliseconds; undefined when it gave none. */
   get pollInterval(): number | undefined {
     return this.#snapshot.pollInterval;
   }
