@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
@@ -55,6 +56,9 @@ export default defineConfig({
     reporters: ['default', new TestSummaryReporter()],
     // Listeners piling up on one emitter fail the test run (scripts/listener-leak-guard.ts).
     setupFiles: [fileURLToPath(new URL('./scripts/listener-leak-guard.ts', import.meta.url))],
+    // At least two test files at a time: most tests wait on servers and timers, not on the CPU, and
+    // vitest's default (one fewer than the cores) would run them one by one on a two-core machine.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Fail on a forgotten `.only` in CI, and on any error left unhandled by a test.
