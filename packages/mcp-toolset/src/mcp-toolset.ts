@@ -96,7 +96,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     this.#options = options;
   }
 
-  /** The toolset's `id`, else the server it is connected to (URL or command), else `'MCPToolset'`; for messages. */
+  /** The toolset's `id`, else (once connected) the server's URL, its command, or `mcp:<name>` for a transport, else `'MCPToolset'`; for messages. */
   override get label(): string {
     return this.id ?? this.#connection?.serverKey ?? 'MCPToolset';
   }
