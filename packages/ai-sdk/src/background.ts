@@ -14,7 +14,11 @@ export function followUpMessages(ctx: RunContext<unknown>): ModelMessage[] {
 
 /** The part of an agent turn's result that {@link runWithBackgroundWork} reads: the messages to add. */
 export interface TurnResult {
-  readonly response: { readonly messages: readonly ModelMessage[] };
+  /** The turn's response. */
+  readonly response: {
+    /** The messages the turn produced (the model's answers and tool results), to add to the conversation. */
+    readonly messages: readonly ModelMessage[];
+  };
 }
 
 /** Options of {@link runWithBackgroundWork}. */
@@ -72,7 +76,9 @@ export interface BackgroundFollowUpsOptions<Deps> {
 
 /** The part of a step that {@link backgroundFollowUps} reads. */
 export interface StepEnd {
+  /** The step's tool calls; none means the model answered. */
   readonly toolCalls: readonly unknown[];
+  /** Why the step ended (`stop`, `tool-calls`, `length`, …); after `length`, `content-filter` or `error` the run ends anyway. */
   readonly finishReason: string;
 }
 

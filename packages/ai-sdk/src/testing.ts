@@ -23,8 +23,25 @@ const usage = {
 
 /** One scripted model turn: call tools, or answer with text. */
 export type Turn =
-  | { readonly kind: 'tools'; readonly calls: readonly { toolCallId: string; toolName: string; input: string }[] }
-  | { readonly kind: 'text'; readonly text: string };
+  | {
+      /** `'tools'`: the model calls tools in this turn (finish reason `tool-calls`). */
+      readonly kind: 'tools';
+      /** The tool calls of the turn, in order. */
+      readonly calls: readonly {
+        /** The call's id, which its result answers. */
+        toolCallId: string;
+        /** The tool to call. */
+        toolName: string;
+        /** The arguments, as JSON text. */
+        input: string;
+      }[];
+    }
+  | {
+      /** `'text'`: the model answers with text (finish reason `stop`). */
+      readonly kind: 'text';
+      /** The answer. */
+      readonly text: string;
+    };
 
 /** A turn that calls one tool. */
 export const callTool = (toolName: string, input: Record<string, unknown>, toolCallId = `call-${toolName}`): Turn => ({

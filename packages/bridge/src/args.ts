@@ -24,15 +24,19 @@ Options:
 
 /** What the command line asks for. */
 export interface BridgeArgs {
+  /** `--help` was given: print {@link USAGE} and exit (the other fields are then defaults). */
   readonly help: boolean;
   /** The upstream given directly (a command or a URL), or undefined with --config. */
   readonly source: UpstreamSource | undefined;
   /** The mcpServers config file, with --config. */
   readonly config: string | undefined;
+  /** The upstream's name in saved task references (`--name`, default `'upstream'`). */
   readonly name: string;
   /** The port for --http (0: any free one), or undefined for stdio. */
   readonly http: number | undefined;
+  /** `--background`: every task tool runs in the background. */
   readonly background: boolean;
+  /** The `--store` spec (`sqlite:<file>` or a `postgres://` URL); undefined: tasks are kept in memory only. */
   readonly store: string | undefined;
 }
 

@@ -57,6 +57,7 @@ export class Bridge {
   readonly #shutdown = new AbortController();
   #closed: Promise<void> | undefined;
 
+  /** Checks the upstreams' names (a UserError for none, a bad or a repeated one) and sets up the bridge; connects nothing and serves nothing until `open()`. */
   constructor(options: BridgeOptions) {
     if (options.upstreams.length === 0) throw new UserError('A bridge needs at least one upstream server.');
     const names = new Set<string>();

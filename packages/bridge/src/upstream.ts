@@ -17,13 +17,21 @@ import { ResultTap, type TappedAnswer } from './result-tap.ts';
 /** Where one upstream MCP server is: a command to start (stdio) or a Streamable HTTP URL. */
 export type UpstreamSource =
   | {
+      /** The program that starts the server (stdio). */
       readonly command: string;
+      /** Its arguments (default none). */
       readonly args?: readonly string[];
       /** Added to the bridge's own environment. */
       readonly env?: Readonly<Record<string, string>>;
+      /** The child's working directory (default: the bridge's). */
       readonly cwd?: string;
     }
-  | { readonly url: string; readonly headers?: Readonly<Record<string, string>> };
+  | {
+      /** The server's Streamable HTTP endpoint, `http:` or `https:`. */
+      readonly url: string;
+      /** Headers sent with every request (default none). */
+      readonly headers?: Readonly<Record<string, string>>;
+    };
 
 /** One upstream server of a bridge. */
 export interface UpstreamSpec {
@@ -32,6 +40,7 @@ export interface UpstreamSpec {
    * its identity in saved task references. A lone upstream's tools keep their names.
    */
   readonly name: string;
+  /** Where the server is: a command to start, or a URL. */
   readonly source: UpstreamSource;
   /** Tools that run in the background: `true` for all of them, or a list of tool names. */
   readonly background?: boolean | readonly string[];

@@ -45,9 +45,11 @@ export interface BackgroundToolsOptions<Deps> {
 
 /** Work running in the background for one run. */
 export interface PendingWork {
+  /** The tool running in the background. */
   readonly toolName: string;
   /** The server's task id for an MCP task tool, else the tool call id. */
   readonly id: string;
+  /** The id of the tool call that started it. */
   readonly toolCallId: string;
   /** When it started (ms since the epoch). */
   readonly startedAt: number;
@@ -78,6 +80,7 @@ export class BackgroundTools<Deps = unknown> implements Capability<Deps> {
   readonly #runs = new Map<string, Map<string, Running>>();
   readonly #durable: DurableSettings | undefined;
 
+  /** Checks the options (a {@link UserError} for a `leaseMs` that is not positive); with a `store`, takes a random owner id unless `owner` is given. Starts no worker and touches no store. */
   constructor(options: BackgroundToolsOptions<Deps> = {}) {
     this.#selector = options.tools ?? { background: true };
     const leaseMs = options.leaseMs ?? 30_000;

@@ -9,7 +9,9 @@ import { assertSameTools } from '@toolwright/core/internal';
 
 /** One tool call as a capability sees it. */
 export interface ToolCall {
+  /** The tool's name, as the caller called it. */
   readonly name: string;
+  /** The call's arguments; a capability may pass changed ones to `next`. */
   readonly args: ToolArguments;
   /** The definition the caller holds (after every capability's prepareTools). */
   readonly tool: ToolDefinition;
@@ -44,8 +46,10 @@ export interface Capability<Deps = unknown> {
  * list. Instructions are joined first to last.
  */
 export class CapableToolset<Deps = unknown> extends WrapperToolset<Deps> {
+  /** The applied capabilities; the first is the outermost. */
   readonly capabilities: readonly Capability<Deps>[];
 
+  /** Applies `capabilities` (first outermost) to `inner`; opens nothing (opening opens `inner`). */
   constructor(inner: Toolset<Deps>, capabilities: readonly Capability<Deps>[]) {
     super(inner);
     this.capabilities = [...capabilities];

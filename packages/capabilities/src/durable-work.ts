@@ -27,9 +27,13 @@ export interface ResumedTask {
 
 /** What happened to stored work, for logs and tests. */
 export interface StoreEvent {
+  /** `recorded`: the follow-up was stored; `fenced`: refused, the lease was no longer current; `lease-lost`: a renewal failed; `released`: a worker gave the task back; `store-error`: the store threw. */
   readonly type: 'recorded' | 'fenced' | 'lease-lost' | 'released' | 'store-error';
+  /** The run the task belongs to (`''` for a failed claim, which concerns no task). */
   readonly runId: string;
+  /** The tool call that started the task (`''` for a failed claim). */
   readonly toolCallId: string;
+  /** The server's task id (`''` for a failed claim). */
   readonly taskId: string;
   /** The store's or the toolset's error, for `store-error` and `released`. */
   readonly error?: unknown;
@@ -140,6 +144,7 @@ export class BackgroundWorker {
   readonly #loop: Promise<void>;
   #wake: (() => void) | undefined;
 
+  /** Made by `BackgroundTools.startWorker`: checks `concurrency` (default 50) and starts claiming and watching tasks at once, until stopped. */
   constructor(settings: DurableSettings, options: BackgroundWorkerOptions, makeFollowUp: MakeFollowUp) {
     const concurrency = options.concurrency ?? 50;
     if (!Number.isInteger(concurrency) || concurrency < 1) {

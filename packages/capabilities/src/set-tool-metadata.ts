@@ -24,6 +24,7 @@ export interface SetToolMetadataOptions<Deps> {
 export class SetToolMetadata<Deps = unknown> implements Capability<Deps> {
   readonly #options: SetToolMetadataOptions<Deps>;
 
+  /** Takes the tools to change and the metadata to merge onto them. */
   constructor(options: SetToolMetadataOptions<Deps>) {
     this.#options = options;
   }

@@ -7,6 +7,7 @@ export interface PendingTaskInput {
   readonly runId: string;
   /** The tool call that started the task; unique within the run, so it keys the task. */
   readonly toolCallId: string;
+  /** The tool whose call started the task. */
   readonly toolName: string;
   /** The server's task id. */
   readonly taskId: string;
@@ -16,6 +17,7 @@ export interface PendingTaskInput {
 
 /** A lease on pending work: who holds it, until when, and the fencing token of this claim. */
 export interface Lease {
+  /** The worker holding the lease (its owner id). */
   readonly owner: string;
   /**
    * Rises with every claim of the same task. `renew` and `complete` succeed only with the current
@@ -36,6 +38,7 @@ export interface PendingTask extends PendingTaskInput {
 
 /** Pending work a worker holds: the lease is its own. */
 export interface ClaimedTask extends PendingTask {
+  /** The lease this worker holds. */
   readonly lease: Lease;
 }
 
@@ -46,7 +49,9 @@ export interface StoredFollowUp extends FollowUp {
    * same id, so an application that applies each id once sees each result once.
    */
   readonly followUpId: string;
+  /** The run the follow-up belongs to. */
   readonly runId: string;
+  /** The tool call that started the work. */
   readonly toolCallId: string;
   /** The owner of the lease that recorded it. */
   readonly recordedBy: string;
@@ -56,7 +61,9 @@ export interface StoredFollowUp extends FollowUp {
 
 /** The identity of a task in a store. */
 export interface TaskKey {
+  /** The run the task belongs to. */
   readonly runId: string;
+  /** The tool call that started the task; unique within the run. */
   readonly toolCallId: string;
 }
 
@@ -115,6 +122,7 @@ export interface TaskStore {
 export class TaskStoreError extends ToolwrightError {
   static override readonly kind = 'TaskStoreError';
   declare readonly code: 'task_store';
+  /** Takes the message and optionally the driver's error as `options.cause`. */
   constructor(message: string, options?: ToolwrightErrorOptions) {
     super('task_store', message, options);
   }
@@ -144,14 +152,23 @@ export function storedFollowUp(
 
 /** A pending task as a row of a SQL store (times in ms since the epoch): what store packages share. */
 export interface PendingTaskRow {
+  /** The run the task belongs to. */
   readonly run_id: string;
+  /** The tool call that started the task. */
   readonly tool_call_id: string;
+  /** The tool whose call started the task. */
   readonly tool_name: string;
+  /** The server's task id. */
   readonly task_id: string;
+  /** The reference that resumes the task, as JSON. */
   readonly reference: JsonObject;
+  /** When it was saved. */
   readonly created_at: number | string;
+  /** The lease's owner; `null` when nobody has claimed it. */
   readonly owner: string | null;
+  /** The fencing token of the latest claim. */
   readonly token: number | string;
+  /** When the lease ends; `null` when nobody has claimed it. */
   readonly lease_until: number | string | null;
 }
 

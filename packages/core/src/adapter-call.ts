@@ -16,7 +16,9 @@ import type { Toolset } from './toolset.ts';
 
 /** Binary content in a tool's output, as JSON: it streams to a UI and persists with the messages. */
 export interface BinaryOutput {
+  /** Always `'binary'`: marks the value as binary content. */
   readonly type: 'binary';
+  /** The content's media type, e.g. `image/png`. */
   readonly mediaType: string;
   /** The data, base64. */
   readonly base64: string;
@@ -86,9 +88,11 @@ function taskDetails(error: TaskFailedError | TaskCancelledError) {
 
 /** One tool call as an agent framework hands it to an adapter. */
 export interface AdapterCallOptions<Deps> {
+  /** The toolset that runs the call. */
   readonly toolset: Toolset<Deps>;
   /** The run's context (long-lived); the call gets its own, with its call id and signal. */
   readonly ctx: RunContext<Deps>;
+  /** The definition of the tool being called, as the toolset listed it. */
   readonly tool: ToolDefinition;
   /** The arguments the framework parsed (anything but a plain object counts as none). */
   readonly input: unknown;

@@ -3,8 +3,11 @@
  * otherwise JSON-like values; adapters turn this into their framework's file or media part.
  */
 export interface BinaryContent {
+  /** Always `'binary'`: tells binary content from other values. */
   readonly type: 'binary';
+  /** The raw bytes. */
   readonly data: Uint8Array;
+  /** The content's media type, e.g. `image/png` or `application/pdf`. */
   readonly mediaType: string;
 }
 

@@ -22,6 +22,7 @@ export class ToolwrightError extends Error {
   /** A stable, machine-readable code, for example `model_retry` or `task_cancelled`. */
   readonly code: string;
 
+  /** Takes the stable `code`, the message, and optionally the underlying error as `options.cause`. */
   constructor(code: string, message: string, options: ToolwrightErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
@@ -88,6 +89,7 @@ Object.defineProperty(ToolwrightError, 'isInstance', {
 export class ModelRetry extends ToolwrightError {
   static override readonly kind = 'ModelRetry';
   declare readonly code: 'model_retry';
+  /** Takes the message written for the model (what to change) and optionally the underlying error. */
   constructor(message: string, options?: ToolwrightErrorOptions) {
     super('model_retry', message, options);
   }
@@ -97,6 +99,7 @@ export class ModelRetry extends ToolwrightError {
 export class ToolFailed extends ToolwrightError {
   static override readonly kind = 'ToolFailed';
   declare readonly code: 'tool_failed';
+  /** Takes the message written for the model and optionally the underlying error. */
   constructor(message: string, options?: ToolwrightErrorOptions) {
     super('tool_failed', message, options);
   }
@@ -106,6 +109,7 @@ export class ToolFailed extends ToolwrightError {
 export class UserError extends ToolwrightError {
   static override readonly kind = 'UserError';
   declare readonly code: 'user_error';
+  /** Takes the message (saying how to fix the mistake) and optionally the underlying error. */
   constructor(message: string, options?: ToolwrightErrorOptions) {
     super('user_error', message, options);
   }
@@ -117,6 +121,7 @@ export class ToolError extends ToolwrightError {
   declare readonly code: 'tool_error' | 'task_failed';
   /** The tool that failed. */
   readonly toolName: string;
+  /** Takes the failed tool's name, the tool's error message and optionally the underlying error. */
   constructor(toolName: string, message: string, options?: ToolwrightErrorOptions) {
     super('tool_error', message, options);
     this.toolName = toolName;
@@ -150,10 +155,13 @@ export interface TaskErrorDetails extends ToolwrightErrorOptions {
  * it a {@link TaskError} (by `isInstance`). It declares no `kind`, so it is no class of its own.
  */
 abstract class TaskDetailsError extends ToolwrightError {
+  /** The tool whose call the error concerns; undefined when the error is not tied to one call. */
   readonly toolName: string | undefined;
+  /** The server's task id; undefined when no task existed (the error then is no {@link TaskError}). */
   readonly taskId: string | undefined;
   /** Pass this to the toolset's `resumeTask` to pick the task up again, when the error concerns a task. */
   readonly reference: JsonObject | undefined;
+  /** Takes the error's code, its message and what is known of the tool and task. */
   constructor(code: TaskErrorCode, message: string, details: TaskErrorDetails = {}) {
     super(code, message, details);
     this.toolName = details.toolName;
@@ -181,9 +189,11 @@ export class TaskError extends TaskDetailsError {
 export class TaskFailedError extends ToolError {
   static override readonly kind = 'TaskFailedError';
   declare readonly code: 'task_failed';
+  /** The server's id of the failed task; undefined when none is known. */
   readonly taskId: string | undefined;
   /** The task's reference, to fetch its details again later. */
   readonly reference: JsonObject | undefined;
+  /** Takes the task's error message and what is known of the tool and task (`toolName` is `''` when absent). */
   constructor(message: string, details: TaskErrorDetails = {}) {
     super(details.toolName ?? '', message, details);
     (this as { code: string }).code = 'task_failed';
@@ -203,6 +213,7 @@ export class CancelledError extends ToolwrightError {
   declare readonly code: 'cancelled';
   /** The tool whose call was cancelled. */
   readonly toolName: string | undefined;
+  /** Takes the message and, optionally, the tool's name and the underlying error. */
   constructor(message: string, details: { readonly toolName?: string | undefined; readonly cause?: unknown } = {}) {
     super('cancelled', message, details);
     this.toolName = details.toolName;
@@ -213,6 +224,7 @@ export class CancelledError extends ToolwrightError {
 export class TaskCancelledError extends TaskError {
   static override readonly kind = 'TaskCancelledError';
   declare readonly code: 'task_cancelled';
+  /** Takes the message and what is known of the tool and task. */
   constructor(message: string, details?: TaskErrorDetails) {
     super('task_cancelled', message, details);
     addKind(this, CancelledError.kind);
@@ -223,6 +235,7 @@ export class TaskCancelledError extends TaskError {
 export class TaskExpiredError extends TaskError {
   static override readonly kind = 'TaskExpiredError';
   declare readonly code: 'task_expired';
+  /** Takes the message and what is known of the tool and task. */
   constructor(message: string, details?: TaskErrorDetails) {
     super('task_expired', message, details);
   }
@@ -234,6 +247,7 @@ export class TaskDeadlineError extends TaskError {
   declare readonly code: 'task_deadline_exceeded';
   /** Whether the task was cancelled on the server when the deadline passed. */
   readonly cancelled: boolean;
+  /** Takes the message, what is known of the tool and task, and whether the task was cancelled on the server. */
   constructor(message: string, details: TaskErrorDetails & { readonly cancelled: boolean }) {
     super('task_deadline_exceeded', message, details);
     this.cancelled = details.cancelled;
@@ -244,6 +258,7 @@ export class TaskDeadlineError extends TaskError {
 export class ProtocolError extends TaskDetailsError {
   static override readonly kind: string = 'ProtocolError';
   declare readonly code: 'protocol_error' | 'request_timeout' | 'result_invalid';
+  /** Takes the message (naming what was wrong) and what is known of the tool and task. */
   constructor(message: string, details?: TaskErrorDetails) {
     super('protocol_error', message, details);
   }
@@ -257,6 +272,7 @@ export class RequestTimeoutError extends ProtocolError {
   readonly method: string;
   /** The timeout that passed, in milliseconds. */
   readonly timeoutMs: number;
+  /** Takes the message, what is known of the tool and task, the request's method and the timeout in milliseconds. */
   constructor(message: string, details: TaskErrorDetails & { readonly method: string; readonly timeoutMs: number }) {
     super(message, details);
     (this as { code: string }).code = 'request_timeout';
@@ -277,6 +293,7 @@ export class ResultValidationError extends ProtocolError {
   declare readonly toolName: string;
   /** The path of the first field that does not fit (`forecast.0.celsius`); undefined for the whole result. */
   readonly field: string | undefined;
+  /** Takes the message, the tool's name, what is known of the task, and the path of the field that does not fit. */
   constructor(
     message: string,
     details: TaskErrorDetails & { readonly toolName: string; readonly field?: string | undefined },
@@ -291,6 +308,7 @@ export class ResultValidationError extends ProtocolError {
 export class ConnectionLostError extends TaskDetailsError {
   static override readonly kind = 'ConnectionLostError';
   declare readonly code: 'connection_lost';
+  /** Takes the message and what is known of the tool and task. */
   constructor(message: string, details?: TaskErrorDetails) {
     super('connection_lost', message, details);
   }
@@ -308,6 +326,7 @@ export class AuthorizationError extends TaskDetailsError {
   declare readonly code: 'authorization_failed';
   /** The server whose authorization failed (the toolset's id, or its URL without credentials). */
   readonly server: string;
+  /** Takes the message (saying what to do), what is known of the tool and task, and the server's name. */
   constructor(message: string, details: TaskErrorDetails & { readonly server: string }) {
     super('authorization_failed', message, details);
     this.server = details.server;

@@ -2,6 +2,7 @@ import type { JsonObject } from './json.ts';
 
 /** Fields every tool event carries: which tool, in which call. */
 interface ToolEventBase {
+  /** The tool whose call the event belongs to (its name as the toolset lists it). */
   readonly toolName: string;
   /** The tool call the event belongs to, when the run gave one. */
   readonly toolCallId: string | undefined;
@@ -23,6 +24,7 @@ export interface ProgressUpdate {
 
 /** Progress of a tool call or task, on a run's event sink: a {@link ProgressUpdate} with the tool and call it belongs to. */
 export interface ProgressEvent extends ToolEventBase, ProgressUpdate {
+  /** Always `'progress'`. */
   readonly type: 'progress';
   /** The server task reporting it; undefined for a call that is not a task. */
   readonly taskId: string | undefined;
@@ -30,19 +32,27 @@ export interface ProgressEvent extends ToolEventBase, ProgressUpdate {
 
 /** A server accepted a call as a task; `reference` resumes it later. */
 export interface TaskCreatedEvent extends ToolEventBase {
+  /** Always `'task-created'`. */
   readonly type: 'task-created';
+  /** The server's id of the new task. */
   readonly taskId: string;
+  /** The status the server created the task in, usually `working`. */
   readonly status: string;
   /** The status message the server created the task with, if any. */
   readonly statusMessage?: string | undefined;
+  /** A serialisable reference (JSON) to pass to the toolset's `resumeTask` to pick the task up later. */
   readonly reference: JsonObject;
 }
 
 /** A task's status or status message changed. */
 export interface TaskStatusEvent extends ToolEventBase {
+  /** Always `'task-status'`. */
   readonly type: 'task-status';
+  /** The server's id of the task. */
   readonly taskId: string;
+  /** The task's new status: `working`, `input_required`, `completed`, `failed` or `cancelled`. */
   readonly status: string;
+  /** The server's message for the status; undefined when it gave none. */
   readonly statusMessage: string | undefined;
 }
 

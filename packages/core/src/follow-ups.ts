@@ -2,10 +2,13 @@ import { UserError } from './errors.ts';
 
 /** The outcome of work that ended after its tool call had returned (a background tool). */
 export interface FollowUp {
+  /** The tool whose result arrived in the background. */
   readonly toolName: string;
   /** The id the acknowledgement named: the server's task id for a task, else the tool call id. */
   readonly id: string;
+  /** The id of the tool call that started the work; undefined when the run gave none. */
   readonly toolCallId: string | undefined;
+  /** `'result'` when the work succeeded, `'failure'` when it failed. */
   readonly outcome: 'result' | 'failure';
   /** The tool's result, or the failure's message. */
   readonly content: unknown;

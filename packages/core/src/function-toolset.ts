@@ -22,6 +22,7 @@ export function functionTool<Deps = unknown>(
 export class FunctionToolset<Deps = unknown> extends BaseToolset<Deps> {
   readonly #tools: ReadonlyMap<string, FunctionTool<Deps>>;
 
+  /** Takes the tools and an optional id (for messages and `label`); opens nothing. */
   constructor(tools: readonly FunctionTool<Deps>[], options: { readonly id?: string } = {}) {
     super(options);
     const byName = new Map<string, FunctionTool<Deps>>();

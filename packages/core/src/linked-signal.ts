@@ -1,5 +1,6 @@
 /** The signal of one tool call and the function that unlinks it from its sources. */
 export interface LinkedSignal {
+  /** Aborted when any source aborts or `abort` is called. */
   readonly signal: AbortSignal;
   /** Aborts this call alone. */
   readonly abort: (reason: unknown) => void;

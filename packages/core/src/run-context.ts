@@ -21,10 +21,15 @@ export interface RunContext<Deps = unknown> {
 
 /** Options of {@link createRunContext}. */
 export interface RunContextOptions<Deps> {
+  /** The application's dependencies, handed to every tool; undefined when not given. */
   readonly deps?: Deps;
+  /** Aborts the run; defaults to a signal that never aborts. */
   readonly signal?: AbortSignal;
+  /** The run's id; a random UUID by default. */
   readonly runId?: string;
+  /** The current tool call's id, when the context is made for one call. */
   readonly toolCallId?: string;
+  /** How many times the current tool call was retried; 0 by default. */
   readonly retry?: number;
 }
 

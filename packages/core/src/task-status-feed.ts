@@ -6,6 +6,7 @@ import type { RunEvents, ToolEvent } from './events.ts';
  * results, Mastra as tool output chunks). Fields are absent until known.
  */
 export interface TaskStatusOutput {
+  /** Always `'task-status'`: tells this progress output from the tool's result. */
   readonly type: 'task-status';
   /** The server's task id (absent for progress of a call that is not a task). */
   readonly taskId?: string;

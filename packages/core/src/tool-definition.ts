@@ -24,10 +24,15 @@ export interface ToolDefinition {
 
 /** The fields from which {@link toolDefinition} builds a definition. */
 export interface ToolDefinitionInput {
+  /** The tool's name; a non-empty string. */
   readonly name: string;
+  /** What the tool does, for the model; omitted when undefined. */
   readonly description?: string | undefined;
+  /** JSON Schema of the arguments (a JSON object); defaults to an object with any properties. */
   readonly inputSchema?: unknown;
+  /** JSON Schema of the structured result (a JSON object); omitted when undefined. */
   readonly outputSchema?: unknown;
+  /** Toolwright metadata (a JSON object); `{}` when undefined. */
   readonly metadata?: unknown;
 }
 

@@ -11,7 +11,10 @@ import { type ToolDefinition, withToolName } from './tool-definition.ts';
  * schema, not this type, says what it is, so check it before use.
  */
 // biome-ignore lint/suspicious/noExplicitAny: only an index signature of `any` lets an interface through.
-export type ToolArguments = { readonly [name: string]: any } & { readonly [Symbol.iterator]?: never };
+export type ToolArguments = { readonly [name: string]: any } & {
+  /** Never present: rules out arrays and other iterables. */
+  readonly [Symbol.iterator]?: never;
+};
 
 /**
  * A source of tools. `getTools` lists them for a run; `callTool` runs one, given the definition the
@@ -89,6 +92,7 @@ export abstract class BaseToolset<Deps = unknown> extends AbstractToolset<Deps> 
   #openCount = 0;
   #transitions: Promise<unknown> = Promise.resolve();
 
+  /** Takes an optional id, used in messages and as `label`; opens nothing. */
   constructor(options: { readonly id?: string | undefined } = {}) {
     super();
     this.id = options.id;
@@ -137,8 +141,10 @@ export abstract class BaseToolset<Deps = unknown> extends AbstractToolset<Deps> 
 
 /** A toolset that delegates everything, lifecycle included, to `inner`. Extend it to change one part. */
 export class WrapperToolset<Deps = unknown> extends AbstractToolset<Deps> {
+  /** The wrapped toolset, which does the work. */
   readonly inner: Toolset<Deps>;
 
+  /** Wraps `inner`; opens nothing (opening the wrapper opens `inner`). */
   constructor(inner: Toolset<Deps>) {
     super();
     this.inner = inner;
@@ -172,6 +178,7 @@ export class WrapperToolset<Deps = unknown> extends AbstractToolset<Deps> {
 /** See {@link AbstractToolset.filtered}. */
 export class FilteredToolset<Deps = unknown> extends WrapperToolset<Deps> {
   readonly #selector: ToolSelector<Deps>;
+  /** Wraps `inner`, keeping the tools `selector` accepts. */
   constructor(inner: Toolset<Deps>, selector: ToolSelector<Deps>) {
     super(inner);
     this.#selector = selector;
@@ -183,7 +190,9 @@ export class FilteredToolset<Deps = unknown> extends WrapperToolset<Deps> {
 
 /** See {@link AbstractToolset.prefixed}. */
 export class PrefixedToolset<Deps = unknown> extends WrapperToolset<Deps> {
+  /** Put before each tool's name, with `_` between: `prefix_name`. */
   readonly prefix: string;
+  /** Wraps `inner`; throws a {@link UserError} for an empty prefix. */
   constructor(inner: Toolset<Deps>, prefix: string) {
     super(inner);
     if (prefix.length === 0) throw new UserError(`The prefix for toolset '${inner.label}' must not be empty.`);
@@ -212,6 +221,7 @@ export class RenamedToolset<Deps = unknown> extends WrapperToolset<Deps> {
   /** New name → original name. */
   readonly names: Readonly<Record<string, string>>;
   readonly #newNames: ReadonlyMap<string, string>;
+  /** Wraps `inner` with `names` (new name → original); throws a {@link UserError} when one tool is renamed twice. */
   constructor(inner: Toolset<Deps>, names: Readonly<Record<string, string>>) {
     super(inner);
     this.names = { ...names };
@@ -252,6 +262,7 @@ export class RenamedToolset<Deps = unknown> extends WrapperToolset<Deps> {
 /** See {@link AbstractToolset.prepared}. */
 export class PreparedToolset<Deps = unknown> extends WrapperToolset<Deps> {
   readonly #prepare: PrepareTools<Deps>;
+  /** Wraps `inner`; `prepare` may change or drop its tools on every listing. */
   constructor(inner: Toolset<Deps>, prepare: PrepareTools<Deps>) {
     super(inner);
     this.#prepare = prepare;
@@ -292,7 +303,9 @@ export function assertSameTools(
 
 /** See {@link AbstractToolset.withMetadata}. */
 export class MetadataToolset<Deps = unknown> extends WrapperToolset<Deps> {
+  /** Merged deeply into every tool's metadata; where both set a key, this value wins. */
   readonly metadata: JsonObject;
+  /** Wraps `inner`, adding `metadata` to each of its tools. */
   constructor(inner: Toolset<Deps>, metadata: JsonObject) {
     super(inner);
     this.metadata = metadata;
@@ -311,9 +324,11 @@ export class MetadataToolset<Deps = unknown> extends WrapperToolset<Deps> {
  */
 export class CombinedToolset<Deps = unknown> extends AbstractToolset<Deps> {
   readonly id: string | undefined;
+  /** The combined toolsets, in the order given. */
   readonly toolsets: readonly Toolset<Deps>[];
   #owners = new Map<string, Toolset<Deps>>();
 
+  /** Takes the toolsets and an optional id (otherwise the label names them all); opens nothing. */
   constructor(toolsets: readonly Toolset<Deps>[], options: { readonly id?: string } = {}) {
     super();
     this.toolsets = [...toolsets];

@@ -2,7 +2,9 @@ import { type BinaryOutput, isBinaryOutput, toModelValue } from '@toolwright/cor
 
 /** A text block of a tool message's content. */
 export interface TextBlock {
+  /** Always `'text'`. */
   readonly type: 'text';
+  /** The part as text (JSON text for anything but a string). */
   readonly text: string;
 }
 
@@ -11,8 +13,11 @@ export interface TextBlock {
  * MIME type): `image` for images, `audio` for audio, `file` for any other binary content.
  */
 export interface MediaBlock {
+  /** `image` for `image/…`, `audio` for `audio/…`, `file` for any other media type. */
   readonly type: 'image' | 'audio' | 'file';
+  /** The bytes, base64. */
   readonly data: string;
+  /** The content's media type, e.g. `image/png`. */
   readonly mimeType: string;
 }
 

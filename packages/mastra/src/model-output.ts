@@ -5,13 +5,37 @@ import { isBinaryOutput } from '@toolwright/core';
  * result output): text as text, media as media parts beside text, anything else as JSON.
  */
 export type MastraModelOutput =
-  | { readonly type: 'text'; readonly value: string }
-  | { readonly type: 'json'; readonly value: unknown }
   | {
+      /** `'text'`: the output was a string. */
+      readonly type: 'text';
+      /** The text. */
+      readonly value: string;
+    }
+  | {
+      /** `'json'`: the output holds no binary content. */
+      readonly type: 'json';
+      /** The output as JSON (`null` for none). */
+      readonly value: unknown;
+    }
+  | {
+      /** `'content'`: the output holds binary content, so it is sent as parts. */
       readonly type: 'content';
+      /** The parts, in the output's order. */
       readonly value: readonly (
-        | { readonly type: 'text'; readonly text: string }
-        | { readonly type: 'media'; readonly data: string; readonly mediaType: string }
+        | {
+            /** `'text'`: a part that is no binary content. */
+            readonly type: 'text';
+            /** The part as text (JSON text for anything but a string). */
+            readonly text: string;
+          }
+        | {
+            /** `'media'`: binary content. */
+            readonly type: 'media';
+            /** The bytes, base64. */
+            readonly data: string;
+            /** The content's media type, e.g. `image/png`. */
+            readonly mediaType: string;
+          }
       )[];
     };
 

@@ -92,6 +92,7 @@ export class MCPToolset extends BaseToolset<unknown> {
   /** The context of calls made outside a run (made once): nobody can listen to its events, nor abort it. */
   #detached: RunContext | undefined;
 
+  /** Takes where the server is and the options, and checks the options (a {@link UserError} lists every problem); connects nothing until `open()`. */
   constructor(source: MCPServerSource, options: MCPToolsetOptions = {}) {
     super({ id: options.id });
     const isClient = typeof source === 'object' && source !== null && 'getServerCapabilities' in source;
@@ -108,6 +109,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     this.#options = options;
   }
 
+  /** The toolset's `id`, else (once connected) the server's URL, its command, or `mcp:<name>` for a transport, else `'MCPToolset'`; for messages. */
   override get label(): string {
     return this.id ?? this.#connection?.serverKey ?? 'MCPToolset';
   }

@@ -103,6 +103,7 @@ export type ServerLogHandler = (message: ServerLogMessage) => void;
 export interface ServerRequestContext {
   /** The task the request belongs to, when the server sent it for a task (input_required). */
   readonly taskId: string | undefined;
+  /** Aborted when the answer is no longer wanted (the server cancelled the request, the task ended, the connection closed): stop asking the user then. */
   readonly signal: AbortSignal;
 }
 
@@ -165,8 +166,11 @@ export interface MCPToolsetOptions {
   readonly cacheTools?: boolean;
   /** See {@link ToolErrorBehavior} (default `'retry'`). */
   readonly toolErrorBehavior?: ToolErrorBehavior;
+  /** Runs around every tool call (see {@link ProcessToolCall}); none by default. */
   readonly processToolCall?: ProcessToolCall;
+  /** Timeouts of connecting, of each request and of a cancel (see {@link MCPTimeouts} for the defaults). */
   readonly timeouts?: MCPTimeouts;
+  /** How often a task is polled when the server pushes no status (see {@link TaskPolling} for the defaults). */
   readonly taskPolling?: TaskPolling;
   /** Bounds on tools/list and tasks/list, so a server that pages forever cannot hold a caller. */
   readonly listing?: ListingLimits;
@@ -186,7 +190,12 @@ export interface MCPToolsetOptions {
   /** Called when the server says its tool list changed (after the cache was dropped). */
   readonly onToolsListChanged?: () => void;
   /** How the toolset introduces itself to the server. */
-  readonly clientInfo?: { readonly name: string; readonly version: string };
+  readonly clientInfo?: {
+    /** The client's name (default `'toolwright'`). */
+    readonly name: string;
+    /** The client's version (default: this package's). */
+    readonly version: string;
+  };
   /** Offer the server's instructions through `instructions()` (default false). */
   readonly includeInstructions?: boolean;
   /**

@@ -22,6 +22,7 @@ export type RemoteHeaders = HeaderValues | (() => HeaderValues | Promise<HeaderV
 export interface RemoteServer {
   /** The server's Streamable HTTP endpoint, `http:` or `https:`. */
   readonly url: string | URL;
+  /** Headers sent with every request: fixed values or a function called before each (see {@link RemoteHeaders} for which win); none by default. */
   readonly headers?: RemoteHeaders;
   /** Used for every request to the server and to its authorization server (default: the global `fetch`). */
   readonly fetch?: typeof fetch;

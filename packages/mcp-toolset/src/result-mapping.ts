@@ -12,18 +12,27 @@ import type { ContentPart, MCPCallToolResult } from './wire.ts';
 
 /** A resource link in a tool result. */
 export interface ResourceLink {
+  /** Always `'resource-link'`. */
   readonly type: 'resource-link';
+  /** The resource's URI, as the server gave it. */
   readonly uri: string;
+  /** The resource's name; undefined when the server gave none. */
   readonly name: string | undefined;
+  /** The resource's MIME type; undefined when the server gave none. */
   readonly mimeType: string | undefined;
+  /** What the resource is; undefined when the server gave no description. */
   readonly description: string | undefined;
 }
 
 /** An embedded text resource in a tool result (binary resources become binary content). */
 export interface EmbeddedResource {
+  /** Always `'resource'`. */
   readonly type: 'resource';
+  /** The resource's URI, as the server gave it. */
   readonly uri: string;
+  /** The resource's MIME type; undefined when the server gave none. */
   readonly mimeType: string | undefined;
+  /** The resource's text content. */
   readonly text: string;
 }
 

@@ -17,21 +17,44 @@ export interface ResultSchema<Output = unknown> {
     /** Validates a value: its output, or the issues found. */
     readonly validate: (value: unknown) => SchemaResult<Output> | Promise<SchemaResult<Output>>;
     /** The schema's input and output types (for inference only; absent at run time). */
-    readonly types?: { readonly input: unknown; readonly output: Output } | undefined;
+    readonly types?:
+      | {
+          /** The type of the value the schema accepts. */
+          readonly input: unknown;
+          /** The type of the value validation returns. */
+          readonly output: Output;
+        }
+      | undefined;
   };
 }
 
 /** What a {@link ResultSchema} says of a value: its output, or the issues found. */
 export type SchemaResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: readonly SchemaIssue[] };
+  | {
+      /** The validated value (the schema may have transformed it). */
+      readonly value: Output;
+      /** Absent: the value passed. */
+      readonly issues?: undefined;
+    }
+  | {
+      /** What is wrong with the value; at least one issue. */
+      readonly issues: readonly SchemaIssue[];
+    };
 
 /** One problem a {@link ResultSchema} found: a message and the path of the field it concerns. */
 export interface SchemaIssue {
   /** What is wrong, in the schema library's words. */
   readonly message: string;
   /** The field's path: keys, or segments holding a key. */
-  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+  readonly path?:
+    | readonly (
+        | PropertyKey
+        | {
+            /** The key this segment stands for. */
+            readonly key: PropertyKey;
+          }
+      )[]
+    | undefined;
 }
 
 /** The output type of a {@link ResultSchema}: what a call given that schema returns. */

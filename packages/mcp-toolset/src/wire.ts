@@ -3,16 +3,23 @@ import { isPlainObject, toJsonValue } from '@toolwright/core/internal';
 import type { z } from 'zod/v4';
 
 /** One content part of a tool result, as MCP sends it. */
-export type ContentPart = { readonly type: string } & Readonly<Record<string, unknown>>;
+export type ContentPart = {
+  /** The part's kind: `text`, `image`, `audio`, `resource_link`, `resource`, or another a server sends. */
+  readonly type: string;
+} & Readonly<Record<string, unknown>>;
 
 /**
  * A tool result, as MCP sends it (validated). Named apart from the SDK's `CallToolResult`, which an app
  * may import beside it: this is the toolset's own, read-only and already checked.
  */
 export interface MCPCallToolResult {
+  /** The result's content parts (text, image, audio, resource link, embedded resource, …), in the server's order. */
   readonly content: readonly ContentPart[];
+  /** The structured result (JSON); undefined when the server sent none. */
   readonly structuredContent: JsonObject | undefined;
+  /** True when the tool reported an error (`isError: true`); false when the server left it out. */
   readonly isError: boolean;
+  /** The result's `_meta` (JSON); undefined when the server sent none. */
   readonly meta: JsonObject | undefined;
 }
 

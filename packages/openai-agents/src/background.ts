@@ -26,6 +26,7 @@ export class BackgroundFollowUps<Deps> {
   readonly #onFollowUp: ((message: UserMessageItem) => void) | undefined;
   readonly #delivered: Delivered[] = [];
 
+  /** Takes the run's context, whose follow-ups it delivers, and optionally a callback for each follow-up message as it is added. */
   constructor(ctx: RunContext<Deps>, onFollowUp?: (message: UserMessageItem) => void) {
     this.#ctx = ctx;
     this.#onFollowUp = onFollowUp;
@@ -66,6 +67,7 @@ export class BackgroundFollowUps<Deps> {
 
 /** The part of a run's result that {@link runWithBackgroundWork} reads. */
 export interface RunOutcome {
+  /** The run's history (its input and every item it added), which becomes the next run's input. */
   readonly history: AgentInputItem[];
 }
 

@@ -2,20 +2,38 @@ import { type BinaryContent, isBinaryContent, ToolwrightError } from '@toolwrigh
 
 /** A text part of a function tool's output, as the OpenAI Agents SDK reads it. */
 export interface TextOutputPart {
+  /** Always `'text'`. */
   readonly type: 'text';
+  /** The part as text (JSON text for anything but a string). */
   readonly text: string;
 }
 
 /** An image part of a function tool's output: the SDK sends it to the model as an input image. */
 export interface ImageOutputPart {
+  /** Always `'image'`. */
   readonly type: 'image';
-  readonly image: { readonly data: Uint8Array; readonly mediaType: string };
+  /** The image. */
+  readonly image: {
+    /** The image's bytes. */
+    readonly data: Uint8Array;
+    /** Its media type, `image/…`. */
+    readonly mediaType: string;
+  };
 }
 
 /** A file part of a function tool's output (audio, any other binary): the SDK sends it as an input file. */
 export interface FileOutputPart {
+  /** Always `'file'`. */
   readonly type: 'file';
-  readonly file: { readonly data: Uint8Array; readonly mediaType: string; readonly filename: string };
+  /** The file. */
+  readonly file: {
+    /** The file's bytes. */
+    readonly data: Uint8Array;
+    /** Its media type, e.g. `audio/wav`. */
+    readonly mediaType: string;
+    /** A name the SDK requires: `output-<n>.<subtype>`, with the part's position in the output. */
+    readonly filename: string;
+  };
 }
 
 /** One part of a function tool's output that carries media. */

@@ -22,6 +22,7 @@ export type OpenAIAgentsTool = FunctionTool<unknown, ParametersSchema, unknown>;
  */
 export interface ToolOutputData {
   readonly [key: string]: unknown;
+  /** Toolwright's part of the custom data. */
   readonly toolwright: {
     /** The output is the tool's error output (a failed call, a timeout), not its result. */
     readonly isError: boolean;

@@ -19,8 +19,18 @@ import pg from 'pg';
 
 /** Options of {@link PostgresTaskStore}: a pool of your own, or a connection string for one of its own. */
 export type PostgresTaskStoreOptions = (
-  | { readonly pool: pg.Pool; readonly connectionString?: undefined }
-  | { readonly connectionString: string; readonly pool?: undefined }
+  | {
+      /** A pool of your own; the store never ends it. */
+      readonly pool: pg.Pool;
+      /** Not with `pool`. */
+      readonly connectionString?: undefined;
+    }
+  | {
+      /** A PostgreSQL connection string; the store makes a pool of its own (at most 4 connections) and ends it on close. */
+      readonly connectionString: string;
+      /** Not with `connectionString`. */
+      readonly pool?: undefined;
+    }
 ) & {
   /** Create the tables when missing, on first use (default true). */
   readonly createTables?: boolean;
@@ -77,6 +87,7 @@ export class PostgresTaskStore implements TaskStore {
   readonly #watchers = new Map<string, Set<() => void>>();
   #closed = false;
 
+  /** Takes a pool or a connection string; connects nothing (the pool connects on the first query, when the tables are also created unless `createTables: false`). */
   constructor(options: PostgresTaskStoreOptions) {
     this.#ownsPool = options.pool === undefined;
     this.#pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });

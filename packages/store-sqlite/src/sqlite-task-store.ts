@@ -72,6 +72,7 @@ export class SqliteTaskStore implements TaskStore {
   readonly #db: DatabaseSync;
   readonly #path: string;
 
+  /** Opens (or creates) the database file at once, in WAL mode, and creates the tables when missing; a {@link TaskStoreError} when it cannot. */
   constructor(options: SqliteTaskStoreOptions) {
     this.#path = options.path;
     try {

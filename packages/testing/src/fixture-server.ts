@@ -30,7 +30,9 @@ import { wallClockMs } from './wall-clock.ts';
 
 /** A fixture MCP server: one server per connection (per HTTP session), all sharing tools, tasks and records. */
 export interface FixtureServer {
+  /** The server's options, with every default applied. */
   readonly options: ResolvedFixtureOptions;
+  /** What the server received and holds, for a test's assertions. */
   readonly inspector: FixtureInspector;
   /** Serves one connection on `transport` (already created, not yet started). */
   connect(transport: Transport, hooks?: ConnectionHooks): Promise<Server>;

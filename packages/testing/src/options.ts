@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 
 /** A burst of notifications/tools/list_changed: one every `intervalMs` for `durationMs`. */
 export interface ListChangedStorm {
+  /** Milliseconds between two notifications/tools/list_changed. */
   readonly intervalMs: number;
+  /** How long the storm lasts, in milliseconds. */
   readonly durationMs: number;
 }
 
@@ -29,7 +31,9 @@ export interface FixtureOptions {
   readonly pageSize?: number;
   /** Also offer the misbehaving tools (default false). */
   readonly misbehaving?: boolean;
+  /** The server's name in its initialize answer (default `'toolwright-fixture'`). */
   readonly name?: string;
+  /** The server's version in its initialize answer (default `'0.1.0'`). */
   readonly version?: string;
   /** Send notifications/tools/list_changed as soon as the client sent notifications/initialized (default false). */
   readonly listChangedOnInitialize?: boolean;
@@ -98,9 +102,13 @@ export function unknownTaskErrorFor(error: UnknownTaskError, taskId: string): Re
 export type ResolvedFixtureOptions = Required<
   Omit<FixtureOptions, 'pageSize' | 'ttl' | 'listChangedStorm' | 'unknownTaskError'>
 > & {
+  /** Tools per `tools/list` page; undefined: all on one page. */
   readonly pageSize: number | undefined;
+  /** The ttl of the server's tasks, in ms; `null` for unlimited. */
   readonly ttl: number | null;
+  /** The list_changed storm started on initialized; undefined: none. */
   readonly listChangedStorm: ListChangedStorm | undefined;
+  /** How a task the server does not hold is answered; undefined: the SDK's error. */
   readonly unknownTaskError: UnknownTaskError | undefined;
 };
 
@@ -197,7 +205,9 @@ A fixture MCP server (MCP 2025-11-25, tasks) over stdio.
 
 /** What the stdio bin's flags ask for. */
 export interface ParsedArgs {
+  /** The fixture options the flags set (only those given). */
   readonly options: FixtureOptions;
+  /** The `--state-file` path the inspector's state is written to; undefined when not given. */
   readonly stateFile: string | undefined;
   /** `--help` was given: print {@link USAGE} and exit. */
   readonly help: boolean;

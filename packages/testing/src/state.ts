@@ -4,8 +4,11 @@ import { wallClockMs } from './wall-clock.ts';
 
 /** One tools/call the server received. */
 export interface FixtureCall {
+  /** The called tool's name. */
   readonly tool: string;
+  /** The call's arguments as received (`{}` when it had none). */
   readonly arguments: Record<string, unknown>;
+  /** The request's `_meta`; undefined when it had none. */
   readonly meta: Record<string, unknown> | undefined;
   /** Whether the call asked for a task (a `task` param). */
   readonly asTask: boolean;
@@ -13,6 +16,7 @@ export interface FixtureCall {
 
 /** One JSON-RPC request or notification the server received (before the SDK handled it). */
 export interface FixtureMessage {
+  /** The JSON-RPC method, e.g. `tools/call` or `notifications/cancelled`. */
   readonly method: string;
   /** The request id (absent for a notification). */
   readonly id?: string | number;
@@ -30,9 +34,13 @@ export interface FixtureStart {
 
 /** One task the server holds. */
 export interface FixtureTaskRecord {
+  /** The task's id. */
   readonly taskId: string;
+  /** The tool whose call the task runs. */
   readonly tool: string;
+  /** The task's current status (`working`, `input_required`, `completed`, `failed`, `cancelled`). */
   status: string;
+  /** The task's current status message; absent when it has none. */
   statusMessage?: string;
   /** tasks/cancel arrived for it. */
   cancelRequested: boolean;

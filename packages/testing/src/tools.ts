@@ -3,9 +3,11 @@ import type { ListChangedStorm, ResolvedFixtureOptions } from './options.ts';
 
 /** What a running tool can do besides computing its result. */
 export interface ToolRun {
+  /** The server's options, with every default applied. */
   readonly options: ResolvedFixtureOptions;
   /** Whether the call runs as a task. */
   readonly asTask: boolean;
+  /** The task's id when the call runs as a task; undefined for an inline call. */
   readonly taskId: string | undefined;
   /** Aborted when the task is cancelled (tasks/cancel) or the server closes. */
   readonly signal: AbortSignal;
@@ -43,6 +45,7 @@ export interface FixtureTool {
   readonly definition: Tool;
   /** `execution.taskSupport`, or undefined for a tool with no `execution` field. */
   readonly taskSupport: 'required' | 'optional' | 'forbidden' | undefined;
+  /** One of the misbehaving tools: offered only with the `misbehaving` option. */
   readonly misbehaving?: boolean;
   /** Its task runs to the end while being created: the CreateTaskResult is its terminal state, no status notification. */
   readonly instant?: boolean;

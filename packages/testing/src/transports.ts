@@ -15,8 +15,11 @@ import { type FixtureInspector, type FixtureStart, fileInspector, readStateFile 
  * generations), so an SDK v2 client connects to the 2025 fixture in process.
  */
 export interface InMemoryFixture extends AsyncDisposable {
+  /** The client's end of the in-memory pair; connect a client (or a toolset) to it, once. */
   readonly clientTransport: ClientTransport;
+  /** What the server received and holds, for a test's assertions. */
   readonly inspector: FixtureInspector;
+  /** The fixture server itself (its resolved options, its inspector). */
   readonly fixture: FixtureServer;
   /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed. */
   changeTools(): Promise<void>;
@@ -48,7 +51,9 @@ export async function startInMemoryFixture(
 export interface HttpFixture extends AsyncDisposable {
   /** `http://127.0.0.1:<port>/mcp`. */
   readonly url: URL;
+  /** What the server received and holds, across all sessions, for a test's assertions. */
   readonly inspector: FixtureInspector;
+  /** The fixture server itself (its resolved options, its inspector). */
   readonly fixture: FixtureServer;
   /** Adds `late_tool` (or removes it again) and sends notifications/tools/list_changed to every session. */
   changeTools(): Promise<void>;
@@ -202,6 +207,7 @@ export async function startHttpFixture(options: FixtureOptions = {}, script?: Wi
 export interface StdioFixture extends AsyncDisposable {
   /** `process.execPath`: the running Node. */
   readonly command: string;
+  /** The arguments that start the fixture's bin with the options (and its state file). */
   readonly args: string[];
   /** Reads the state file the child rewrites on every change. */
   readonly inspector: FixtureInspector;

@@ -88,6 +88,7 @@ export class AuthorizationCodeProvider extends StoredProvider {
   /** The sign-in under way, if any: its token request's parameters. */
   #login: Promise<URLSearchParams> | undefined;
 
+  /** Checks the options (a {@link UserError} lists every problem); opens no port and contacts nothing: the redirect listener starts on the first sign-in. */
   constructor(options: AuthorizationCodeOptions = {}) {
     super(options, 'AuthorizationCodeProvider');
     const problems: string[] = [];
@@ -128,6 +129,7 @@ export class AuthorizationCodeProvider extends StoredProvider {
     return undefined;
   }
 
+  /** The metadata this client registers with: name, loopback redirect URI, grants; throws when no `redirectPort` was given and no `tokens()` call has chosen one yet. */
   get clientMetadata(): OAuthClientMetadata {
     const redirectUri = this.#redirectUri;
     if (redirectUri === undefined)

@@ -73,6 +73,7 @@ export class ClientCredentialsProvider extends StoredProvider {
   /** Signs the `private_key_jwt` assertion of each token request, when a private key is given. */
   readonly addClientAuthentication?: AddClientAuthentication;
 
+  /** Checks the options (a {@link UserError} lists every problem) and prepares the `private_key_jwt` signer if a key is given; contacts nothing. */
   constructor(options: ClientCredentialsOptions) {
     super(options, 'ClientCredentialsProvider');
     const problems: string[] = [];
@@ -103,6 +104,7 @@ export class ClientCredentialsProvider extends StoredProvider {
     return undefined;
   }
 
+  /** The metadata this client registers with: name, the grant (`client_credentials`, or the JWT bearer grant with an assertion), scope and token endpoint authentication method. */
   get clientMetadata(): OAuthClientMetadata {
     return {
       client_name: this.#clientName,

@@ -69,8 +69,11 @@ const MAX_REFRESH_AHEAD_MS = 60_000;
  * and which grant obtains a token.
  */
 export abstract class StoredProvider implements OAuthClientProvider {
+  /** Where registrations and tokens are kept (the `store` option, else a new {@link MemoryTokenStore}). */
   protected readonly store: TokenStore;
+  /** This server's entry in the store (the `key` option, default `'default'`). */
   protected readonly key: string;
+  /** The `fetch` used for the provider's own requests; undefined for the global one. */
   protected readonly fetchFn: FetchLike | undefined;
   readonly #refreshAheadMs: number | undefined;
   #entry: Entry | undefined;
@@ -80,7 +83,14 @@ export abstract class StoredProvider implements OAuthClientProvider {
   readonly #saved = new Set<() => void>();
   #dpop: Promise<DpopSession> | undefined;
   /** The authorization server the SDK discovered in this process (its latest run of the flow). */
-  protected discovery: { url: string; metadata: AuthorizationServerMetadata | undefined } | undefined;
+  protected discovery:
+    | {
+        /** The authorization server's URL. */
+        url: string;
+        /** Its metadata (RFC 8414); undefined when the SDK found none. */
+        metadata: AuthorizationServerMetadata | undefined;
+      }
+    | undefined;
   /** The resource indicator (RFC 8707) the SDK chose for the server. */
   protected resource: string | undefined;
   /** The refresh token the latest prepared grant uses, so a response without one keeps it. */

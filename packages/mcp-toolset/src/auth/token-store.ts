@@ -55,6 +55,7 @@ export class FileTokenStore implements TokenStore {
   readonly path: string;
   #queue: Promise<unknown> = Promise.resolve();
 
+  /** Takes the file's path (a {@link UserError} when empty); reads and creates nothing until the first load or save. */
   constructor(path: string) {
     if (typeof path !== 'string' || path.length === 0)
       throw new UserError('FileTokenStore needs the path of the file to keep the tokens in.');

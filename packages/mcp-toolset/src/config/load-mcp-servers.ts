@@ -40,6 +40,7 @@ export class McpServerToolsets extends CombinedToolset<unknown> {
   /** The config file's path, or `'the given config object'`. */
   readonly origin: string;
 
+  /** Takes each server's toolset by name, the config's origin, and whether to prefix tool names with the server's name (a {@link UserError} when two names give one prefix); opens nothing. */
   constructor(servers: ReadonlyMap<string, MCPToolset>, origin: string, prefix: boolean) {
     const prefixes = new Map<string, string>();
     const parts: Toolset<unknown>[] = [];

@@ -14,13 +14,17 @@ import { parseJsonc } from './jsonc.ts';
 
 /** A remote server as a config file describes it: its URL and fixed headers. */
 export interface ConfiguredRemoteServer {
+  /** The server's Streamable HTTP endpoint. */
   readonly url: URL;
+  /** Headers sent with every request, `${VAR}` references already expanded; absent when the entry has none. */
   readonly headers?: HeaderValues;
 }
 
 /** One server of a config: its name (the key in the file) and where it is. */
 export interface McpServerEntry {
+  /** The server's name: its key in the config file. */
   readonly name: string;
+  /** Where the server is: a stdio command or a remote URL. */
   readonly server: StdioServer | ConfiguredRemoteServer;
 }
 
@@ -28,6 +32,7 @@ export interface McpServerEntry {
 export interface McpServersConfig {
   /** The file's path, or `'the given config object'`. */
   readonly origin: string;
+  /** The enabled servers, in the file's order. */
   readonly servers: readonly McpServerEntry[];
 }
 

@@ -92,7 +92,9 @@ const PING_MS = 1_000;
  * input, the generation's input strategy answers it. All time is the clock's.
  */
 export class TaskHandle<Result = unknown> {
+  /** The server's id of the task. */
   readonly taskId: string;
+  /** The tool whose call the task runs. */
   readonly toolName: string;
   readonly #generation: TaskGeneration;
   readonly #clock: Clock;
@@ -127,6 +129,7 @@ export class TaskHandle<Result = unknown> {
   /** The one tasks/cancel this handle sends, whichever end path asks for it; made when one does. */
   #cancel: CancelRequest | undefined;
 
+  /** Made by the toolset (`callTool` as a task, `resumeTask`), not by applications: takes the task's first snapshot and its connection, and starts watching the task's status notifications; it polls only while someone waits or listens. */
   constructor(init: TaskHandleInit) {
     this.taskId = init.task.taskId;
     this.toolName = init.toolName;
@@ -168,18 +171,23 @@ export class TaskHandle<Result = unknown> {
   get status(): TaskSnapshot['status'] {
     return this.#state.snapshot.status;
   }
+  /** The server's message for the current status; undefined when it gave none. */
   get statusMessage(): string | undefined {
     return this.#state.snapshot.statusMessage;
   }
+  /** When the server created the task (ISO 8601, the server's clock). */
   get createdAt(): string {
     return this.#state.snapshot.createdAt;
   }
+  /** When the server last changed the task (ISO 8601, the server's clock). */
   get lastUpdatedAt(): string {
     return this.#state.snapshot.lastUpdatedAt;
   }
+  /** Milliseconds from creation the server keeps the task; `null` for unlimited. */
   get ttl(): number | null {
     return this.#state.snapshot.ttl;
   }
+  /** The server's suggested polling interval in milliseconds; undefined when it gave none. */
   get pollInterval(): number | undefined {
     return this.#state.snapshot.pollInterval;
   }

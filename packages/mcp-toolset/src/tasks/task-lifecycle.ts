@@ -3,12 +3,21 @@ import { isTerminalStatus, reduceSnapshot, type TaskSnapshot } from './task-mode
 
 /** Progress of a task, for a handle's listeners: a {@link ProgressUpdate} with the task it belongs to. */
 export interface TaskProgressEvent extends ProgressUpdate {
+  /** Always `'progress'`. */
   readonly type: 'progress';
+  /** The server's id of the task reporting progress. */
   readonly taskId: string;
 }
 
 /** Something that happened to a task, for a handle's listeners: a status change, or progress. */
-export type TaskHandleEvent = { readonly type: 'status'; readonly task: TaskSnapshot } | TaskProgressEvent;
+export type TaskHandleEvent =
+  | {
+      /** Always `'status'`: the task's status or status message changed. */
+      readonly type: 'status';
+      /** The task's state after the change. */
+      readonly task: TaskSnapshot;
+    }
+  | TaskProgressEvent;
 
 /**
  * How a handle ended: the task reached a terminal status (`finished`); the handle failed without

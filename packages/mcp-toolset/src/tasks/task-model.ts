@@ -31,16 +31,23 @@ export interface TaskInputRequest {
  * `outcome` and `inputRequests` appear only where the generation carries them inline.
  */
 export interface TaskSnapshot {
+  /** The server's id of the task. */
   readonly taskId: string;
+  /** The task's status; `completed`, `failed` and `cancelled` are final. */
   readonly status: TaskStatus;
+  /** The server's message for the status; undefined when it gave none. */
   readonly statusMessage: string | undefined;
+  /** When the server created the task (ISO 8601, the server's clock). */
   readonly createdAt: string;
+  /** When the server last changed the task (ISO 8601, the server's clock). */
   readonly lastUpdatedAt: string;
   /** Milliseconds from creation the server keeps the task; `null` for unlimited. */
   readonly ttl: number | null;
   /** The server's suggested polling interval in milliseconds, when it gave one. */
   readonly pollInterval: number | undefined;
+  /** How the task ended, when the report carried it inline (2026-07-28); absent otherwise. */
   readonly outcome?: TaskOutcome;
+  /** The requests the task waits on, when the report carried them inline (2026-07-28, `input_required`); absent otherwise. */
   readonly inputRequests?: readonly TaskInputRequest[];
 }
 

@@ -4,12 +4,15 @@ import type { TaskGeneration } from './task-generation.ts';
 
 /** A small, serialisable pointer to a server task: give it to `MCPToolset.resumeTask` to pick the task up again. */
 export interface TaskReference extends JsonObject {
+  /** Always `'mcp-task'`: marks the JSON as a task reference. */
   readonly type: 'mcp-task';
   /** The task protocol generation: `2025-11-25` or `2026-07-28`. */
   readonly protocol: string;
   /** The server: the toolset id, URL or command. */
   readonly server: string;
+  /** The server's id of the task. */
   readonly taskId: string;
+  /** The tool whose call the task runs. */
   readonly toolName: string;
 }
 

@@ -11,10 +11,15 @@ import { listenOnLoopback, readBody } from '../local-host.ts';
 
 /** A client registered beforehand (a machine-to-machine client, or an interactive one). */
 export interface RegisteredClient {
+  /** The client's id. */
   readonly client_id: string;
+  /** The client's secret; absent for a public client (then `token_endpoint_auth_method` defaults to `none`). */
   readonly client_secret?: string;
+  /** The grants it may use, e.g. `client_credentials` or `authorization_code` and `refresh_token`. */
   readonly grant_types: readonly string[];
+  /** Where an authorization code may be sent (default none). */
   readonly redirect_uris?: readonly string[];
+  /** How it authenticates at the token endpoint (default `client_secret_basic` with a secret, else `none`). */
   readonly token_endpoint_auth_method?: string;
 }
 
@@ -35,8 +40,11 @@ export interface AuthorizationServerOptions {
 
 /** A grant the token endpoint answered: its type and when. */
 export interface IssuedGrant {
+  /** The `grant_type` of the token request, e.g. `client_credentials` or `refresh_token`. */
   readonly grantType: string;
+  /** The client the tokens were issued to. */
   readonly clientId: string;
+  /** When it was answered (ms since the epoch). */
   readonly at: number;
 }
 

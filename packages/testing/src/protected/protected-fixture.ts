@@ -42,6 +42,7 @@ export interface ProtectedFixtureOptions {
 
 /** One request the resource server received, and what it answered. */
 export interface ProtectedRequest {
+  /** The HTTP method. */
   readonly method: string;
   /** The JSON-RPC method of a POST, when it had one. */
   readonly rpcMethod: string | undefined;
@@ -49,6 +50,7 @@ export interface ProtectedRequest {
   readonly status: number;
   /** Whether the request carried a bearer token (its value is not kept). */
   readonly hadToken: boolean;
+  /** When it arrived (ms since the epoch). */
   readonly at: number;
 }
 

@@ -12,7 +12,9 @@ export interface TasksExtensionFixtureOptions {
   readonly resultTypeInResult?: boolean;
   /** Also offer the misbehaving tools (default false). */
   readonly misbehaving?: boolean;
+  /** The server's name in its initialize answer (default `'toolwright-tasks-extension-fixture'`). */
   readonly name?: string;
+  /** The server's version in its initialize answer (default `'0.1.0'`). */
   readonly version?: string;
   /** Requests of these methods are received (and recorded) but never answered, e.g. `['tasks/cancel']`. */
   readonly unansweredMethods?: readonly string[];

@@ -29,6 +29,7 @@ import {
 
 /** A 2026 fixture server: the SDK v2 handler plus the task store every request and transport shares. */
 export interface TasksExtensionServer {
+  /** The server's options, with every default applied. */
   readonly options: ResolvedTasksExtensionFixtureOptions;
   /** Builds one SDK v2 `Server` (createMcpHandler builds one per HTTP request; stdio pins one). */
   readonly factory: () => Server;
@@ -39,13 +40,16 @@ export interface TasksExtensionServer {
    * `notifications/tasks`) and hands everything else to the SDK handler, recording the routing headers.
    */
   fetch(request: Request): Promise<Response>;
+  /** The tasks the server holds, shared by every request and transport. */
   readonly store: TaskStore;
+  /** The server's records (calls, tasks, cancels, updates, HTTP requests), which the inspector reads. */
   readonly state: TasksExtensionState;
   /**
    * Records an incoming message and says what the fixture does with it in the SDK's place (the wire
    * faults of the options), or undefined; `over` says whether HTTP faults apply. `fetch` applies it itself.
    */
   readonly fault: (message: unknown, over: 'http' | 'stdio') => WireFault | undefined;
+  /** What the server received and holds, for a test's assertions. */
   readonly inspector: TasksExtensionInspector;
   /** Stops every running task and timer of the server. */
   close(): Promise<void>;

@@ -6,21 +6,29 @@ import type { TaskStatus } from './wire.ts';
 
 /** One tools/call the 2026 fixture received, and what it answered. */
 export interface TasksExtensionCall {
+  /** The called tool's name. */
   readonly tool: string;
+  /** The call's arguments as received. */
   readonly arguments: Record<string, unknown>;
   /** The client capabilities the request declared in its `_meta` envelope (undefined: none). */
   readonly declaredCapabilities: Record<string, unknown> | undefined;
   /** `task` (a CreateTaskResult), `inline` (a CallToolResult), `input_required` (an MRTR round) or `rejected` (an error). */
   readonly answer: 'task' | 'inline' | 'input_required' | 'rejected';
+  /** The created task's id, when the answer was a task. */
   readonly taskId?: string;
 }
 
 /** One task the 2026 fixture holds (its latest state). */
 export interface TasksExtensionTaskRecord {
+  /** The task's id. */
   readonly taskId: string;
+  /** The tool whose call the task runs. */
   readonly tool: string;
+  /** The task's latest status. */
   readonly status: TaskStatus;
+  /** The task's latest status message; absent when it has none. */
   readonly statusMessage?: string;
+  /** The polling interval the server suggests for the task, in milliseconds. */
   readonly pollIntervalMs: number;
   /** tasks/cancel arrived for it. */
   readonly cancelRequested: boolean;
@@ -32,16 +40,23 @@ export interface TasksExtensionTaskRecord {
 
 /** One key of one tasks/update: accepted (it was outstanding) or ignored (unknown, answered, or malformed). */
 export interface TasksExtensionUpdate {
+  /** The task the update was for. */
   readonly taskId: string;
+  /** The input request's key the update answered. */
   readonly key: string;
+  /** True when the key was outstanding and its answer taken; false when ignored. */
   readonly accepted: boolean;
 }
 
 /** One request over HTTP with its routing headers (SEP-2243). */
 export interface TasksExtensionHttpRequest {
+  /** The HTTP method (`POST`, `GET`, `DELETE`). */
   readonly method: string | undefined;
+  /** The `Mcp-Method` header; undefined when absent. */
   readonly mcpMethod: string | undefined;
+  /** The `Mcp-Name` header; undefined when absent. */
   readonly mcpName: string | undefined;
+  /** The `MCP-Protocol-Version` header; undefined when absent. */
   readonly protocolVersion: string | undefined;
   /** Its `Mcp-Param-*` headers (tool parameters mirrored by the client), by lower-case name, values as received. */
   readonly paramHeaders: Record<string, string>;
@@ -49,7 +64,9 @@ export interface TasksExtensionHttpRequest {
 
 /** One subscriptions/listen for task ids and what the server agreed to. */
 export interface TasksExtensionListen {
+  /** The task ids the client asked to watch. */
   readonly requested: string[];
+  /** The ids the server agreed to watch (those of tasks it holds). */
   readonly agreed: string[];
 }
 

@@ -35,8 +35,11 @@ export type TaskMode = 'never' | 'required' | 'optional' | 'server-decides';
 
 /** One tool of the 2026 fixture. */
 export interface TasksExtensionTool {
+  /** The tool's name, as listed. */
   readonly name: string;
+  /** The tool's description, as listed. */
   readonly description: string;
+  /** The tool's input JSON Schema, as listed. */
   readonly inputSchema: Record<string, unknown>;
   /** `never`: always inline; `required`: a task, -32021 without the extension; `optional`: a task when the request allows it; `server-decides`: by its arguments. */
   readonly mode: TaskMode;

@@ -18,7 +18,9 @@ export interface InMemoryTasksExtensionFixture extends AsyncDisposable {
   readonly url: URL;
   /** Give it to a Streamable HTTP client transport as its `fetch` option. */
   readonly fetch: (url: string | URL, init?: RequestInit) => Promise<Response>;
+  /** What the server received and holds, for a test's assertions. */
   readonly inspector: TasksExtensionInspector;
+  /** The fixture server itself (options, task store, records). */
   readonly server: TasksExtensionServer;
   /** Stops the server (and, over HTTP, its port); every open connection is ended. */
   close(): Promise<void>;
@@ -45,7 +47,9 @@ export async function startInMemoryTasksExtensionFixture(
 export interface HttpTasksExtensionFixture extends AsyncDisposable {
   /** `http://127.0.0.1:<port>/mcp`. */
   readonly url: URL;
+  /** What the server received and holds, for a test's assertions. */
   readonly inspector: TasksExtensionInspector;
+  /** The fixture server itself (options, task store, records). */
   readonly server: TasksExtensionServer;
   /** Stops the server (and, over HTTP, its port); every open connection is ended. */
   close(): Promise<void>;
@@ -126,6 +130,7 @@ export async function startHttpTasksExtensionFixture(
 export interface StdioTasksExtensionFixture extends AsyncDisposable {
   /** `process.execPath`: the running Node. */
   readonly command: string;
+  /** The arguments that start the fixture's bin with the options (and its log file). */
   readonly args: string[];
   /** Reads the log the child appends to on every change. */
   readonly inspector: TasksExtensionInspector;
