@@ -28,7 +28,9 @@ export interface FixtureMessage {
 
 /** One start of a fixture server process: its pid, and when it began serving (ms since the epoch, sub-ms resolution). */
 export interface FixtureStart {
+  /** The server process's id. */
   readonly pid: number;
+  /** When it began serving: ms since the epoch, with sub-millisecond resolution. */
   readonly at: number;
 }
 
