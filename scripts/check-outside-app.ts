@@ -8,7 +8,7 @@
  * built declarations, an export map that does not resolve, a peer dependency not declared.
  *
  * The blocks and their extraction are those of `check-readme-code.ts` (which checks them against the
- * sources). Run: `node scripts/toolchain.mjs pnpm run check:outside-app`. `--keep` leaves the app for a look.
+ * sources). Run: `node scripts/toolchain.mjs pnpm run check:outside-app`. `--keep` leaves the app for a look; `--built` packs without building (the packages were just built).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,7 +77,10 @@ function main(): number {
   const keep = process.argv.includes('--keep');
   const app = mkdtempSync(join(tmpdir(), 'toolwright-outside-app-'));
   try {
-    const packages: PackedPackage[] = packAll(root, join(app, 'tarballs'));
+    // `--built`: the packages were just built (CI's checks build them first), so packing skips prepack.
+    const packages: PackedPackage[] = packAll(root, join(app, 'tarballs'), {
+      build: !process.argv.includes('--built'),
+    });
     const tarballs = new Map(packages.map((pkg) => [pkg.name, pkg.tarball]));
     const packed = performance.now();
     console.log(`built and packed ${packages.length} packages in ${seconds(started)} s`);

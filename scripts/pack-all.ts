@@ -84,20 +84,24 @@ export function tarballListing(tarball: string): string[] {
 
 /**
  * Packs every published package of `root` into `destination` with `pnpm pack` (each `prepack` builds the
- * package first), and checks each tarball holds every file its exports name. The build output is shown
+ * package first, unless `build` is false), and checks each tarball holds every file its exports name. The build output is shown
  * only when a package fails.
  */
-export function packAll(root: string, destination: string): PackedPackage[] {
+export function packAll(root: string, destination: string, options: { build?: boolean } = {}): PackedPackage[] {
   const packages = publishedPackages(root);
   mkdirSync(destination, { recursive: true });
   for (const file of readdirSync(destination)) {
     if (file.startsWith('toolwright-') && file.endsWith('.tgz')) rmSync(join(destination, file));
   }
   try {
-    execFileSync('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', destination], {
+    // One filter per published package: a private one (the adapter contract kit) is not packed.
+    const filters = packages.flatMap((pkg) => ['--filter', pkg.name]);
+    execFileSync('pnpm', ['-r', ...filters, 'pack', '--pack-destination', destination], {
       cwd: root,
       stdio: 'pipe',
       encoding: 'utf8',
+      // Without the build (`build: false`, for a caller that just built): the tarballs are still checked below.
+      ...(options.build === false ? { env: { ...process.env, npm_config_ignore_scripts: 'true' } } : {}),
     });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
