@@ -1,6 +1,7 @@
 // A stdio source as an app gives one: the child's stderr (labelled by default, or inherited, dropped, or
 // handed to a callback), its environment (a safe default and `env`, never the parent's whole), and
-// close(): a server that exits when its stdin closes is closed without waiting out `closeGraceMs`.
+// close(): a server that exits when its stdin closes is closed without waiting out `closeGraceMs`, and
+// one behind a launcher that does not is ended with every process it started.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { UserError } from '@toolwright/core';
@@ -8,6 +9,7 @@ import { stdioFixture } from '@toolwright/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MCPToolset } from './mcp-toolset.ts';
 import type { StdioServer } from './options.ts';
+import { isGone, launchedSource, treeOf, WRITE_TREE } from './test-support/launched.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -127,6 +129,41 @@ describe('closing a stdio server', () => {
     const pid = await source.pid();
     await toolset.close();
     expect(isAlive(pid as number)).toBe(false);
+  });
+
+  it('closes a server behind a launcher that exits when its stdin closes without waiting out closeGraceMs', async () => {
+    const lines: string[] = [];
+    const source = fixtureSource(WRITE_TREE, {
+      stderr: (line) => lines.push(line),
+      closeGraceMs: 600_000,
+    });
+    const toolset = new MCPToolset(launchedSource(source));
+    await toolset.open();
+    const tree = await treeOf(lines);
+    expect(tree).toHaveLength(2);
+    await toolset.close();
+    expect(tree.filter((pid) => !isGone(pid))).toEqual([]);
+  });
+
+  it('ends every process of a server behind a launcher that ignores its stdin closing, and a process it started that ignores SIGTERM', async () => {
+    // The launcher, as npx and `sh -c` do, does not pass a SIGTERM on; the server neither exits when its
+    // stdin closes nor lets its process end; the process it started ignores SIGTERM and holds no pipe.
+    const preload = `
+      import { spawn } from 'node:child_process';
+      process.exit = () => {};
+      setInterval(() => {}, 1000);
+      const started = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); process.send('ready')"], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      started.once('message', () => { started.disconnect(); process.stderr.write(\`tree \${process.ppid} \${process.pid} \${started.pid}\\n\`); });`;
+    const lines: string[] = [];
+    const source = fixtureSource(preload, { stderr: (line) => lines.push(line), closeGraceMs: 100 });
+    const toolset = new MCPToolset(launchedSource(source));
+    await toolset.open();
+    expect(await toolset.directCallTool('echo', { text: 'hi' })).toBe('hi');
+    const tree = await treeOf(lines);
+    expect(tree).toHaveLength(3);
+    // close() resolves within 3 × closeGraceMs: stdin, SIGTERM to all three, SIGKILL to the one left.
+    await toolset.close();
+    expect(tree.filter((pid) => !isGone(pid))).toEqual([]);
   });
 
   it('refuses a closeGraceMs that is not a number of ms', async () => {

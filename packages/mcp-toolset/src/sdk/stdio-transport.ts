@@ -13,7 +13,9 @@
 // - Its `close` ends stdin, then waits a fixed 2 s for the child to exit before SIGTERM, and 2 s more
 //   before SIGKILL (the shutdown the MCP spec describes for stdio). Here the wait is the source's
 //   `closeGraceMs`: a server that exits when its stdin closes is closed as soon as it has exited; one
-//   that does not costs the grace, then a SIGTERM.
+//   that does not costs the grace, then a SIGTERM. The SDK signals its child alone: behind a launcher
+//   (`npx`, `sh -c`) that is the launcher, and the server outlives the toolset. Here the signals go to
+//   every process the child started too (read from /proc, see process-tree.ts).
 //
 // stdio-transport.test.ts checks them against the SDK's own transport; `_readBuffer` and `_process` are
 // reached through sdk-seams.ts: when one is missing (a later SDK), the transport keeps the SDK's own
@@ -27,6 +29,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
+import { descendantsOf, isRunning, joinTrees, signalTree, type TreeProcess } from '../process-tree.ts';
 import { repairResponse } from './malformed-responses.ts';
 import { replaceStdioReadBuffer, reportMissingSeams, takeStdioChild } from './sdk-seams.ts';
 
@@ -180,7 +183,7 @@ export class LineBuffer {
 /**
  * Prepares a StdioClientTransport (before start): its read buffer keeps `maxMessageBytes` per line
  * without dropping the connection and repairs malformed responses, its writes wait their turn, and
- * its close waits `closeGraceMs` for the child to exit before a SIGTERM.
+ * its close waits `closeGraceMs` for the child to exit before a SIGTERM to it and every process it started.
  */
 export function prepareStdioTransport(transport: Transport, maxMessageBytes: number, closeGraceMs: number): void {
   if (!replaceStdioReadBuffer(transport, new LineBuffer(maxMessageBytes)))
@@ -192,38 +195,65 @@ export function prepareStdioTransport(transport: Transport, maxMessageBytes: num
 /** How a stdio server ended when it was closed: by itself, at SIGTERM, at SIGKILL, or it had already. */
 export type ChildEnd = 'exited' | 'terminated' | 'killed' | 'ended before';
 
+/** How often the processes a child started are looked at while close() waits for them to end, in ms. */
+const TREE_POLL_MS = 10;
+
 /**
  * Ends a child as the MCP spec's stdio shutdown says: close its stdin and wait for it to exit; after
- * `graceMs` send SIGTERM and wait again; after another `graceMs`, SIGKILL. The wait ends on the
- * child's `close` (its exit, and its output read to the end), so nothing it wrote last is lost; a child
- * that exited while another process still holds its pipes ends the wait too. Resolves with how it ended.
+ * `graceMs` send SIGTERM and wait again; after another `graceMs`, SIGKILL. The signals go to the whole
+ * tree: the child and every process it started, found (see process-tree.ts) when the first grace has
+ * passed, while the child still runs, so a server behind a launcher (`npx`, `sh -c`) ends with it. A
+ * child that exits by itself within the grace is left to end its own processes. The wait ends on the
+ * child's `close` (its exit, and its output read to the end, so nothing it wrote last is lost) once no
+ * process of its tree runs; a child that exited while a process it did not start still holds its pipes
+ * ends the wait too. Resolves with how it ended, within 3 × `graceMs` and two reads of /proc.
  */
 export async function endChild(child: ChildProcess, graceMs: number): Promise<ChildEnd> {
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   if (hasExited() && child.stdout?.readable !== true) return 'ended before';
-  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const closedWithin = async (ms: number): Promise<boolean> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    });
-    const ended = await Promise.race([closed.then(() => true as const), late]);
-    clearTimeout(timer);
-    return ended;
+  let isClosed = false;
+  const closed = new Promise<void>((resolve) =>
+    child.once('close', () => {
+      isClosed = true;
+      resolve();
+    }),
+  );
+  let tree: TreeProcess[] = [];
+  const ended = () => isClosed && !tree.some(isRunning);
+  /** Waits up to `ms` for `ended`: on the child's close, then (its tree may outlive it) every few ms. */
+  const endedWithin = async (ms: number): Promise<boolean> => {
+    const deadline = performance.now() + ms;
+    for (;;) {
+      if (ended()) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, isClosed ? Math.min(left, TREE_POLL_MS) : left);
+      });
+      await (isClosed ? late : Promise.race([closed, late]));
+      clearTimeout(timer);
+    }
   };
   try {
     child.stdin?.end();
   } catch {
     // Its stdin is already gone: the child is ending.
   }
-  if (await closedWithin(graceMs)) return 'exited';
-  if (!hasExited()) {
-    child.kill('SIGTERM');
-    if (await closedWithin(graceMs)) return 'terminated';
-  }
-  if (!hasExited()) {
-    child.kill('SIGKILL');
-    if (await closedWithin(graceMs)) return 'killed';
+  if (await endedWithin(graceMs)) return 'exited';
+  for (const [signal, end] of [
+    ['SIGTERM', 'terminated'],
+    ['SIGKILL', 'killed'],
+  ] as const) {
+    // Read before signalling: a process whose parent has ended is no longer found under it.
+    const running = tree.filter(isRunning).map(({ pid }) => pid);
+    const roots = hasExited() || child.pid === undefined ? running : [child.pid, ...running];
+    // It exited, and nothing it started runs: its pipes are held by a process not its own.
+    if (roots.length === 0) break;
+    tree = joinTrees(tree, descendantsOf(roots));
+    signalTree(tree, signal);
+    if (!hasExited()) child.kill(signal);
+    if (await endedWithin(graceMs)) return end;
   }
   // It exited, but its pipes are still open (held by a process it started): stop reading them.
   for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy();
