@@ -118,6 +118,22 @@ describe('the SDK stdio transport, prepared', () => {
     expect(stdin?.writableLength).toBeGreaterThan(0); // the pipe is full: the sends did wait
     await transport.close();
   }, 20_000);
+
+  it('makes a second close() wait for the child the first one is ending', async () => {
+    // A child that does not exit when its stdin closes, so the first close() waits out the grace.
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['-e', 'setInterval(() => {}, 1000)'],
+      stderr: 'ignore',
+    });
+    prepareStdioTransport(transport, 1_000, 100);
+    await transport.start();
+    const child = (transport as unknown as { _process?: import('node:child_process').ChildProcess })._process;
+    const first = transport.close();
+    await transport.close();
+    expect(child?.signalCode).toBe('SIGTERM');
+    await first;
+  });
 });
 
 /** A real child running `code`, started (it has printed 'ready'), killed at the end of the test if still there. */

@@ -260,15 +260,19 @@ export async function endChild(child: ChildProcess, graceMs: number): Promise<Ch
   return child.signalCode === 'SIGKILL' ? 'killed' : child.signalCode === 'SIGTERM' ? 'terminated' : 'exited';
 }
 
-/** Replaces the SDK's close (fixed 2 s waits) with {@link endChild} and `graceMs`. */
+/**
+ * Replaces the SDK's close (fixed 2 s waits) with {@link endChild} and `graceMs`. A close while an
+ * earlier one still ends the child waits for it (a failed connect closes twice, the SDK's client and
+ * then the toolset's), so the caller's close() does not return while the server runs.
+ */
 function closeWithGrace(transport: Transport, graceMs: number): void {
   const close = transport.close.bind(transport);
+  let ending: Promise<void> | undefined;
   transport.close = async () => {
     const taken = takeStdioChild(transport);
-    // Never started, already closed, or a later SDK that keeps its child elsewhere: its own close.
-    if (taken === undefined) return close();
-    await endChild(taken.child, graceMs);
-    taken.clearReadBuffer();
+    if (taken !== undefined) ending = endChild(taken.child, graceMs).then(() => taken.clearReadBuffer());
+    // Never started, or a later SDK that keeps its child elsewhere: its own close.
+    return ending ?? close();
   };
 }
 
