@@ -38,7 +38,9 @@ export interface StdioServer {
   /**
    * How long close() waits for the child to exit after closing its stdin before it sends SIGTERM, and
    * after SIGTERM before SIGKILL, in ms (default 2000, the MCP SDK's). A server that exits when its
-   * stdin closes is closed as soon as it has exited; one that does not costs this wait.
+   * stdin closes is closed as soon as it has exited; one that does not costs this wait. The signals go
+   * to the child and, on Linux, every process it started (a server behind `npx` or `sh -c` too);
+   * close() returns within 3 × this wait.
    */
   readonly closeGraceMs?: number;
   /**
