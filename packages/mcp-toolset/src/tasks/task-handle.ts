@@ -136,6 +136,12 @@ export class TaskHandle<Result = unknown> {
   #terminal: Promise<TaskSnapshot> | undefined;
   /** Settles {@link #terminal}; a failure is settled by resolving with a rejected promise, so no reject function is kept. */
   #resolveTerminal: ((task: TaskSnapshot | Promise<never>) => void) | undefined;
+  /**
+   * What callers of {@link result} without a signal or deadline wait on while the task runs: settled
+   * by the end with the result itself, so such a caller holds nothing else.
+   */
+  #result: Promise<Result> | undefined;
+  #resolveResult: ((result: Promise<Result>) => void) | undefined;
   /** How the handle ended for its waiters, once they are settled (a task given up only after its tasks/cancel). */
   #settled: { readonly task: TaskSnapshot } | { readonly error: unknown } | undefined;
   #state: HandleState;
@@ -290,6 +296,10 @@ export class TaskHandle<Result = unknown> {
     this.#settled = settled;
     this.#resolveTerminal?.('task' in settled ? settled.task : Promise.reject(settled.error));
     this.#resolveTerminal = undefined;
+    const resolveResult = this.#resolveResult;
+    this.#result = undefined; // a later result() fetches again (a failed fetch may be tried again)
+    this.#resolveResult = undefined;
+    resolveResult?.('task' in settled ? this.#resultOf(settled.task) : Promise.reject(settled.error));
   }
 
   /**
@@ -298,6 +308,16 @@ export class TaskHandle<Result = unknown> {
    * message; a cancelled one a TaskCancelledError.
    */
   result(options: WaitOptions = {}): Promise<Result> {
+    if (options.signal === undefined && options.timeoutMs === undefined && this.#state.end === undefined) {
+      // Nothing but the end stops this wait (and the end stops polling): one promise, settled with the result.
+      if (this.#result === undefined) {
+        this.#scheduler.watch();
+        this.#result = new Promise((resolve) => {
+          this.#resolveResult = resolve;
+        });
+      }
+      return this.#result;
+    }
     // Not an async function: while the task runs, its waiter holds one reaction, not a suspended frame.
     return this.wait(options).then((task) => this.#resultOf(task));
   }
