@@ -11,9 +11,13 @@ export interface Clock {
   now(): number;
 }
 
-/** The real timers and `performance.now()`. */
+/**
+ * The real timers and `performance.now()`. A delay is rounded up to a whole millisecond (timers fire on
+ * whole milliseconds anyway): one fractional delay would make Node.js box a number in every timer of
+ * the process from then on.
+ */
 export const systemClock: Clock = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  setTimeout: (callback, ms) => setTimeout(callback, Math.ceil(ms)),
   clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout> | undefined),
   now: () => performance.now(),
 };

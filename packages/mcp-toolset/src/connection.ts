@@ -53,7 +53,7 @@ export interface RequestOptions {
  */
 export type RequestSender = (
   message: { readonly method: string; readonly params: Record<string, unknown> },
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   timeoutMs: number,
 ) => Promise<unknown>;
 
@@ -104,7 +104,11 @@ export class Connection {
   readonly paramHeaders = new ParamHeaderMirror();
   /** The SDK client's own request, asked to pass the result through unparsed. */
   readonly #sdkRequest: RequestSender = (message, signal, timeout) =>
-    this.client.request(message as Parameters<Client['request']>[0], RAW_RESULT, { signal, timeout });
+    this.client.request(
+      message as Parameters<Client['request']>[0],
+      RAW_RESULT,
+      signal === undefined ? { timeout } : { signal, timeout },
+    );
 
   private constructor(client: Client, serverKey: string, ownsClient: boolean, requestMs: number) {
     this.client = client;
@@ -247,7 +251,7 @@ export class Connection {
 
   /**
    * Runs one request through `send` (the SDK client's request, or a path beside it): the caller's
-   * signal is linked to the request's own abort controller only while it runs (the SDK never
+   * signal, if any, is linked to an abort controller of the request only while it runs (the SDK never
    * removes the listener it adds to a signal, so a long-lived run signal must not be handed to it
    * directly), and transport failures, timeouts and malformed answers become the toolset's typed errors.
    */
@@ -260,9 +264,7 @@ export class Connection {
     if (this.#lost) throw this.#lost;
     if (options.signal?.aborted) throw cancelled(method, options.signal);
     const timeoutMs = options.timeoutMs ?? this.#requestMs;
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const link = options.signal === undefined ? undefined : linkedAbort(options.signal);
     const meta =
       options.progressToken === undefined
         ? params._meta
@@ -270,7 +272,7 @@ export class Connection {
     try {
       return await send(
         { method, params: meta === undefined ? params : { ...params, _meta: meta } },
-        controller.signal,
+        link?.signal,
         timeoutMs,
       );
     } catch (error) {
@@ -284,7 +286,7 @@ export class Connection {
       if (ConnectionLostError.isInstance(typed)) throw this.#markLost(typed);
       throw typed;
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      link?.unlink();
     }
   }
 
@@ -472,4 +474,12 @@ function cancelled(method: string, signal: AbortSignal): CancelledError {
 /** The message of an error, or the value as text. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** An abort signal of one request that follows `signal` until {@link unlink} (when the request ends). */
+function linkedAbort(signal: AbortSignal): { readonly signal: AbortSignal; unlink(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return { signal: controller.signal, unlink: () => signal.removeEventListener('abort', onAbort) };
 }

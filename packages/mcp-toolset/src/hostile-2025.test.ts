@@ -42,6 +42,15 @@ describe.each(transports)('hardening on 2025-11-25 over $name', ({ name, start }
     expect(error).toMatchObject({ method: 'tasks/get', reference: handle.toJSON() });
   }, 20_000);
 
+  it('gives a frozen server timeouts.pingMs to answer the ping, and says so', async () => {
+    const timeouts = { requestMs: 1_000, pingMs: 300 };
+    const { toolset } = await connect({ statusNotifications: false, pollInterval: 50 }, { timeouts });
+    const handle = await toolset.startTask('hangs_task', { afterMs: 50 });
+    const error = await within(handle.result(), timeouts.requestMs + 3_000);
+    expect(RequestTimeoutError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/did not answer a ping within 300 ms either/);
+  }, 20_000);
+
   it('fails a task needing input it cannot answer at once when the server never acknowledges tasks/cancel', async () => {
     const { fixture, toolset } = await connect(
       { unansweredMethods: ['tasks/cancel'], pollInterval: 50 },

@@ -335,6 +335,12 @@ describe('MCPToolset lifecycle and options', () => {
       () => new MCPToolset('http://127.0.0.1:1/mcp', { taskPolling: { minIntervalMs: 500, maxIntervalMs: 100 } }),
     ).toThrow(/minIntervalMs/);
     expect(() => new MCPToolset('http://127.0.0.1:1/mcp', { timeouts: { requestMs: 0 } })).toThrow(/requestMs/);
+    expect(
+      () => new MCPToolset('http://127.0.0.1:1/mcp', { timeouts: { pingMs: -1, ttlGraceMs: Number.NaN } }),
+    ).toThrow(/timeouts\.pingMs must be a positive number.*timeouts\.ttlGraceMs must be a positive number/);
+    expect(() => new MCPToolset('http://127.0.0.1:1/mcp', { taskPolling: { inputRetryMs: 0 } })).toThrow(
+      /taskPolling\.inputRetryMs/,
+    );
     await using fixture = await startInMemoryFixture();
     const client = new Client({ name: 'test', version: '1' });
     await client.connect(fixture.clientTransport);

@@ -21,12 +21,11 @@ import { type MCPServerSource, type MCPToolsetOptions, type ResolvedOptions, res
 import { isHeaderMismatch } from './param-headers/param-headers.ts';
 import { callFailure, resultText, toolFailure } from './result-mapping.ts';
 import { assertResultSchema, type ResultSchema, toolResultValue } from './result-schema.ts';
-import type { PollingPolicy } from './tasks/poll-scheduler.ts';
 import { ProgressRoute } from './tasks/progress-route.ts';
 import { inputHandlers } from './tasks/related-task.ts';
 import { taskError } from './tasks/task-errors.ts';
 import type { TaskGeneration } from './tasks/task-generation.ts';
-import { TaskHandle } from './tasks/task-handle.ts';
+import { type HandleSettings, handleSettings, TaskHandle } from './tasks/task-handle.ts';
 import type { TaskSnapshot } from './tasks/task-model.ts';
 import { readReference, type TaskReference, taskReference } from './tasks/task-reference.ts';
 import type { MCPCallToolResult } from './wire.ts';
@@ -83,10 +82,10 @@ export class MCPToolset extends BaseToolset<unknown> {
   readonly #source: MCPServerSource;
   readonly #options: MCPToolsetOptions;
   readonly #resolved: ResolvedOptions;
-  /** How every task handle of this toolset polls (one object for all). */
-  readonly #polling: PollingPolicy;
   #connection: Connection | undefined;
   #generation: TaskGeneration | undefined;
+  /** What every task handle on the open connection shares (one object for all). */
+  #handleSettings: HandleSettings | undefined;
   /** The tools of the open connection: the spec guard for every call. */
   #tools: ToolListing | undefined;
   /** The context of calls made outside a run (made once): nobody can listen to its events, nor abort it. */
@@ -97,14 +96,6 @@ export class MCPToolset extends BaseToolset<unknown> {
     super({ id: options.id });
     const isClient = typeof source === 'object' && source !== null && 'getServerCapabilities' in source;
     this.#resolved = resolveOptions(options, isClient);
-    const resolved = this.#resolved;
-    this.#polling = {
-      minMs: resolved.minPollMs,
-      maxMs: resolved.maxPollMs,
-      defaultMs: resolved.defaultPollMs,
-      backoff: resolved.pollBackoff,
-      failureBackoff: resolved.pollFailureBackoff,
-    };
     this.#source = source;
     this.#options = options;
   }
@@ -142,8 +133,9 @@ export class MCPToolset extends BaseToolset<unknown> {
     });
     this.#connection = connection;
     // The task generation follows the negotiated protocol.
-    const generation = generationFor(connection, this.#resolved.clock, this.#resolved.maxPollMs);
+    const generation = generationFor(connection, this.#resolved);
     this.#generation = generation;
+    this.#handleSettings = handleSettings(this.#resolved, generation);
     this.#tools = new ToolListing(connection, generation, this.label, this.#resolved, this.#options.onToolsListChanged);
   }
 
@@ -151,6 +143,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     const connection = this.#connection;
     this.#connection = undefined;
     this.#generation = undefined;
+    this.#handleSettings = undefined;
     this.#tools?.close();
     this.#tools = undefined;
     await connection?.close();
@@ -495,15 +488,15 @@ export class MCPToolset extends BaseToolset<unknown> {
       generation: protocol,
       toolName,
       task,
-      behavior: this.#resolved.toolErrorBehavior,
-      polling: this.#polling,
+      // Made once per connection; a handle for a generation the toolset has since let go gets its own.
+      settings:
+        protocol === this.#generation && this.#handleSettings
+          ? this.#handleSettings
+          : handleSettings(this.#resolved, protocol),
       subscribeProgress: route ? (listener) => route.subscribe(listener) : undefined,
       emit,
       toolCallId: ctx?.toolCallId,
       resultSchema,
-      cancelMs: this.#resolved.cancelMs,
-      maxPollFailures: this.#resolved.maxPollFailures,
-      clock: this.#resolved.clock,
     });
   }
 

@@ -62,7 +62,8 @@ export async function connectNegotiated(client: Client, transport: Transport, pl
   const timer = setTimeout(() => deadline.abort(), budgetMs);
   const connect: Connect = (on, negotiation) => {
     client.setVersionNegotiation(negotiation);
-    const timeout = Math.max(1, budgetMs - (performance.now() - started));
+    // Whole milliseconds: a fractional delay would make Node.js box a number in every timer from then on.
+    const timeout = Math.max(1, Math.ceil(budgetMs - (performance.now() - started)));
     return client.connect(on, { timeout, signal: deadline.signal });
   };
   try {

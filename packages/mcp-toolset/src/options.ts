@@ -123,6 +123,18 @@ export interface MCPTimeouts {
    * server acknowledged.
    */
   readonly cancelMs?: number;
+  /**
+   * How long a server whose tasks/get got no answer within `requestMs` is given to answer a ping
+   * before waiting gives up with a RequestTimeoutError that says the server stopped answering
+   * (default 1 000). A server that answers the ping is polled on.
+   */
+  readonly pingMs?: number;
+  /**
+   * Where the ttl is a backstop (MCP 2026-07-28, whose server may discard a task at its ttl without
+   * a word): how long past its ttl, counted from when the toolset first saw the task, a task that
+   * still runs is waited for before it is given up with a TaskExpiredError (default 1 000).
+   */
+  readonly ttlGraceMs?: number;
 }
 
 /** How a task is polled when the server sends no status notification. */
@@ -145,6 +157,12 @@ export interface TaskPolling {
    * typed error (default 3). The toolset's own typed errors end the wait at once.
    */
   readonly maxFailures?: number;
+  /**
+   * MCP 2025-11-25, while a task needs input: a held-open tasks/result that the server ended before
+   * the task did is sent again after this wait, doubled each time up to `maxIntervalMs`, so a server
+   * that keeps answering early cannot make it loop (default 100 ms).
+   */
+  readonly inputRetryMs?: number;
 }
 
 /** Bounds on a paginated listing (tools/list, tasks/list): past either, it stops with a ProtocolError. */
@@ -222,12 +240,15 @@ export interface ResolvedOptions {
   readonly connectMs: number;
   readonly requestMs: number;
   readonly cancelMs: number;
+  readonly pingMs: number;
+  readonly ttlGraceMs: number;
   readonly minPollMs: number;
   readonly maxPollMs: number;
   readonly defaultPollMs: number;
   readonly pollBackoff: number;
   readonly pollFailureBackoff: number;
   readonly maxPollFailures: number;
+  readonly inputRetryMs: number;
   readonly clock: Clock;
   readonly maxListPages: number;
   readonly maxListItems: number;
@@ -257,6 +278,9 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
   positive('timeouts.connectMs', options.timeouts?.connectMs);
   positive('timeouts.requestMs', options.timeouts?.requestMs);
   positive('timeouts.cancelMs', options.timeouts?.cancelMs);
+  positive('timeouts.pingMs', options.timeouts?.pingMs);
+  positive('timeouts.ttlGraceMs', options.timeouts?.ttlGraceMs);
+  positive('taskPolling.inputRetryMs', options.taskPolling?.inputRetryMs);
   positive('taskPolling.minIntervalMs', options.taskPolling?.minIntervalMs);
   positive('taskPolling.maxIntervalMs', options.taskPolling?.maxIntervalMs);
   positive('taskPolling.defaultIntervalMs', options.taskPolling?.defaultIntervalMs);
@@ -303,12 +327,15 @@ export function resolveOptions(options: MCPToolsetOptions, sourceIsConnectedClie
     connectMs: options.timeouts?.connectMs ?? 30_000,
     requestMs: options.timeouts?.requestMs ?? 60_000,
     cancelMs: options.timeouts?.cancelMs ?? 1_000,
+    pingMs: options.timeouts?.pingMs ?? 1_000,
+    ttlGraceMs: options.timeouts?.ttlGraceMs ?? 1_000,
     minPollMs,
     maxPollMs,
     defaultPollMs: Math.min(Math.max(options.taskPolling?.defaultIntervalMs ?? 500, minPollMs), maxPollMs),
     pollBackoff: options.taskPolling?.backoff ?? 1.5,
     pollFailureBackoff: options.taskPolling?.failureBackoff ?? 2,
     maxPollFailures: options.taskPolling?.maxFailures ?? 3,
+    inputRetryMs: options.taskPolling?.inputRetryMs ?? 100,
     clock: options.clock ?? systemClock,
     maxListPages: options.listing?.maxPages ?? 1_000,
     maxListItems: options.listing?.maxItems ?? 100_000,

@@ -1,6 +1,5 @@
-import type { Clock } from '../clock.ts';
 import type { Connection } from '../connection.ts';
-import type { MCPToolsetOptions } from '../options.ts';
+import type { MCPToolsetOptions, ResolvedOptions } from '../options.ts';
 import { isModernProtocol } from '../protocol-version.ts';
 import type { TaskGeneration } from '../tasks/task-generation.ts';
 import { Tasks20251125 } from './2025-11-25/generation.ts';
@@ -18,11 +17,14 @@ export function taskCapabilities(
 
 /**
  * The task generation for the protocol `connection` negotiated: 2026-07-28's for it and every later
- * (modern) revision, 2025-11-25's for any other. `clock` keeps the time; `maxPollMs` caps the 2025
- * input strategy's retry wait.
+ * (modern) revision, 2025-11-25's for any other. `options` give the clock and the 2025 input
+ * strategy's retry wait (from `taskPolling.inputRetryMs` up to `taskPolling.maxIntervalMs`).
  */
-export function generationFor(connection: Connection, clock: Clock, maxPollMs: number): TaskGeneration {
+export function generationFor(
+  connection: Connection,
+  options: Pick<ResolvedOptions, 'clock' | 'inputRetryMs' | 'maxPollMs'>,
+): TaskGeneration {
   return isModernProtocol(connection.protocolVersion)
-    ? new Tasks20260728(connection, clock)
-    : new Tasks20251125(connection, clock, maxPollMs);
+    ? new Tasks20260728(connection, options.clock)
+    : new Tasks20251125(connection, options.clock, { floorMs: options.inputRetryMs, maxMs: options.maxPollMs });
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Connection, RequestOptions } from '../connection.ts';
 import { serverAnswer } from '../sdk/sdk-errors.ts';
 import type { TaskSnapshot } from './task-model.ts';
-import { TaskStatusHub } from './task-status-hub.ts';
+import { TaskStatusHub, type TaskWatcher } from './task-status-hub.ts';
 
 /** The notification that carries a task's status: 2025-11-25's, or the 2026-07-28 tasks extension's. */
 export type StatusNotification = 'notifications/tasks/status' | 'notifications/tasks';
@@ -40,7 +40,7 @@ export abstract class ConnectionGeneration {
     connection.client.setNotificationHandler(method, { params: z.unknown() }, (params) => {
       this.hub.deliver(parse(params));
     });
-    connection.onLost(() => this.hub.clear());
+    connection.onLost((error) => this.hub.lose(error));
   }
 
   get serverKey(): string {
@@ -56,8 +56,11 @@ export abstract class ConnectionGeneration {
   onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void {
     return this.connection.onProgress(token, listener);
   }
-  onLost(listener: (error: Error) => void): () => void {
-    return this.connection.onLost(listener);
+  watch(taskId: string, watcher: TaskWatcher): void {
+    this.hub.watch(taskId, watcher);
+  }
+  unwatch(taskId: string, watcher: TaskWatcher): void {
+    this.hub.unwatch(taskId, watcher);
   }
   answersPing(timeoutMs: number): Promise<boolean> {
     return this.connection.answersPing(timeoutMs);

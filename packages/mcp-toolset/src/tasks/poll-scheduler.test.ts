@@ -4,14 +4,16 @@ import { PollScheduler } from './poll-scheduler.ts';
 
 const POLICY = { minMs: 10, maxMs: 1_000, defaultMs: 100, backoff: 1.5, failureBackoff: 2 };
 
+/** A scheduler whose owner polls as a task handle does: between begin() and end(), `result` the poll. */
 function scheduler(result: () => Promise<void> = async () => undefined, policy = POLICY) {
   const clock = new ManualClock();
   let polls = 0;
-  const scheduler = new PollScheduler(
+  const scheduler: PollScheduler = new PollScheduler(
     policy,
     () => {
+      if (!scheduler.begin()) return;
       polls++;
-      return result();
+      void result().finally(() => scheduler.end());
     },
     clock,
   );

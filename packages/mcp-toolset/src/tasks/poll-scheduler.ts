@@ -14,12 +14,14 @@ export interface PollingPolicy {
 /**
  * When the next poll of a task happens: only while someone watches, at the server's hint when it
  * gave one, else with a backoff that grows while nothing changes and doubles after a failure,
- * always within the policy's bounds. One poll at a time; the poll itself is the owner's.
+ * always within the policy's bounds. One poll at a time; the poll itself is the owner's: it begins
+ * with {@link begin} and ends with {@link end}, so the owner's function is the timer's callback and
+ * a scheduler holds no function of its own (one per task adds up over thousands of tasks).
  */
 export class PollScheduler {
   readonly #policy: PollingPolicy;
   readonly #clock: Clock;
-  readonly #poll: () => Promise<void>;
+  readonly #poll: () => void;
   #watchers = 0;
   #timer: unknown;
   #inFlight = false;
@@ -27,8 +29,11 @@ export class PollScheduler {
   #hintMs: number | undefined;
   #stopped = false;
 
-  /** `poll` is run for each poll; it reports back through {@link changed}, {@link unchanged} and {@link failed}. */
-  constructor(policy: PollingPolicy, poll: () => Promise<void>, clock: Clock) {
+  /**
+   * `poll` is called when a poll is due; it polls only if {@link begin} says so, calls {@link end}
+   * when done, and reports how it went through {@link changed}, {@link unchanged} and {@link failed}.
+   */
+  constructor(policy: PollingPolicy, poll: () => void, clock: Clock) {
     this.#policy = policy;
     this.#poll = poll;
     this.#clock = clock;
@@ -77,8 +82,23 @@ export class PollScheduler {
 
   /** Polls at once (unless a poll is under way), whether or not anyone watches. */
   now(): void {
+    if (this.#stopped || this.#inFlight) return;
     this.#clear();
-    void this.#run();
+    this.#poll();
+  }
+
+  /** A poll is starting: true when it may (none other under way, not stopped); then {@link end} must follow. */
+  begin(): boolean {
+    if (this.#stopped || this.#inFlight) return false;
+    this.#inFlight = true;
+    this.#timer = undefined;
+    return true;
+  }
+
+  /** The poll {@link begin} allowed is over: the next is armed, if anyone watches. */
+  end(): void {
+    this.#inFlight = false;
+    this.#schedule();
   }
 
   /** Stops for good. */
@@ -87,22 +107,10 @@ export class PollScheduler {
     this.#clear();
   }
 
-  async #run(): Promise<void> {
-    if (this.#stopped || this.#inFlight) return;
-    this.#inFlight = true;
-    this.#timer = undefined;
-    try {
-      await this.#poll();
-    } finally {
-      this.#inFlight = false;
-    }
-    this.#schedule();
-  }
-
   #schedule(): void {
     if (this.#stopped || this.#watchers === 0 || this.#inFlight) return;
     this.#clear();
-    this.#timer = this.#clock.setTimeout(() => void this.#run(), this.nextDelayMs);
+    this.#timer = this.#clock.setTimeout(this.#poll, this.nextDelayMs);
   }
 
   #clear(): void {

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { RequestOptions } from '../connection.ts';
 import type { MCPCallToolResult } from '../wire.ts';
 import type { TaskOutcome, TaskSnapshot } from './task-model.ts';
+import type { TaskWatcher } from './task-status-hub.ts';
 
 /** One tools/call, as the toolset sends it. */
 export interface ToolCallRequest {
@@ -101,16 +102,19 @@ export interface TaskGeneration {
     cursor: string | undefined,
     options?: RequestOptions,
   ): Promise<{ tasks: TaskSnapshot[]; nextCursor: string | undefined }>;
-  /** Routes status reports the server pushes for `taskId` (reports that came early first). */
-  watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void;
+  /**
+   * Tells `watcher` the status reports the server pushes for `taskId` (reports that came early
+   * first) and the connection's loss, until {@link unwatch}.
+   */
+  watch(taskId: string, watcher: TaskWatcher): void;
+  /** Stops telling `watcher` about `taskId`. */
+  unwatch(taskId: string, watcher: TaskWatcher): void;
   /** The strategy that answers the input requests of `taskId`. */
   inputStrategy(taskId: string, hooks: InputHooks, clock: Clock): InputStrategy;
   /** The server's message when `error` is an error answer from the server (not one of the toolset's own). */
   serverErrorMessage(error: unknown): string | undefined;
   newProgressToken(): string;
   onProgress(token: string, listener: (update: ProgressUpdate) => void): () => void;
-  /** Called once if the connection is lost. */
-  onLost(listener: (error: Error) => void): () => void;
   /** Whether the server answers a ping within `timeoutMs` (a server that stopped answering does not). */
   answersPing(timeoutMs: number): Promise<boolean>;
 }

@@ -12,9 +12,9 @@ import {
   ToolwrightError,
   UserError,
 } from '@toolwright/core';
-import { type Clock, longTimeout, systemClock } from '../clock.ts';
+import { type Clock, longTimeout } from '../clock.ts';
 import { errorMessage } from '../connection.ts';
-import type { ToolErrorBehavior } from '../options.ts';
+import type { ResolvedOptions, ToolErrorBehavior } from '../options.ts';
 import { callFailure, resultText, toolFailure } from '../result-mapping.ts';
 import { type ResultSchema, toolResultValue } from '../result-schema.ts';
 import type { MCPCallToolResult } from '../wire.ts';
@@ -34,6 +34,7 @@ import {
 } from './task-lifecycle.ts';
 import { isTerminalStatus, type TaskOutcome, type TaskSnapshot } from './task-model.ts';
 import { type TaskReference, taskReference } from './task-reference.ts';
+import type { TaskNews } from './task-status-hub.ts';
 
 /** Options of {@link TaskHandle.wait} and {@link TaskHandle.result}. */
 export interface WaitOptions {
@@ -48,13 +49,54 @@ export interface WaitOptions {
   readonly onTimeout?: 'cancel' | 'leave-running' | undefined;
 }
 
+/**
+ * What every task handle of a toolset shares: made once per connection from the toolset's options
+ * (see {@link handleSettings}), so a handle holds one reference for all of it.
+ */
+export interface HandleSettings {
+  /** How a failed task is reported (the toolset's `toolErrorBehavior`). */
+  readonly behavior: ToolErrorBehavior;
+  readonly polling: PollingPolicy;
+  /** Timers and time: the deadline, the ttl backstop, polling, the wait for tasks/cancel. */
+  readonly clock: Clock;
+  /**
+   * How long giving up on the task (an abort, a deadline, the ttl backstop, input that cannot be
+   * answered) waits for the server to acknowledge tasks/cancel before its caller gets the error.
+   */
+  readonly cancelMs: number;
+  /** How long a server whose tasks/get timed out is given to answer a ping before it is taken to be frozen. */
+  readonly pingMs: number;
+  /** How long past its ttl a task that still runs is waited for, where the ttl is a backstop. */
+  readonly ttlGraceMs: number;
+  /** The reducer's rules: the generation's ttl rule, the failed polls allowed. */
+  readonly rules: HandleRules;
+}
+
+/** The settings every handle on `generation` shares, from the toolset's resolved options. */
+export function handleSettings(options: ResolvedOptions, generation: TaskGeneration): HandleSettings {
+  return {
+    behavior: options.toolErrorBehavior,
+    polling: {
+      minMs: options.minPollMs,
+      maxMs: options.maxPollMs,
+      defaultMs: options.defaultPollMs,
+      backoff: options.pollBackoff,
+      failureBackoff: options.pollFailureBackoff,
+    },
+    clock: options.clock,
+    cancelMs: options.cancelMs,
+    pingMs: options.pingMs,
+    ttlGraceMs: options.ttlGraceMs,
+    rules: { ttlIsBackstop: generation.ttlIsBackstop, maxPollFailures: options.maxPollFailures },
+  };
+}
+
 /** What a {@link TaskHandle} is made from (by the toolset). */
 export interface TaskHandleInit {
   readonly generation: TaskGeneration;
   readonly toolName: string;
   readonly task: TaskSnapshot;
-  readonly behavior: ToolErrorBehavior;
-  readonly polling: PollingPolicy;
+  readonly settings: HandleSettings;
   /** Subscribes to the progress of the creating request (updates that came early are delivered first). */
   readonly subscribeProgress?: ((listener: (update: ProgressUpdate) => void) => () => void) | undefined;
   /** Receives status and progress events (the run's event sink, with the tool call id). */
@@ -62,25 +104,10 @@ export interface TaskHandleInit {
   readonly toolCallId?: string | undefined;
   /** Validates the result's structuredContent for {@link TaskHandle.result}; none: the result as it comes. */
   readonly resultSchema?: ResultSchema | undefined;
-  /** Timers and time: the deadline, the ttl backstop, polling, the wait for tasks/cancel (the real ones by default). */
-  readonly clock?: Clock | undefined;
-  /**
-   * How long giving up on the task (an abort, a deadline, the ttl backstop, input that cannot be
-   * answered) waits for the server to acknowledge tasks/cancel before its caller gets the error (default 1 000).
-   */
-  readonly cancelMs?: number | undefined;
-  /** Consecutive failed polls (other than typed failures) before the handle gives up (default 3). */
-  readonly maxPollFailures?: number | undefined;
 }
 
 /** Progress reported before anybody listened is kept (this many updates at most) for the first listener. */
 const EARLY_PROGRESS = 64;
-/** How long past its ttl a task that still runs is waited for, where the ttl is a backstop. */
-const TTL_GRACE_MS = 1_000;
-/** How long giving up on a task waits for the server to acknowledge tasks/cancel, unless the toolset says otherwise. */
-const CANCEL_MS = 1_000;
-/** How long a server whose tasks/get timed out is given to answer a ping before it is taken to be frozen. */
-const PING_MS = 1_000;
 
 /**
  * One task on an MCP server, of either generation. Everything that happens to it (a status the
@@ -97,17 +124,26 @@ export class TaskHandle<Result = unknown> {
   /** The tool whose call the task runs. */
   readonly toolName: string;
   readonly #generation: TaskGeneration;
-  readonly #clock: Clock;
-  readonly #rules: HandleRules;
+  readonly #settings: HandleSettings;
   readonly #scheduler: PollScheduler;
-  readonly #behavior: ToolErrorBehavior;
   readonly #emit: ((event: ToolEvent) => void) | undefined;
   readonly #toolCallId: string | undefined;
   readonly #resultSchema: ResultSchema | undefined;
-  readonly #cancelMs: number;
-  readonly #terminal: Promise<TaskSnapshot>;
-  #resolveTerminal!: (task: TaskSnapshot) => void;
-  #rejectTerminal!: (error: unknown) => void;
+  /**
+   * What waiters wait on: made for the first of them (a handle nobody waits for holds no promise, and
+   * leaves no unhandled rejection), settled by the end path through {@link #settle}.
+   */
+  #terminal: Promise<TaskSnapshot> | undefined;
+  /** Settles {@link #terminal}; a failure is settled by resolving with a rejected promise, so no reject function is kept. */
+  #resolveTerminal: ((task: TaskSnapshot | Promise<never>) => void) | undefined;
+  /**
+   * What callers of {@link result} without a signal or deadline wait on while the task runs: settled
+   * by the end with the result itself, so such a caller holds nothing else.
+   */
+  #result: Promise<Result> | undefined;
+  #resolveResult: ((result: Promise<Result>) => void) | undefined;
+  /** How the handle ended for its waiters, once they are settled (a task given up only after its tasks/cancel). */
+  #settled: { readonly task: TaskSnapshot } | { readonly error: unknown } | undefined;
   #state: HandleState;
   /** Listeners of {@link on}; made for the first. */
   #listeners: Set<(event: TaskHandleEvent) => void> | undefined;
@@ -116,9 +152,9 @@ export class TaskHandle<Result = unknown> {
    * some, or `false` once a listener came or the handle ended.
    */
   #early: TaskHandleEvent[] | false | undefined;
-  /** What the handle stops listening to when it ends: pushes, connection loss, progress. */
-  #stopWatching: (() => void) | undefined;
-  #stopLost: (() => void) | undefined;
+  /** What the generation tells this handle (pushed reports, the connection's loss); also the key that stops it. */
+  readonly #watcher: (news: TaskNews) => void;
+  /** Stops the progress of the creating request, when the handle ends. */
   #stopProgress: (() => void) | undefined;
   /** Answers the task's input requests; made when the task first needs input. */
   #input: InputStrategy | undefined;
@@ -134,32 +170,18 @@ export class TaskHandle<Result = unknown> {
     this.taskId = init.task.taskId;
     this.toolName = init.toolName;
     this.#generation = init.generation;
-    this.#clock = init.clock ?? systemClock;
-    this.#firstSeen = this.#clock.now();
-    this.#rules = { ttlIsBackstop: init.generation.ttlIsBackstop, maxPollFailures: init.maxPollFailures ?? 3 };
-    this.#scheduler = new PollScheduler(init.polling, () => this.#poll(), this.#clock);
-    this.#behavior = init.behavior;
+    this.#settings = init.settings;
+    // Whole milliseconds (plenty for a ttl): a small integer is stored in the handle, not boxed.
+    this.#firstSeen = Math.floor(init.settings.clock.now());
+    this.#scheduler = new PollScheduler(init.settings.polling, () => void this.#poll(), init.settings.clock);
     this.#emit = init.emit;
     this.#toolCallId = init.toolCallId;
     this.#resultSchema = init.resultSchema;
-    this.#cancelMs = init.cancelMs ?? CANCEL_MS;
     this.#state = initialHandleState(init.task);
     this.#scheduler.hint(init.task.pollInterval);
-    this.#terminal = new Promise((resolve, reject) => {
-      this.#resolveTerminal = resolve;
-      this.#rejectTerminal = reject;
-    });
-    this.#terminal.catch(() => undefined); // waiters get the rejection; an unwatched handle must not leave an unhandled one
-    this.#stopWatching = this.#generation.watch(this.taskId, (task) => this.#dispatch({ type: 'pushed', task }));
-    this.#stopLost = this.#generation.onLost((error) =>
-      this.#dispatch({
-        type: 'failed',
-        error: new ConnectionLostError(
-          `Lost the connection to the MCP server while task ${this.taskId} of tool '${this.toolName}' was running (${errorMessage(error)}). The task may still run: resume it with toolset.resumeTask(reference) on a new connection.`,
-          this.#details(error),
-        ),
-      }),
-    );
+    this.#watcher = (news) =>
+      this.#dispatch(news.type === 'pushed' ? news : { type: 'failed', error: this.#lost(news.error) });
+    this.#generation.watch(this.taskId, this.#watcher);
     if (init.subscribeProgress)
       this.#stopProgress = init.subscribeProgress((update) =>
         this.#dispatch({ type: 'progress', progress: { type: 'progress', taskId: this.taskId, ...update } }),
@@ -219,12 +241,12 @@ export class TaskHandle<Result = unknown> {
         ),
       );
     }
-    if (this.#state.end !== undefined) return this.#terminal; // ended already: an abort now changes nothing
+    if (this.#state.end !== undefined) return this.#whenEnded(); // ended already: an abort now changes nothing
     if (signal?.aborted) return this.#cancelForAbort(signal);
     this.#scheduler.watch();
     const deadline = timeoutMs !== undefined && timeoutMs !== Number.POSITIVE_INFINITY;
     // Nothing but the end stops this wait, and the end stops polling: no need to unwatch.
-    if (!signal && !deadline) return this.#terminal;
+    if (!signal && !deadline) return this.#whenEnded();
     return new Promise<TaskSnapshot>((resolve, reject) => {
       let settled = false;
       let stopTimer: (() => void) | undefined;
@@ -242,18 +264,42 @@ export class TaskHandle<Result = unknown> {
       signal?.addEventListener('abort', onAbort, { once: true });
       if (deadline) {
         stopTimer = longTimeout(
-          this.#clock,
+          this.#settings.clock,
           () => {
             if (leave()) this.#deadlinePassed(timeoutMs, options.onTimeout ?? 'cancel').then(resolve, reject);
           },
           timeoutMs,
         );
       }
-      this.#terminal.then(
+      this.#whenEnded().then(
         (task) => leave() && resolve(task),
         (error) => leave() && reject(error),
       );
     });
+  }
+
+  /** The promise of the end, for a waiter: made for the first (settled at once if the handle has ended). */
+  #whenEnded(): Promise<TaskSnapshot> {
+    if (this.#terminal !== undefined) return this.#terminal;
+    const settled = this.#settled;
+    if (settled !== undefined)
+      this.#terminal = 'task' in settled ? Promise.resolve(settled.task) : Promise.reject(settled.error);
+    else
+      this.#terminal = new Promise((resolve) => {
+        this.#resolveTerminal = resolve;
+      });
+    return this.#terminal;
+  }
+
+  /** Settles the waiters, now and to come: the one place the end reaches them. */
+  #settle(settled: { readonly task: TaskSnapshot } | { readonly error: unknown }): void {
+    this.#settled = settled;
+    this.#resolveTerminal?.('task' in settled ? settled.task : Promise.reject(settled.error));
+    this.#resolveTerminal = undefined;
+    const resolveResult = this.#resolveResult;
+    this.#result = undefined; // a later result() fetches again (a failed fetch may be tried again)
+    this.#resolveResult = undefined;
+    resolveResult?.('task' in settled ? this.#resultOf(settled.task) : Promise.reject(settled.error));
   }
 
   /**
@@ -261,8 +307,23 @@ export class TaskHandle<Result = unknown> {
    * becomes the toolset's tool error (ModelRetry, ToolFailed or ToolError) with the server's
    * message; a cancelled one a TaskCancelledError.
    */
-  async result(options: WaitOptions = {}): Promise<Result> {
-    const task = await this.wait(options);
+  result(options: WaitOptions = {}): Promise<Result> {
+    if (options.signal === undefined && options.timeoutMs === undefined && this.#state.end === undefined) {
+      // Nothing but the end stops this wait (and the end stops polling): one promise, settled with the result.
+      if (this.#result === undefined) {
+        this.#scheduler.watch();
+        this.#result = new Promise((resolve) => {
+          this.#resolveResult = resolve;
+        });
+      }
+      return this.#result;
+    }
+    // Not an async function: while the task runs, its waiter holds one reaction, not a suspended frame.
+    return this.wait(options).then((task) => this.#resultOf(task));
+  }
+
+  /** The tool's result of the ended `task`, or its failure (see {@link result}). */
+  async #resultOf(task: TaskSnapshot): Promise<Result> {
     if (task.status === 'cancelled') {
       throw new TaskCancelledError(
         `Task ${this.taskId} of tool '${this.toolName}' was cancelled${task.statusMessage ? `: ${task.statusMessage}` : '.'}`,
@@ -273,13 +334,13 @@ export class TaskHandle<Result = unknown> {
     try {
       outcome = await this.#fetchOutcome(task);
     } catch (error) {
-      throw callFailure(this.toolName, error, this.#behavior);
+      throw callFailure(this.toolName, error, this.#settings.behavior);
     }
     // A failed task carries the JSON-RPC error the call itself would have answered.
     if (outcome.kind === 'error') {
       if (task.status === 'failed')
         throw this.#taskFailure(failureText(task.statusMessage, outcome.message), outcome.cause);
-      throw callFailure(this.toolName, outcome.cause, this.#behavior);
+      throw callFailure(this.toolName, outcome.cause, this.#settings.behavior);
     }
     const raw = outcome.result;
     if (task.status === 'failed' || raw.isError) {
@@ -330,7 +391,7 @@ export class TaskHandle<Result = unknown> {
 
   /** The one tasks/cancel of this handle. */
   #cancelRequest(): CancelRequest {
-    this.#cancel ??= new CancelRequest(() => this.#cancelAndLook(), this.#clock, this.#cancelMs);
+    this.#cancel ??= new CancelRequest(() => this.#cancelAndLook(), this.#settings.clock, this.#settings.cancelMs);
     return this.#cancel;
   }
 
@@ -430,7 +491,7 @@ export class TaskHandle<Result = unknown> {
     });
     try {
       let ended = this.#state.end !== undefined;
-      void this.#terminal.then(
+      void this.#whenEnded().then(
         () => {
           ended = true;
           wake?.();
@@ -448,7 +509,7 @@ export class TaskHandle<Result = unknown> {
           continue;
         }
         if (ended) {
-          await this.#terminal; // rethrows how it failed, if it did
+          await this.#whenEnded(); // rethrows how it failed, if it did
           return;
         }
         await new Promise<void>((resolve) => {
@@ -463,7 +524,7 @@ export class TaskHandle<Result = unknown> {
 
   /** The one way the handle's state changes: the action through the reducer, then its effects. */
   #dispatch(action: HandleAction): void {
-    const { state, effects } = reduceHandle(this.#state, action, this.#rules);
+    const { state, effects } = reduceHandle(this.#state, action, this.#settings.rules);
     this.#state = state;
     for (const effect of effects) this.#apply(effect);
   }
@@ -509,7 +570,7 @@ export class TaskHandle<Result = unknown> {
           toolName: this.toolName,
           abandon: (error) => this.#dispatch({ type: 'abandoned', error }),
         },
-        this.#clock,
+        this.#settings.clock,
       );
     }
     this.#input.onSnapshot(task);
@@ -525,9 +586,10 @@ export class TaskHandle<Result = unknown> {
     this.#stopTtl = undefined;
     // An effect of an earlier action, carried out after a listener or the input strategy ended the handle.
     if (ttl === null || this.#state.end !== undefined) return;
-    const left = this.#firstSeen + ttl + TTL_GRACE_MS - this.#clock.now();
+    const { clock, ttlGraceMs } = this.#settings;
+    const left = this.#firstSeen + ttl + ttlGraceMs - clock.now();
     this.#stopTtl = longTimeout(
-      this.#clock,
+      clock,
       () =>
         this.#dispatch({
           type: 'abandoned',
@@ -573,18 +635,25 @@ export class TaskHandle<Result = unknown> {
   #end(end: HandleEnd): void {
     this.#scheduler.stop();
     this.#stopTtl?.();
-    this.#stopWatching?.();
-    this.#stopLost?.();
+    this.#generation.unwatch(this.taskId, this.#watcher);
     this.#stopProgress?.();
     this.#input?.dispose();
     this.#early = false;
-    if (end.kind === 'finished') this.#resolveTerminal(end.task);
-    else if (end.kind === 'failed') this.#rejectTerminal(end.error);
-    else if (!this.#generation.supportsCancel) this.#rejectTerminal(this.#givenUp(end.error, NO_CANCEL_NOTE));
+    if (end.kind === 'finished') this.#settle({ task: end.task });
+    else if (end.kind === 'failed') this.#settle({ error: end.error });
+    else if (!this.#generation.supportsCancel) this.#settle({ error: this.#givenUp(end.error, NO_CANCEL_NOTE) });
     else {
       const cancel = this.#cancelRequest();
-      void cancel.within().then((report) => this.#rejectTerminal(this.#givenUp(end.error, cancel.note(report))));
+      void cancel.within().then((report) => this.#settle({ error: this.#givenUp(end.error, cancel.note(report)) }));
     }
+  }
+
+  /** The error of a lost connection, for this task. */
+  #lost(error: Error): ConnectionLostError {
+    return new ConnectionLostError(
+      `Lost the connection to the MCP server while task ${this.taskId} of tool '${this.toolName}' was running (${errorMessage(error)}). The task may still run: resume it with toolset.resumeTask(reference) on a new connection.`,
+      this.#details(error),
+    );
   }
 
   /** The error of a task given up, with this task's details and what became of its cancellation. */
@@ -592,18 +661,21 @@ export class TaskHandle<Result = unknown> {
     return withNote(this.#withTask(error) as Error, note);
   }
 
+  /** One poll, when the scheduler allows it (see PollScheduler.begin). */
   async #poll(): Promise<void> {
     const { end, pushes, snapshot } = this.#state;
-    if (end !== undefined) return;
+    if (end !== undefined || !this.#scheduler.begin()) return;
     try {
       const task = await this.#generation.getTask(this.taskId);
       this.#dispatch({ type: 'polled', task, pushes, status: snapshot.status });
     } catch (error) {
       // A tasks/get that got no answer, from a server that answers no ping either: it has stopped answering.
-      if (RequestTimeoutError.isInstance(error) && !(await this.#generation.answersPing(PING_MS)))
+      if (RequestTimeoutError.isInstance(error) && !(await this.#generation.answersPing(this.#settings.pingMs)))
         this.#dispatch({ type: 'failed', error: this.#frozen(error as RequestTimeoutError) });
       else
         this.#dispatch({ type: 'poll-failed', error: this.#pollFailure(error), final: this.#isFinalPollError(error) });
+    } finally {
+      this.#scheduler.end();
     }
   }
 
@@ -648,7 +720,8 @@ export class TaskHandle<Result = unknown> {
 
   /** A failed task, by the toolset's behaviour; with `'error'` a TaskFailedError (a ToolError that carries the reference). */
   #taskFailure(serverMessage: string, cause?: unknown): unknown {
-    if (this.#behavior !== 'error') return toolFailure(this.toolName, serverMessage, this.#behavior, cause);
+    const { behavior } = this.#settings;
+    if (behavior !== 'error') return toolFailure(this.toolName, serverMessage, behavior, cause);
     const message = serverMessage || 'it failed without a message';
     return new TaskFailedError(
       `Task ${this.taskId} of tool '${this.toolName}' failed: ${message}`,
@@ -661,7 +734,7 @@ export class TaskHandle<Result = unknown> {
     const serverMessage = this.#generation.serverErrorMessage(error);
     if (serverMessage !== undefined) {
       return new ProtocolError(
-        `Polling task ${this.taskId} of tool '${this.toolName}' failed ${this.#rules.maxPollFailures} times in a row; the server's last answer was: ${serverMessage}. The task may still run: resume it later with toolset.resumeTask(reference).`,
+        `Polling task ${this.taskId} of tool '${this.toolName}' failed ${this.#settings.rules.maxPollFailures} times in a row; the server's last answer was: ${serverMessage}. The task may still run: resume it later with toolset.resumeTask(reference).`,
         this.#details(error),
       );
     }
@@ -680,7 +753,7 @@ export class TaskHandle<Result = unknown> {
   /** The error of a server that answered neither a tasks/get nor a ping: frozen, though its connection is open. */
   #frozen(error: RequestTimeoutError): RequestTimeoutError {
     return new RequestTimeoutError(
-      `${error.message} It did not answer a ping within ${PING_MS} ms either, so it seems to have stopped answering (task ${this.taskId} of tool '${this.toolName}'). The task may still run there: resume it later with toolset.resumeTask(reference).`,
+      `${error.message} It did not answer a ping within ${this.#settings.pingMs} ms either, so it seems to have stopped answering (task ${this.taskId} of tool '${this.toolName}'). The task may still run there: resume it later with toolset.resumeTask(reference).`,
       { ...this.#details(error.cause ?? error), method: error.method, timeoutMs: error.timeoutMs },
     );
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../test-support/manual-clock.ts';
 import type { TaskSnapshot } from './task-model.ts';
-import { TaskStatusHub } from './task-status-hub.ts';
+import { type TaskNews, TaskStatusHub, type TaskWatcher } from './task-status-hub.ts';
 
 function task(taskId: string, status: TaskSnapshot['status']): TaskSnapshot {
   return {
@@ -15,6 +15,11 @@ function task(taskId: string, status: TaskSnapshot['status']): TaskSnapshot {
   };
 }
 
+/** A watcher that writes what it is told into `seen`, as `describe` words it. */
+function recorder(seen: string[], describe: (task: TaskSnapshot) => string): TaskWatcher {
+  return (news: TaskNews) => seen.push(news.type === 'pushed' ? describe(news.task) : `lost: ${news.error.message}`);
+}
+
 describe('TaskStatusHub', () => {
   it('hands a report that came before the watcher to the watcher, after it subscribed', async () => {
     const hub = new TaskStatusHub(new ManualClock());
@@ -22,7 +27,10 @@ describe('TaskStatusHub', () => {
     hub.deliver(task('a', 'completed'));
     hub.deliver(task('a', 'working')); // a stale report never replaces a kept terminal one
     const seen: string[] = [];
-    hub.subscribe('a', (report) => seen.push(report.status));
+    hub.watch(
+      'a',
+      recorder(seen, (report) => report.status),
+    );
     expect(seen).toEqual([]);
     await Promise.resolve();
     expect(seen).toEqual(['completed']);
@@ -31,12 +39,16 @@ describe('TaskStatusHub', () => {
   it('routes reports to the watchers of their task only, and keeps none for a task whose watchers left', async () => {
     const hub = new TaskStatusHub(new ManualClock());
     const seen: string[] = [];
-    const stop = hub.subscribe('a', (report) => seen.push(`${report.taskId}:${report.status}`));
+    const watcher = recorder(seen, (report) => `${report.taskId}:${report.status}`);
+    hub.watch('a', watcher);
     hub.deliver(task('a', 'working'));
     hub.deliver(task('b', 'working'));
-    stop();
+    hub.unwatch('a', watcher);
     hub.deliver(task('a', 'completed'));
-    hub.subscribe('a', (report) => seen.push(`again ${report.status}`));
+    hub.watch(
+      'a',
+      recorder(seen, (report) => `again ${report.status}`),
+    );
     await Promise.resolve();
     expect(seen).toEqual(['a:working']);
   });
@@ -44,11 +56,15 @@ describe('TaskStatusHub', () => {
   it('routes a report to every watcher of its task, and to the others once one left', () => {
     const hub = new TaskStatusHub(new ManualClock());
     const seen: string[] = [];
-    const stopFirst = hub.subscribe('a', (report) => seen.push(`first:${report.status}`));
-    hub.subscribe('a', (report) => seen.push(`second:${report.status}`));
+    const first = recorder(seen, (report) => `first:${report.status}`);
+    hub.watch('a', first);
+    hub.watch(
+      'a',
+      recorder(seen, (report) => `second:${report.status}`),
+    );
     hub.deliver(task('a', 'working'));
-    stopFirst();
-    stopFirst();
+    hub.unwatch('a', first);
+    hub.unwatch('a', first);
     hub.deliver(task('a', 'completed'));
     expect(seen).toEqual(['first:working', 'second:working', 'second:completed']);
   });
@@ -60,10 +76,44 @@ describe('TaskStatusHub', () => {
     hub.deliver(task('b', 'completed'));
     clock.advance(30_000);
     const seen: string[] = [];
-    hub.subscribe('a', (report) => seen.push(`a:${report.status}`));
+    hub.watch(
+      'a',
+      recorder(seen, (report) => `a:${report.status}`),
+    );
     clock.advance(1);
-    hub.subscribe('b', (report) => seen.push(`b:${report.status}`));
+    hub.watch(
+      'b',
+      recorder(seen, (report) => `b:${report.status}`),
+    );
     await Promise.resolve();
     expect(seen).toEqual(['a:completed']);
+  });
+
+  it('tells every watcher of every task that the connection is lost, once, then forgets them and what it kept', async () => {
+    const hub = new TaskStatusHub(new ManualClock());
+    const seen: string[] = [];
+    hub.watch(
+      'a',
+      recorder(seen, (report) => `a:${report.status}`),
+    );
+    hub.watch(
+      'a',
+      recorder(seen, (report) => `a2:${report.status}`),
+    );
+    hub.watch(
+      'b',
+      recorder(seen, (report) => `b:${report.status}`),
+    );
+    hub.deliver(task('c', 'completed')); // kept for a watcher of c to come
+    hub.lose(new Error('gone'));
+    expect(seen).toEqual(['lost: gone', 'lost: gone', 'lost: gone']);
+    hub.deliver(task('a', 'completed'));
+    hub.lose(new Error('again'));
+    hub.watch(
+      'c',
+      recorder(seen, (report) => `c:${report.status}`),
+    );
+    await Promise.resolve();
+    expect(seen).toEqual(['lost: gone', 'lost: gone', 'lost: gone']);
   });
 });

@@ -8,16 +8,26 @@ import { isTerminalStatus, type TaskSnapshot } from './task-model.ts';
 const EARLY_STATUS_MS = 30_000;
 const EARLY_STATUS_TASKS = 256;
 
-type Listener = (task: TaskSnapshot) => void;
+/** What the hub tells the watcher of a task: a status report the server pushed, or that the connection is lost. */
+export type TaskNews =
+  | { readonly type: 'pushed'; readonly task: TaskSnapshot }
+  | { readonly type: 'lost'; readonly error: Error };
+
+/**
+ * A task's watcher (its handle): one function for all the hub tells it, which is also the key that
+ * stops the watch, so a handle holds no subscription of its own.
+ */
+export type TaskWatcher = (news: TaskNews) => void;
 
 /**
  * Routes status reports pushed by the server to the handles of their tasks, whatever the
- * generation's notification looks like. A report for a task without a watcher is kept (bounded in
- * count and age) and handed to the first one, so nothing that arrives before a handle exists is lost.
+ * generation's notification looks like, and tells every handle when the connection is lost. A
+ * report for a task without a watcher is kept (bounded in count and age) and handed to the first
+ * one, so nothing that arrives before a handle exists is lost.
  */
 export class TaskStatusHub {
   /** The watchers of each task: one alone (the usual case, no set to hold it), or a set of several. */
-  readonly #listeners = new Map<string, Listener | Set<Listener>>();
+  readonly #listeners = new Map<string, TaskWatcher | Set<TaskWatcher>>();
   /** The latest report of tasks nobody listens to yet, with when it arrived. */
   readonly #early = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
   /** Tasks whose watchers all left (recent ones, bounded): their late reports are not kept. */
@@ -32,17 +42,21 @@ export class TaskStatusHub {
   /** Delivers a report to the task's watchers, or keeps it for the first one. */
   deliver(task: TaskSnapshot): void {
     const listeners = this.#listeners.get(task.taskId);
-    if (typeof listeners === 'function') listeners(task);
-    else if (listeners) for (const listener of [...listeners]) listener(task);
-    else if (!this.#finished.has(task.taskId)) this.#keepEarly(task);
+    if (listeners === undefined) {
+      if (!this.#finished.has(task.taskId)) this.#keepEarly(task);
+      return;
+    }
+    const news: TaskNews = { type: 'pushed', task };
+    if (typeof listeners === 'function') listeners(news);
+    else for (const listener of [...listeners]) listener(news);
   }
 
   /**
-   * Routes reports of `taskId` to `listener` until the returned function is called. A report that
-   * arrived before anybody listened is delivered first, on a microtask, so the listener's owner has
-   * finished subscribing.
+   * Routes reports of `taskId` to `listener` until {@link unwatch}. A report that arrived before
+   * anybody listened is delivered first, on a microtask, so the listener's owner has finished
+   * subscribing.
    */
-  subscribe(taskId: string, listener: Listener): () => void {
+  watch(taskId: string, listener: TaskWatcher): void {
     const current = this.#listeners.get(taskId);
     if (current === undefined) this.#listeners.set(taskId, listener);
     else if (typeof current === 'function') this.#listeners.set(taskId, new Set([current, listener]));
@@ -52,18 +66,18 @@ export class TaskStatusHub {
     this.#early.delete(taskId);
     if (early && this.#clock.now() - early.at <= EARLY_STATUS_MS) {
       queueMicrotask(() => {
-        if (this.#listens(taskId, listener)) listener(early.task);
+        if (this.#listens(taskId, listener)) listener({ type: 'pushed', task: early.task });
       });
     }
-    return () => this.#unsubscribe(taskId, listener);
   }
 
-  #listens(taskId: string, listener: Listener): boolean {
+  #listens(taskId: string, listener: TaskWatcher): boolean {
     const current = this.#listeners.get(taskId);
     return current === listener || (typeof current === 'object' && current.has(listener));
   }
 
-  #unsubscribe(taskId: string, listener: Listener): void {
+  /** Stops routing reports of `taskId` to `listener` (one that no longer listens is ignored). */
+  unwatch(taskId: string, listener: TaskWatcher): void {
     const current = this.#listeners.get(taskId);
     if (typeof current === 'object') {
       if (!current.delete(listener) || current.size > 0) return;
@@ -73,10 +87,15 @@ export class TaskStatusHub {
     if (this.#finished.size > EARLY_STATUS_TASKS) this.#finished.delete(this.#finished.values().next().value as string);
   }
 
-  /** Forgets every watcher (the connection is gone). */
-  clear(): void {
+  /** The connection is gone: tells every watcher, then forgets them all and every kept report. */
+  lose(error: Error): void {
+    const watchers = [...this.#listeners.values()].flatMap((listeners) =>
+      typeof listeners === 'function' ? [listeners] : [...listeners],
+    );
     this.#listeners.clear();
     this.#early.clear();
+    const news: TaskNews = { type: 'lost', error };
+    for (const watcher of watchers) watcher(news);
   }
 
   /** A terminal report is never replaced by a later non-terminal one while it is kept. */

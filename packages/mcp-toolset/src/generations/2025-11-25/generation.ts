@@ -17,7 +17,7 @@ import type {
 } from '../../tasks/task-generation.ts';
 import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
 import { parseCallToolResult } from '../../wire.ts';
-import { HeldOpenResult } from './held-open-result.ts';
+import { HeldOpenResult, type HeldOpenRetry } from './held-open-result.ts';
 import { parseCreateTaskResult, parseTask, parseTaskList } from './wire.ts';
 
 /**
@@ -30,17 +30,17 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   readonly version = '2025-11-25';
   readonly serverDecides = false;
   readonly ttlIsBackstop = false;
-  readonly #maxPollMs: number;
+  readonly #inputRetry: HeldOpenRetry;
 
   /**
-   * Installs the status notification route on `connection`; `clock` keeps the time, `maxPollMs` caps
-   * the input strategy's retry wait.
+   * Installs the status notification route on `connection`; `clock` keeps the time, `inputRetry`
+   * bounds the input strategy's wait before it asks again.
    */
-  constructor(connection: Connection, clock: Clock, maxPollMs: number) {
+  constructor(connection: Connection, clock: Clock, inputRetry: HeldOpenRetry) {
     super(connection, clock, 'notifications/tasks/status', (params) =>
       parseTask(params, { what: 'task status notification' }),
     );
-    this.#maxPollMs = maxPollMs;
+    this.#inputRetry = inputRetry;
   }
 
   /** Capability `tasks.requests.tools.call`. */
@@ -146,10 +146,6 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
     return parseTaskList(await this.connection.request('tasks/list', cursor === undefined ? {} : { cursor }, options));
   }
 
-  watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    return this.hub.subscribe(taskId, listener);
-  }
-
   /**
    * Input is served on a held-open tasks/result, so the server can send its requests; a request
    * the toolset has no handler for (the server asked anyway) cancels the task with an error that
@@ -163,7 +159,7 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
       async (options) => ({ kind: 'result', result: await this.#result(taskId, options) }),
       hooks,
       clock,
-      this.#maxPollMs,
+      this.#inputRetry,
     );
     const stopWatching = this.connection.onInputRefused((input) => {
       if (relatedTaskId(input.meta) === taskId)

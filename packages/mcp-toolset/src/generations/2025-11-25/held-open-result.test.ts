@@ -31,7 +31,7 @@ describe('HeldOpenResult', () => {
       },
       { pollNow: () => polls++, toolName: 'input_task', abandon: () => undefined },
       clock,
-      1_000,
+      { floorMs: 100, maxMs: 1_000 },
     );
     strategy.onSnapshot(working);
     expect(requests).toBe(0);
@@ -55,7 +55,7 @@ describe('HeldOpenResult', () => {
       },
       { pollNow: () => undefined, toolName: 'input_task', abandon: () => undefined },
       clock,
-      1_000,
+      { floorMs: 100, maxMs: 1_000 },
     );
     strategy.onSnapshot(needsInput);
     await settle();
@@ -68,5 +68,26 @@ describe('HeldOpenResult', () => {
     clock.advance(10_000);
     expect(requests).toBe(2);
     expect(strategy.takeOutcome()).toBeUndefined();
+  });
+
+  it('starts its retry wait at the floor it is given, and never waits past its cap', async () => {
+    const clock = new ManualClock();
+    const strategy = new HeldOpenResult(
+      async () => {
+        throw new Error('answered before the task ended');
+      },
+      { pollNow: () => undefined, toolName: 'input_task', abandon: () => undefined },
+      clock,
+      { floorMs: 40, maxMs: 100 },
+    );
+    strategy.onSnapshot(needsInput);
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await settle();
+      delays.push(clock.nextDelay as number);
+      clock.advance(clock.nextDelay as number);
+    }
+    strategy.dispose();
+    expect(delays).toEqual([40, 80, 100, 100]);
   });
 });

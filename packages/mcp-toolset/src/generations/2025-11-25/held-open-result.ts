@@ -5,8 +5,12 @@ import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
 
 /** A held-open tasks/result is ended by the strategy, not by a timeout: it gets the longest a timer takes. */
 const NO_TIMEOUT_MS = MAX_TIMER_MS;
-/** The least wait before a held-open tasks/result that ended early is sent again; it doubles each time. */
-const RETRY_FLOOR_MS = 100;
+
+/** The wait before a held-open tasks/result that ended early is sent again: `floorMs` first, doubling up to `maxMs`. */
+export interface HeldOpenRetry {
+  readonly floorMs: number;
+  readonly maxMs: number;
+}
 
 /**
  * Input the 2025-11-25 way: while a task needs input, a tasks/result is kept open so the server can
@@ -18,7 +22,7 @@ export class HeldOpenResult implements InputStrategy {
   readonly #fetch: (options: RequestOptions) => Promise<TaskOutcome>;
   readonly #hooks: InputHooks;
   readonly #clock: Clock;
-  readonly #maxDelayMs: number;
+  readonly #retry: HeldOpenRetry;
   #request: AbortController | undefined;
   #retryTimer: unknown;
   #retries = 0;
@@ -26,17 +30,17 @@ export class HeldOpenResult implements InputStrategy {
   #outcome: TaskOutcome | undefined;
   #disposed = false;
 
-  /** `fetch` sends the tasks/result; `maxDelayMs` caps the wait between attempts. */
+  /** `fetch` sends the tasks/result; `retry` bounds the wait between attempts. */
   constructor(
     fetch: (options: RequestOptions) => Promise<TaskOutcome>,
     hooks: InputHooks,
     clock: Clock,
-    maxDelayMs: number,
+    retry: HeldOpenRetry,
   ) {
     this.#fetch = fetch;
     this.#hooks = hooks;
     this.#clock = clock;
-    this.#maxDelayMs = maxDelayMs;
+    this.#retry = retry;
   }
 
   onSnapshot(task: TaskSnapshot): void {
@@ -67,7 +71,7 @@ export class HeldOpenResult implements InputStrategy {
       // tasks/result answers only once the task is terminal: learn its final status now.
       this.#hooks.pollNow();
       if (this.#disposed) return;
-      const delay = Math.min(RETRY_FLOOR_MS * 2 ** this.#retries++, this.#maxDelayMs);
+      const delay = Math.min(this.#retry.floorMs * 2 ** this.#retries++, this.#retry.maxMs);
       this.#retryTimer = this.#clock.setTimeout(() => {
         this.#retryTimer = undefined;
         if (this.#status === 'input_required') this.#open();

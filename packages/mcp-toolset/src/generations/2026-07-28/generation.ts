@@ -19,6 +19,7 @@ import type {
   ToolRouting,
 } from '../../tasks/task-generation.ts';
 import type { TaskInputRequest, TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
+import type { TaskWatcher } from '../../tasks/task-status-hub.ts';
 import { EmbeddedInput } from './embedded-input.ts';
 import { parseCallAnswer, parseDetailedTask, TASKS_EXTENSION } from './wire.ts';
 
@@ -56,6 +57,8 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
   readonly #raw: RawRequests;
   /** The server refused subscriptions/listen for tasks once: every task is polled instead. */
   #noListen = false;
+  /** How each watcher's subscriptions/listen ends. */
+  readonly #listening = new Map<TaskWatcher, () => void>();
 
   /**
    * Installs on `connection` the route of notifications/tasks, the `"complete"` a result without
@@ -169,13 +172,16 @@ export class Tasks20260728 extends ConnectionGeneration implements TaskGeneratio
   }
 
   /** Routes the server's notifications/tasks for `taskId`, asking for them with subscriptions/listen. */
-  watch(taskId: string, listener: (task: TaskSnapshot) => void): () => void {
-    const unsubscribe = this.hub.subscribe(taskId, listener);
-    const stopListening = this.#listen(taskId);
-    return () => {
-      unsubscribe();
-      stopListening();
-    };
+  override watch(taskId: string, watcher: TaskWatcher): void {
+    super.watch(taskId, watcher);
+    this.#listening.get(watcher)?.();
+    this.#listening.set(watcher, this.#listen(taskId));
+  }
+
+  override unwatch(taskId: string, watcher: TaskWatcher): void {
+    super.unwatch(taskId, watcher);
+    this.#listening.get(watcher)?.();
+    this.#listening.delete(watcher);
   }
 
   inputStrategy(taskId: string, hooks: InputHooks, _clock: Clock): InputStrategy {

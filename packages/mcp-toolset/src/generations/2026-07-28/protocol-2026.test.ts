@@ -327,6 +327,25 @@ describe.each(transports)('a 2026-07-28 server over $name', ({ name, start }) =>
     expect(Date.now() - started).toBeLessThan(10_000);
   }, 30_000);
 
+  it('waits timeouts.ttlGraceMs past the ttl before giving the task up', async () => {
+    const { source, inspector } = await start({ ttlMs: 300, ...NO_POLL });
+    const clock = new ManualClock();
+    const toolset = await open(source(), {
+      taskPolling: { maxIntervalMs: 600_000 },
+      timeouts: { ttlGraceMs: 50 },
+      clock,
+    });
+    const call = toolset
+      .directCallTool('slow_task', { delayMs: 15_000 }, { useTask: true })
+      .catch((caught: unknown) => caught);
+    await vi.waitFor(() => expect(clock.nextDelay).toBe(350), WAIT);
+    clock.advance(349);
+    expect(await inspector.cancelsReceived()).toEqual([]);
+    clock.advance(1);
+    expect(TaskExpiredError.isInstance(await call)).toBe(true);
+    expect(await inspector.cancelsReceived()).toHaveLength(1);
+  }, 30_000);
+
   it('has no task listing, and refuses a reference of the other generation', async () => {
     const { source } = await start();
     const toolset = await open(source());
