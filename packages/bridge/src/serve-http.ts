@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import {
   createMcpHandler,
   hostHeaderValidationResponse,
@@ -185,41 +186,15 @@ function toRequest(incoming: IncomingMessage, signal: AbortSignal): Promise<Requ
   );
 }
 
-/**
- * Writes a web Response to a Node response, streaming its body (SSE included) chunk by chunk as it
- * comes, straight from the body's reader (a Node stream around it costs more per response). The
- * host going away cancels the body.
- */
+/** Writes a web Response to a Node response, streaming its body (SSE included) as it comes. */
 async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
   outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-  const body = response.body;
-  if (!body) {
+  if (!response.body) {
     outgoing.end();
     return;
   }
-  const reader = body.getReader();
-  let gone = false;
-  let resume: (() => void) | undefined;
-  outgoing.on('close', () => {
-    gone = true;
-    resume?.();
-    reader.cancel().catch(() => undefined);
-  });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done || gone) break;
-      if (!outgoing.write(value))
-        // Backpressure: wait for the host to read, or for it to go away.
-        await new Promise<void>((resolve) => {
-          resume = resolve;
-          outgoing.once('drain', resolve);
-        }).finally(() => {
-          resume = undefined;
-        });
-    }
-    if (!gone) outgoing.end();
-  } catch {
-    outgoing.destroy();
-  }
+  const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>);
+  outgoing.on('close', () => body.destroy());
+  body.on('error', () => outgoing.destroy());
+  body.pipe(outgoing);
 }
