@@ -11,22 +11,29 @@ import { type CaseResult, pairedCase, roundsCase, wall } from './report.ts';
 import { type Contestant, type Round, type RunnerSettings, repeat, runAlternating } from './runner.ts';
 import { median, wallClockMs } from './stats.ts';
 
-const plainScenario = '8. plain call through the bridge';
-const progressScenario = '8. task status change → the host’s progress notification, through the bridge';
+const plainScenario = '9. plain call through the bridge';
+const progressScenario = '9. task status change → the host’s progress notification, through the bridge';
 
-/** The bridge's bin, from source (the bench runs with the source condition). */
-function bridgeCommand(args: readonly string[]): { command: string; args: string[] } {
+/** The bridge's bin, from source (the bench runs with the source condition), with `nodeFlags` for its node (a CPU profile). */
+export function bridgeCommand(
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+): { command: string; args: string[] } {
   const packageJson = createRequire(import.meta.url).resolve('@toolwright/bridge/package.json');
   const bin = join(dirname(packageJson), 'src', 'bin.ts');
   return {
     command: process.execPath,
-    args: ['--conditions=@toolwright/source', '--disable-warning=ExperimentalWarning', bin, ...args],
+    args: ['--conditions=@toolwright/source', '--disable-warning=ExperimentalWarning', ...nodeFlags, bin, ...args],
   };
 }
 
 /** Starts the bridge's bin on HTTP with `args`; its URL and its closer go on `closers`. */
-async function httpBridge(args: readonly string[], closers: Closers): Promise<URL> {
-  const { command, args: argv } = bridgeCommand(['--http', ...args]);
+export async function httpBridge(
+  args: readonly string[],
+  closers: Closers,
+  nodeFlags: readonly string[] = [],
+): Promise<URL> {
+  const { command, args: argv } = bridgeCommand(['--http', ...args], nodeFlags);
   const child: ChildProcess = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   closers.push(async () => {
     if (child.exitCode !== null) return;
@@ -60,18 +67,21 @@ async function hosts(
   transport: Exclude<TransportName, 'in-memory'>,
   closers: Closers,
   record: boolean,
-): Promise<{ direct: Client; bridged: Client; piped?: Client; inspector: FixtureInspector }> {
+): Promise<{ direct: Client; bridged: Client; piped?: Client; proxied?: Client; inspector: FixtureInspector }> {
   const options = { record, taskDelayMs: 20 };
   if (transport === 'stdio') {
     const direct = stdioFixture(options);
     const behind = stdioFixture(options);
     const piped = stdioFixture(options);
+    const proxiedFixture = stdioFixture(options);
     closers.push(
       () => direct.close(),
       () => behind.close(),
       () => piped.close(),
+      () => proxiedFixture.close(),
     );
     const pipe = fileURLToPath(new URL('./pipe-process.ts', import.meta.url));
+    const proxy = fileURLToPath(new URL('./sdk-proxy-process.ts', import.meta.url));
     return {
       direct: await host(
         new StdioClientTransport({ command: direct.command, args: direct.args, stderr: 'ignore' }),
@@ -82,6 +92,14 @@ async function hosts(
         new StdioClientTransport({
           command: process.execPath,
           args: [pipe, piped.command, ...piped.args],
+          stderr: 'ignore',
+        }),
+        closers,
+      ),
+      proxied: await host(
+        new StdioClientTransport({
+          command: process.execPath,
+          args: ['--conditions=@toolwright/source', proxy, proxiedFixture.command, ...proxiedFixture.args],
           stderr: 'ignore',
         }),
         closers,
@@ -104,7 +122,7 @@ async function hosts(
 }
 
 /**
- * Scenario 8 (the bridge, `@toolwright/bridge`): a plain call through the bridge (its bin, a
+ * Scenario 9 (the bridge, `@toolwright/bridge`): a plain call through the bridge (its bin, a
  * process of its own between the host and the server, as a host runs it) against the same call
  * made directly, sequentially, over stdio and HTTP (target ≤ 1.10×); and over stdio, the delay from
  * an upstream task's status change to the host's progress notification (target ≤ 10 ms).
@@ -115,17 +133,17 @@ export async function bridgeCalls(settings: RunnerSettings): Promise<CaseResult[
     if (transport === 'in-memory') continue;
     const closers: Closers = [];
     await using _closers = { [Symbol.asyncDispose]: disposer(closers) };
-    const { direct, bridged, piped } = await hosts(transport, closers, false);
+    const { direct, bridged, piped, proxied } = await hosts(transport, closers, false);
     const echo = (client: Client) => () => client.callTool({ name: 'echo', arguments: { text: 'x' } });
     const contestant = (name: string, call: () => Promise<unknown>): Contestant => ({
       name,
       run: (calls) => repeat(calls, call),
     });
     const contestants = [contestant('bridged', echo(bridged)), contestant('direct', echo(direct))];
-    if (piped) contestants.push(contestant('piped', echo(piped)));
+    if (piped && proxied) contestants.push(contestant('piped', echo(piped)), contestant('sdk proxy', echo(proxied)));
     const { rounds } = await runAlternating(contestants, settings);
-    const [through = [], straight = [], pipedRounds = []] = rounds;
-    if (piped)
+    const [through = [], straight = [], pipedRounds = [], proxiedRounds = []] = rounds;
+    if (piped && proxied)
       cases.push(
         pairedCase(
           {
@@ -148,6 +166,30 @@ export async function bridgeCalls(settings: RunnerSettings): Promise<CaseResult[
           },
           through,
           pipedRounds,
+          wall,
+          settings,
+        ),
+        pairedCase(
+          {
+            scenario: plainScenario,
+            case: `${transport}, sequential echo, wall: a bare MCP SDK v2 server and client in the process between (the floor of one more process that keeps the SDK)`,
+            baselineName: 'the same host calling the server directly',
+            note: 'no target: an SDK server whose tools/call is sent on through an SDK client, nothing else',
+          },
+          proxiedRounds,
+          straight,
+          wall,
+          settings,
+        ),
+        pairedCase(
+          {
+            scenario: plainScenario,
+            case: `${transport}, sequential echo, wall: the bridge against that bare SDK proxy`,
+            baselineName: 'a bare MCP SDK v2 server and client',
+            note: 'no target: what the bridge’s own work (the toolset, its call handling) adds to the SDK’s',
+          },
+          through,
+          proxiedRounds,
           wall,
           settings,
         ),

@@ -8,13 +8,13 @@ import { MockLanguageModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   bridgeCommand,
-  eventually,
   fixtureOf,
   GENERATIONS,
   HOST_TRANSPORTS,
   type HostTransport,
   type HttpBridge,
   startHttpBridge,
+  UNTIL,
   upstreamArgs,
 } from './test-support.ts';
 
@@ -164,15 +164,17 @@ describe.each(GENERATIONS)('@ai-sdk/mcp in generateText, an upstream of MCP %s',
     const { cancellable } = fixture.tools;
     const run = runCalling(client, cancellable, controller.signal);
     run.catch(() => undefined);
-    const task = await eventually(async () =>
-      (await fixture.inspector.tasks()).find((candidate) => candidate.tool === cancellable.name),
-    );
+    const task = await vi.waitFor(async () => {
+      const found = (await fixture.inspector.tasks()).find((candidate) => candidate.tool === cancellable.name);
+      if (found === undefined) throw new Error('the upstream task has not started yet');
+      return found;
+    }, UNTIL);
     controller.abort();
     await expect(run).rejects.toThrow();
     if (thenClose) await client.close();
-    await eventually(async () => {
+    await vi.waitFor(async () => {
       const seen = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === task.taskId);
-      return seen?.cancelRequested && seen.cancelObserved;
-    });
+      expect(seen?.cancelRequested && seen.cancelObserved).toBe(true);
+    }, UNTIL);
   }
 });

@@ -11,11 +11,11 @@ import { startHttpFixture, startHttpTasksExtensionFixture } from '@toolwright/te
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   connectV1Host,
-  eventually,
   fixtureOf,
   GENERATIONS,
   HOST_TRANSPORTS,
   startHttpBridge,
+  UNTIL,
   upstreamArgs,
   type V1Host,
 } from './test-support.ts';
@@ -95,10 +95,10 @@ describe.each(GENERATIONS)('background mode, an upstream of MCP %s', (generation
       const taskId = taskIdOf(await host.client.callTool(fixture.tools.cancellable));
       const cancelled = await host.client.callTool({ name: 'task_cancel', arguments: { task_id: taskId } });
       expect(JSON.stringify(cancelled.content)).toContain('cancelled');
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         const task = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === taskId);
-        return task?.cancelRequested && task.cancelObserved;
-      });
+        expect(task?.cancelRequested && task.cancelObserved).toBe(true);
+      }, UNTIL);
       const status = await host.client.callTool({ name: 'task_status', arguments: { task_id: taskId } });
       expect(status.structuredContent).toMatchObject({ status: 'cancelled' });
       const result = await host.client.callTool({ name: 'task_result', arguments: { task_id: taskId } });
@@ -107,10 +107,10 @@ describe.each(GENERATIONS)('background mode, an upstream of MCP %s', (generation
 
     it('a task waiting for input says so, and task_result asks the host for it', async () => {
       const taskId = taskIdOf(await host.client.callTool(fixture.tools.input));
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         const status = await host.client.callTool({ name: 'task_status', arguments: { task_id: taskId } });
-        return (status.structuredContent as { status?: string }).status === 'input_required';
-      });
+        expect((status.structuredContent as { status?: string }).status).toBe('input_required');
+      }, UNTIL);
       const result = await host.client.callTool({
         name: 'task_result',
         arguments: { task_id: taskId, wait_seconds: 10 },

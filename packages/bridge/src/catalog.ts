@@ -31,6 +31,8 @@ export class Catalog {
   readonly #upstreams: readonly Upstream[];
   readonly #onUnreachable: (upstream: Upstream, error: unknown) => void;
   #tools: Promise<ReadonlyMap<string, CatalogTool>> | undefined;
+  /** The current listing once it resolved: a call finds its tool without waiting on a promise. */
+  #listed: ReadonlyMap<string, CatalogTool> | undefined;
 
   constructor(upstreams: readonly Upstream[], onUnreachable: (upstream: Upstream, error: unknown) => void) {
     this.#upstreams = upstreams;
@@ -40,21 +42,28 @@ export class Catalog {
   /** Drops the cached list (a server's list changed). */
   invalidate(): void {
     this.#tools = undefined;
+    this.#listed = undefined;
   }
 
   /** The upstream tools by host name. */
   tools(): Promise<ReadonlyMap<string, CatalogTool>> {
-    this.#tools ??= this.#list();
-    const listing = this.#tools;
-    listing.catch(() => {
-      if (this.#tools === listing) this.#tools = undefined;
-    });
+    if (this.#tools) return this.#tools;
+    const listing = this.#list();
+    this.#tools = listing;
+    listing.then(
+      (tools) => {
+        if (this.#tools === listing) this.#listed = tools;
+      },
+      () => {
+        if (this.#tools === listing) this.#tools = undefined;
+      },
+    );
     return listing;
   }
 
   /** The tool a host calls by `name`, listing afresh once when the cached list lacks it. */
   async find(name: string): Promise<CatalogTool | undefined> {
-    const found = (await this.tools()).get(name);
+    const found = (this.#listed ?? (await this.tools())).get(name);
     if (found) return found;
     this.invalidate();
     return (await this.tools()).get(name);

@@ -50,7 +50,7 @@ describe('upstreamsFromConfig', () => {
     expect((await upstreamsFromConfig(path, true)).map((spec) => spec.background)).toEqual([true, true, true]);
   });
 
-  it('reads a file with comments (VS Code’s servers), and says so when it holds background settings it cannot read', async () => {
+  it('reads a file with comments (VS Code’s servers), its background settings too', async () => {
     const commented = configFile(
       'commented.json',
       '{\n  // the team server\n  "servers": { "team": { "type": "stdio", "command": "node", "args": ["team.js"], }, },\n}\n',
@@ -62,7 +62,9 @@ describe('upstreamsFromConfig', () => {
       'commented-background.json',
       '{ "mcpServers": { "team": { "command": "node", "background": true } } } // comment\n',
     );
-    await expect(upstreamsFromConfig(withBackground, false)).rejects.toThrow(/remove them from the file/);
+    expect(await upstreamsFromConfig(withBackground, false)).toEqual([
+      { name: 'team', source: { command: 'node' }, background: true },
+    ]);
   });
 
   it('refuses bad config with a UserError naming the server and the field', async () => {

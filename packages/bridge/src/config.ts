@@ -1,8 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { UserError } from '@toolwright/core';
-import { isPlainObject } from '@toolwright/core/internal';
-import { type McpServersConfig, parseMcpServers, readMcpServers, toolNamePrefix } from '@toolwright/mcp-toolset/config';
+import { readMcpServers, toolNamePrefix } from '@toolwright/mcp-toolset/config';
 import type { UpstreamSpec } from './upstream.ts';
 
 /**
@@ -12,35 +9,12 @@ import type { UpstreamSpec } from './upstream.ts';
  * `"background": true` (all) or `"background": ["tool", …]`; `--background` makes it all of them.
  */
 export async function upstreamsFromConfig(path: string, backgroundAll: boolean): Promise<UpstreamSpec[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UserError(`Could not read the MCP servers config ${path}: ${(error as Error).message}. Check the path.`, {
-      cause: error,
-    });
-  }
-  // The loader reads the servers; it keeps no other field of an entry, so the bridge reads its own
-  // `background` from the same parsed object (a file with comments the loader reads alone).
-  let parsed: unknown;
-  let config: McpServersConfig;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === undefined) {
-    config = await readMcpServers(path);
-    if (/"background"\s*:/.test(text))
-      throw new UserError(
-        `The MCP servers config ${path} has comments or trailing commas, and then the bridge cannot read its "background" settings: remove them from the file (plain JSON), or run every task tool in the background with --background.`,
-      );
-  } else config = parseMcpServers(parsed, { baseDir: dirname(path) }, path);
+  // The file is read and parsed once, by the loader, which hands on each entry's keys it does not read (`background`).
+  const config = await readMcpServers(path);
   if (config.servers.length === 0)
     throw new UserError(`The MCP servers config ${path} names no server (or only disabled ones): add one.`);
-  const entries = isPlainObject(parsed) ? (parsed.mcpServers ?? parsed.servers) : undefined;
   const prefixes = new Map<string, string>();
-  return config.servers.map(({ name, server }) => {
+  return config.servers.map(({ name, server, extra }) => {
     const prefix = toolNamePrefix(name);
     const other = prefixes.get(prefix);
     if (other !== undefined)
@@ -48,8 +22,7 @@ export async function upstreamsFromConfig(path: string, backgroundAll: boolean):
         `MCP servers '${other}' and '${name}' in ${path} would both prefix their tools with '${prefix}_'; rename one of them.`,
       );
     prefixes.set(prefix, name);
-    const entry = isPlainObject(entries) ? entries[name] : undefined;
-    const background = backgroundAll || readBackground(isPlainObject(entry) ? entry.background : undefined, name, path);
+    const background = backgroundAll || readBackground(extra?.background, name, path);
     const source =
       'command' in server
         ? {

@@ -24,8 +24,9 @@ export type HostCapability = 'elicitation' | 'sampling' | 'tasks';
  */
 export class HostCall {
   readonly era: Era;
-  /** Aborts when the host cancels the request, or its HTTP request goes away. */
-  readonly signal: AbortSignal;
+  /** What aborts when the host cancels the request, or its HTTP request goes away (a call links to each). */
+  readonly signals: readonly AbortSignal[];
+  #signal: AbortSignal | undefined;
   readonly #ctx: ServerContext;
   readonly #capabilities: Record<string, unknown>;
   readonly #token: string | number | undefined;
@@ -37,7 +38,7 @@ export class HostCall {
     this.era = era;
     this.#ctx = ctx;
     const httpSignal = ctx.http?.req?.signal;
-    this.signal = httpSignal ? AbortSignal.any([ctx.mcpReq.signal, httpSignal]) : ctx.mcpReq.signal;
+    this.signals = httpSignal ? [ctx.mcpReq.signal, httpSignal] : [ctx.mcpReq.signal];
     const declared =
       era === 'modern'
         ? (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY]
@@ -45,6 +46,12 @@ export class HostCall {
     this.#capabilities = isPlainObject(declared) ? declared : {};
     const token = ctx.mcpReq._meta?.progressToken;
     this.#token = typeof token === 'string' || typeof token === 'number' ? token : undefined;
+  }
+
+  /** Aborts when the host cancels the request, or its HTTP request goes away (made on first use: most calls link to {@link signals}). */
+  get signal(): AbortSignal {
+    this.#signal ??= this.signals.length === 1 ? (this.signals[0] as AbortSignal) : AbortSignal.any([...this.signals]);
+    return this.#signal;
   }
 
   /** The request's `_meta` without its progress token (the bridge sets its own upstream), or undefined. */

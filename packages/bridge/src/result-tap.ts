@@ -29,11 +29,17 @@ export interface TappedCall {
   release(): void;
 }
 
+/** One marked call: its last answer, and the ids of its requests still waiting for one. */
+interface CallRecord {
+  answer: TappedAnswer | undefined;
+  readonly ids: (string | number)[];
+}
+
 /** Reads the answers to marked tools/call requests off one transport. */
 export class ResultTap {
-  readonly #answers = new Map<string, TappedAnswer | undefined>();
-  /** Request id (as JSON) → the call it belongs to, while the answer is outstanding. */
-  readonly #requests = new Map<string, string>();
+  readonly #calls = new Map<string, CallRecord>();
+  /** Request id → the call it belongs to, while the answer is outstanding (a Map tells 1 from "1", as JSON-RPC does). */
+  readonly #requests = new Map<string | number, CallRecord>();
   #next = 0;
 
   /** Installs the tap on `transport` (before it is connected) and returns it. */
@@ -41,9 +47,10 @@ export class ResultTap {
     const send = transport.send.bind(transport);
     transport.send = (message, options) => send(this.#outgoing(message), options);
     // The transport calls `this.onmessage` for each message; whoever sets a handler (the SDK client,
-    // the toolset's own wrappers) gets it wrapped, so the tap sees every message first, once.
+    // the toolset's own wrappers) gets it wrapped, so the tap sees every message first. A wrapper
+    // that calls the one set before it runs inside the outer one: only the outermost taps.
     let handler = transport.onmessage;
-    const seen = new WeakSet<object>();
+    let tapping = false;
     Object.defineProperty(transport, 'onmessage', {
       configurable: true,
       enumerable: true,
@@ -53,11 +60,14 @@ export class ResultTap {
           next === undefined
             ? undefined
             : (message, extra) => {
-                if (!seen.has(message)) {
-                  seen.add(message);
+                if (tapping) return next(message, extra);
+                tapping = true;
+                try {
                   this.#incoming(message);
+                  next(message, extra);
+                } finally {
+                  tapping = false;
                 }
-                next(message, extra);
               };
       },
     });
@@ -67,13 +77,14 @@ export class ResultTap {
   /** A new marked call. */
   mark(): TappedCall {
     const key = `c${++this.#next}`;
-    this.#answers.set(key, undefined);
+    const record: CallRecord = { answer: undefined, ids: [] };
+    this.#calls.set(key, record);
     return {
       meta: { [MARK]: key },
-      answer: () => this.#answers.get(key),
+      answer: () => record.answer,
       release: () => {
-        this.#answers.delete(key);
-        for (const [id, owner] of this.#requests) if (owner === key) this.#requests.delete(id);
+        this.#calls.delete(key);
+        for (const id of record.ids) if (this.#requests.get(id) === record) this.#requests.delete(id);
       },
     };
   }
@@ -84,7 +95,11 @@ export class ResultTap {
     const meta = isPlainObject(params) ? params._meta : undefined;
     if (!isPlainObject(meta) || typeof meta[MARK] !== 'string') return message;
     const { [MARK]: key, ...rest } = meta;
-    if (this.#answers.has(key as string)) this.#requests.set(JSON.stringify(message.id), key as string);
+    const record = this.#calls.get(key as string);
+    if (record) {
+      this.#requests.set(message.id, record);
+      record.ids.push(message.id);
+    }
     const stripped = { ...(params as Record<string, unknown>) };
     if (Object.keys(rest).length > 0) stripped._meta = rest;
     else delete stripped._meta;
@@ -92,15 +107,14 @@ export class ResultTap {
   }
 
   #incoming(message: JSONRPCMessage): void {
-    if (!('id' in message) || 'method' in message) return;
-    const id = JSON.stringify(message.id);
-    const key = this.#requests.get(id);
-    if (key === undefined) return;
-    this.#requests.delete(id);
-    if ('result' in message) this.#answers.set(key, { kind: 'result', result: message.result });
+    if (!('id' in message) || 'method' in message || message.id === undefined) return;
+    const record = this.#requests.get(message.id);
+    if (record === undefined) return;
+    this.#requests.delete(message.id);
+    if ('result' in message) record.answer = { kind: 'result', result: message.result };
     else if ('error' in message) {
       const { code, message: text, data } = message.error;
-      this.#answers.set(key, { kind: 'error', code, message: text, data });
+      record.answer = { kind: 'error', code, message: text, data };
     }
   }
 }

@@ -13,10 +13,10 @@ import { MCPToolset } from '@toolwright/mcp-toolset';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   connectV1Host,
-  eventually,
   fixtureOf,
   GENERATIONS,
   HOST_TRANSPORTS,
+  UNTIL,
   type UpstreamFixture,
   upstreamArgs,
   type V1Host,
@@ -89,14 +89,19 @@ describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
       const controller = new AbortController();
       const before = (await fixture.inspector.tasks()).length;
       const call = host.client.callTool(fixture.tools.cancellable, CallToolResultSchema, { signal: controller.signal });
-      const task = await eventually(async () => (await fixture.inspector.tasks())[before]);
+      const task = await vi.waitFor(async () => {
+        const started = (await fixture.inspector.tasks())[before];
+        if (started === undefined) throw new Error('the upstream task has not started yet');
+        return started;
+      }, UNTIL);
       expect(task.tool).toBe(fixture.tools.cancellable.name);
       controller.abort('the user stopped it');
       await expect(call).rejects.toThrow();
-      const cancelled = await eventually(async () => {
+      const cancelled = await vi.waitFor(async () => {
         const seen = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === task.taskId);
-        return seen?.cancelRequested && seen.cancelObserved ? seen : undefined;
-      });
+        expect(seen?.cancelRequested && seen.cancelObserved).toBe(true);
+        return seen as NonNullable<typeof seen>;
+      }, UNTIL);
       expect(cancelled.cancelRequested).toBe(true);
     });
 
@@ -163,10 +168,10 @@ describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
       const text = JSON.stringify(result.content);
       expect(text).toContain('elicitation');
       expect(text).toContain('What is your name?');
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         const task = (await fixture.inspector.tasks()).find((candidate) => candidate.tool === fixture.tools.input.name);
-        return task && task.status !== 'working' && task.status !== 'input_required';
-      });
+        expect(task && task.status !== 'working' && task.status !== 'input_required').toBe(true);
+      }, UNTIL);
     });
   });
 });

@@ -5,12 +5,12 @@ import { MCPToolset } from '@toolwright/mcp-toolset';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bridgeCommand,
-  eventually,
   fixtureOf,
   GENERATIONS,
   HOST_TRANSPORTS,
   type HttpBridge,
   startHttpBridge,
+  UNTIL,
   upstreamArgs,
 } from './test-support.ts';
 
@@ -59,13 +59,17 @@ describe.each(GENERATIONS)('an upstream of MCP %s', (generation) => {
     it('cancelling the task cancels the upstream task', async () => {
       const before = (await fixture.inspector.tasks()).length;
       const handle = await host.startTask(fixture.tools.cancellable.name, fixture.tools.cancellable.arguments);
-      const upstream = await eventually(async () => (await fixture.inspector.tasks())[before]);
+      const upstream = await vi.waitFor(async () => {
+        const started = (await fixture.inspector.tasks())[before];
+        if (started === undefined) throw new Error('the upstream task has not started yet');
+        return started;
+      }, UNTIL);
       await handle.cancel();
       expect(handle.status).toBe('cancelled');
-      await eventually(async () => {
+      await vi.waitFor(async () => {
         const seen = (await fixture.inspector.tasks()).find((candidate) => candidate.taskId === upstream.taskId);
-        return seen?.cancelRequested && seen.cancelObserved;
-      });
+        expect(seen?.cancelRequested && seen.cancelObserved).toBe(true);
+      }, UNTIL);
     });
 
     it("answers the upstream's request for input through tasks/update", async () => {

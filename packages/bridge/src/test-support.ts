@@ -202,13 +202,5 @@ export async function connectV1Host(
   return { client, stderr: () => bridge.stderr(), close, [Symbol.asyncDispose]: close };
 }
 
-/** Polls `check` every 20 ms until it returns true (or a value), failing after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** How `vi.waitFor` polls in these tests: every 20 ms, failing after 30 s. */
+export const UNTIL = { timeout: 30_000, interval: 20 } as const;

@@ -110,16 +110,17 @@ export class Upstream {
     args: ToolArguments,
     options: UpstreamCallOptions & { readonly onProgress?: (update: ProgressUpdate) => void },
   ): Promise<UpstreamAnswer> {
-    const { toolset, tap } = await this.#open();
+    const { toolset, tap } = this.#current ?? (await this.#open());
     const call = tap.mark();
-    const ctx = options.ctx ?? createRunContext({ signal: options.signal });
     const onProgress = options.onProgress;
-    const stop = onProgress ? ctx.events.on('progress', (event) => onProgress(event)) : undefined;
+    // A run context only where its events are read: without one the toolset asks for no progress.
+    const ctx = options.ctx ?? (onProgress ? createRunContext({ signal: options.signal }) : undefined);
+    const stop = onProgress && ctx ? ctx.events.on('progress', (event) => onProgress(event)) : undefined;
     try {
       await toolset.directCallTool(name, args, {
         useTask: false,
-        meta: { ...options.meta, ...call.meta },
-        ctx,
+        meta: options.meta === undefined ? call.meta : { ...options.meta, ...call.meta },
+        ...(ctx ? { ctx } : {}),
         signal: options.signal,
       });
       const answer = callAnswer(call.answer());

@@ -80,6 +80,30 @@ describe('readMcpServers on good files', () => {
     ]);
   });
 
+  it("carries an entry's other keys, as the file has them, for the application reading it (a JSONC file too)", async () => {
+    const path = file(
+      'extra.json',
+      `{
+        "mcpServers": {
+          // a bridge's own setting, and an editor's note, beside the server
+          "research": { "command": "node", "args": ["research.js"], "background": ["deep_research"], "description": "\${NOT_EXPANDED}" },
+          "plain": { "type": "http", "url": "https://mcp.example.com/mcp", "disabled": false },
+          "off": { "command": "old", "disabled": true, "background": true },
+        },
+      }`,
+    );
+    const config = await readMcpServers(path, { env: {} });
+    expect(config.servers).toEqual([
+      {
+        name: 'research',
+        server: { command: 'node', args: ['research.js'] },
+        extra: { background: ['deep_research'], description: '${NOT_EXPANDED}' },
+      },
+      { name: 'plain', server: { url: new URL('https://mcp.example.com/mcp') } },
+    ]);
+    expect(config.servers[1]).not.toHaveProperty('extra');
+  });
+
   it('reads a remote server given by its url alone (Cursor, Windsurf), and leaves out disabled servers', async () => {
     const config = await readMcpServers(
       {

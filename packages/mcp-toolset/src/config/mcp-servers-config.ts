@@ -26,6 +26,12 @@ export interface McpServerEntry {
   readonly name: string;
   /** Where the server is: a stdio command or a remote URL. */
   readonly server: StdioServer | ConfiguredRemoteServer;
+  /**
+   * The entry's other keys, as the file has them (not checked, `${VAR}` not expanded): an
+   * application's own settings beside the server (a bridge's `background`, an editor's
+   * `description`). Absent when the entry has none.
+   */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 /** A config read and checked: its servers in file order (disabled ones left out), and where it came from. */
@@ -106,12 +112,28 @@ export function parseMcpServers(
   const servers: McpServerEntry[] = [];
   for (const [name, entry] of Object.entries(map as Record<string, unknown>)) {
     const server = readEntry(name, entry, context);
-    if (server !== undefined) servers.push({ name, server });
+    if (server === undefined) continue;
+    const extra = extraKeys(entry as Record<string, unknown>);
+    servers.push(extra === undefined ? { name, server } : { name, server, extra });
   }
   if (context.problems.length === 1) fail(`has a problem: ${context.problems[0]}`);
   if (context.problems.length > 1)
     fail(`has ${context.problems.length} problems:\n${context.problems.map((problem) => `- ${problem}`).join('\n')}`);
   return { origin, servers };
+}
+
+/** The keys of an entry that say where its server is, or whether it is used: the loader reads these. */
+const SERVER_KEYS = new Set(['type', 'command', 'args', 'env', 'cwd', 'url', 'headers', 'disabled']);
+
+/** An entry's keys the loader does not read, or undefined when it has none. */
+function extraKeys(entry: Record<string, unknown>): Record<string, unknown> | undefined {
+  let extra: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(entry))
+    if (!SERVER_KEYS.has(key)) {
+      extra ??= {};
+      extra[key] = value;
+    }
+  return extra;
 }
 
 interface ReadContext {
