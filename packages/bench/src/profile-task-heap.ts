@@ -18,21 +18,33 @@ const TASK_MS = 1_000;
 /** Bytes and count of live objects by kind (`type:constructor`), from one heap snapshot. */
 type Census = Map<string, { count: number; bytes: number }>;
 
+/** The parts of a V8 heap snapshot read here: each node is `fields.length` numbers in `nodes`. */
+interface HeapSnapshot {
+  readonly snapshot: { readonly meta: { readonly node_fields: string[]; readonly node_types: [string[]] } };
+  readonly nodes: number[];
+  readonly strings: string[];
+}
+
 function census(file: string): Census {
-  const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+  const snapshot = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshot;
   rmSync(file);
   const { node_fields: fields, node_types: types } = snapshot.snapshot.meta;
-  const [type, name, size] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field));
-  const nodes: number[] = snapshot.nodes;
+  const [type, name, size] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field)) as [
+    number,
+    number,
+    number,
+  ];
+  const { nodes, strings } = snapshot;
+  const at = (index: number) => nodes[index] as number;
   const byKind: Census = new Map();
   for (let index = 0; index < nodes.length; index += fields.length) {
-    const kindType: string = types[0][nodes[index + type]];
+    const kindType = types[0][at(index + type)] ?? 'unknown';
     // Names of strings, numbers, closures and arrays are their contents or empty: the type says enough.
     const named = !/string|number|closure|array/.test(kindType);
-    const kind = named ? `${kindType}:${String(snapshot.strings[nodes[index + name]]).slice(0, 40)}` : kindType;
+    const kind = named ? `${kindType}:${String(strings[at(index + name)]).slice(0, 40)}` : kindType;
     const entry = byKind.get(kind) ?? { count: 0, bytes: 0 };
     entry.count++;
-    entry.bytes += nodes[index + size];
+    entry.bytes += at(index + size);
     byKind.set(kind, entry);
   }
   return byKind;
