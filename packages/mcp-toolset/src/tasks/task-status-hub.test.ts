@@ -21,19 +21,32 @@ function recorder(seen: string[], describe: (task: TaskSnapshot) => string): Tas
 }
 
 describe('TaskStatusHub', () => {
-  it('hands a report that came before the watcher to the watcher, after it subscribed', async () => {
+  it('hands the reports that came before the watcher to the watcher, in order, after it subscribed', async () => {
     const hub = new TaskStatusHub(new ManualClock());
-    hub.deliver(task('a', 'working'));
+    hub.deliver({ ...task('a', 'working'), statusMessage: 'step 1' });
+    hub.deliver({ ...task('a', 'working'), statusMessage: 'step 2' });
     hub.deliver(task('a', 'completed'));
-    hub.deliver(task('a', 'working')); // a stale report never replaces a kept terminal one
+    hub.deliver(task('a', 'working')); // a stale report never follows a kept terminal one
     const seen: string[] = [];
     hub.watch(
       'a',
-      recorder(seen, (report) => report.status),
+      recorder(seen, (report) => [report.status, report.statusMessage].filter(Boolean).join(' ')),
     );
     expect(seen).toEqual([]);
     await Promise.resolve();
-    expect(seen).toEqual(['completed']);
+    expect(seen).toEqual(['working step 1', 'working step 2', 'completed']);
+  });
+
+  it('keeps at most 16 early reports of a task, the latest', async () => {
+    const hub = new TaskStatusHub(new ManualClock());
+    for (let step = 1; step <= 20; step++) hub.deliver({ ...task('a', 'working'), statusMessage: `step ${step}` });
+    const seen: string[] = [];
+    hub.watch(
+      'a',
+      recorder(seen, (report) => report.statusMessage ?? ''),
+    );
+    await Promise.resolve();
+    expect(seen).toEqual(Array.from({ length: 16 }, (_, index) => `step ${index + 5}`));
   });
 
   it('routes reports to the watchers of their task only, and keeps none for a task whose watchers left', async () => {

@@ -7,6 +7,8 @@ import { isTerminalStatus, type TaskSnapshot } from './task-model.ts';
  */
 const EARLY_STATUS_MS = 30_000;
 const EARLY_STATUS_TASKS = 256;
+/** The reports kept for one such task, in the order they came (a status message per step of a quick task). */
+const EARLY_REPORTS_PER_TASK = 16;
 
 /** What the hub tells the watcher of a task: a status report the server pushed, or that the connection is lost. */
 export type TaskNews =
@@ -21,15 +23,16 @@ export type TaskWatcher = (news: TaskNews) => void;
 
 /**
  * Routes status reports pushed by the server to the handles of their tasks, whatever the
- * generation's notification looks like, and tells every handle when the connection is lost. A
- * report for a task without a watcher is kept (bounded in count and age) and handed to the first
- * one, so nothing that arrives before a handle exists is lost.
+ * generation's notification looks like, and tells every handle when the connection is lost. The
+ * reports for a task without a watcher are kept (bounded in count and age) and handed to the first
+ * one in the order they came, so nothing that arrives before a handle exists is lost (a quick task's
+ * first steps may come in the same read as the answer that creates it).
  */
 export class TaskStatusHub {
   /** The watchers of each task: one alone (the usual case, no set to hold it), or a set of several. */
   readonly #listeners = new Map<string, TaskWatcher | Set<TaskWatcher>>();
-  /** The latest report of tasks nobody listens to yet, with when it arrived. */
-  readonly #early = new Map<string, { readonly task: TaskSnapshot; readonly at: number }>();
+  /** The reports of tasks nobody listens to yet, in order, with when the last arrived. */
+  readonly #early = new Map<string, { readonly tasks: TaskSnapshot[]; at: number }>();
   /** Tasks whose watchers all left (recent ones, bounded): their late reports are not kept. */
   readonly #finished = new Set<string>();
   readonly #clock: Clock;
@@ -66,7 +69,7 @@ export class TaskStatusHub {
     this.#early.delete(taskId);
     if (early && this.#clock.now() - early.at <= EARLY_STATUS_MS) {
       queueMicrotask(() => {
-        if (this.#listens(taskId, listener)) listener({ type: 'pushed', task: early.task });
+        for (const task of early.tasks) if (this.#listens(taskId, listener)) listener({ type: 'pushed', task });
       });
     }
   }
@@ -98,13 +101,21 @@ export class TaskStatusHub {
     for (const watcher of watchers) watcher(news);
   }
 
-  /** A terminal report is never replaced by a later non-terminal one while it is kept. */
+  /**
+   * Keeps a report after the task's earlier ones; none after a terminal one (while that is kept).
+   * Past the bound per task, the oldest non-terminal report gives way.
+   */
   #keepEarly(task: TaskSnapshot): void {
     const now = this.#clock.now();
     const kept = this.#early.get(task.taskId);
-    if (kept && isTerminalStatus(kept.task.status) && now - kept.at <= EARLY_STATUS_MS) return;
+    const fresh = kept !== undefined && now - kept.at <= EARLY_STATUS_MS;
+    const last = fresh ? kept.tasks[kept.tasks.length - 1] : undefined;
+    if (last !== undefined && isTerminalStatus(last.status)) return;
+    const tasks = fresh ? kept.tasks : [];
+    tasks.push(task);
+    if (tasks.length > EARLY_REPORTS_PER_TASK) tasks.shift();
     this.#early.delete(task.taskId);
-    this.#early.set(task.taskId, { task, at: now });
+    this.#early.set(task.taskId, { tasks, at: now });
     for (const [taskId, entry] of this.#early) {
       if (this.#early.size <= EARLY_STATUS_TASKS && now - entry.at <= EARLY_STATUS_MS) break;
       this.#early.delete(taskId);
