@@ -14,6 +14,7 @@ describe('JSON values', () => {
     ['NaN', { n: Number.NaN }, /\$\.n is NaN/],
     ['a bigint', { n: 1n }, /\$\.n is a bigint/],
     ['a Map', [new Map()], /\$\[0\] is an instance of Map/],
+    ['a function deep inside', { a: [1, { b: { c: () => 1 } }] }, /^\$\.a\[1\]\.b\.c is a function/],
   ])('names the path of %s, which JSON cannot represent', (_kind, value, message) => {
     expect(() => toJsonValue(value)).toThrow(message);
   });

@@ -36,38 +36,75 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
  * stay own data keys.
  */
 export function toJsonValue(value: unknown, path = '$'): JsonValue {
-  return copyJson(value, path, new Set());
+  return new JsonCopy(path).copy(value);
 }
 
-function copyJson(value: unknown, path: string, seen: Set<object>): JsonValue {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`${path} is ${value}, which JSON cannot represent`);
-      return value;
-    case 'object': {
-      if (value === null) return null;
-      if (seen.has(value)) throw new TypeError(`${path} refers back to itself (a cycle), which JSON cannot represent`);
-      seen.add(value);
-      try {
-        if (Array.isArray(value)) return value.map((item, index) => copyJson(item, `${path}[${index}]`, seen));
-        if (!isPlainObject(value)) {
-          const name = (value as object).constructor?.name ?? 'an object without a prototype chain';
-          throw new TypeError(`${path} is an instance of ${name}; use a plain object of JSON values`);
+/**
+ * One copy of a JSON value: the objects on the way down (a cycle is one of them met again) and the
+ * keys that lead there, made into a path only for the error (copies of results are on every call's path).
+ */
+class JsonCopy {
+  readonly #root: string;
+  readonly #ancestors: object[] = [];
+  readonly #keys: (string | number)[] = [];
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  copy(value: unknown): JsonValue {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        if (!Number.isFinite(value)) throw this.#error(`is ${value}, which JSON cannot represent`);
+        return value;
+      case 'object':
+        if (value === null) return null;
+        if (this.#ancestors.includes(value))
+          throw this.#error('refers back to itself (a cycle), which JSON cannot represent');
+        this.#ancestors.push(value);
+        try {
+          return Array.isArray(value) ? this.#copyArray(value) : this.#copyObject(value);
+        } finally {
+          this.#ancestors.pop();
         }
-        const copy: Record<string, unknown> = {};
-        for (const [key, item] of Object.entries(value)) {
-          if (item !== undefined) setOwn(copy, key, copyJson(item, `${path}.${key}`, seen));
-        }
-        return copy as JsonObject;
-      } finally {
-        seen.delete(value);
-      }
+      default:
+        throw this.#error(`is a ${typeof value}, which JSON cannot represent`);
     }
-    default:
-      throw new TypeError(`${path} is a ${typeof value}, which JSON cannot represent`);
+  }
+
+  #copyArray(value: readonly unknown[]): JsonValue[] {
+    const copy: JsonValue[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) copy[index] = this.#at(index, value[index]);
+    return copy;
+  }
+
+  #copyObject(value: object): JsonObject {
+    if (!isPlainObject(value)) {
+      const name = value.constructor?.name ?? 'an object without a prototype chain';
+      throw this.#error(`is an instance of ${name}; use a plain object of JSON values`);
+    }
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (item !== undefined) setOwn(copy, key, this.#at(key, item));
+    }
+    return copy as JsonObject;
+  }
+
+  /** The copy of `item`, found at `key` of the value being copied. */
+  #at(key: string | number, item: unknown): JsonValue {
+    this.#keys.push(key);
+    const copy = this.copy(item);
+    this.#keys.pop();
+    return copy;
+  }
+
+  #error(problem: string): TypeError {
+    const path = this.#keys.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+    return new TypeError(`${this.#root}${path} ${problem}`);
   }
 }
 

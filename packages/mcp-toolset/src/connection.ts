@@ -63,6 +63,9 @@ export interface ConnectionSetup {
   readonly capabilities?: Readonly<Record<string, unknown>>;
 }
 
+/** The refused requests for input a connection keeps, the latest (see {@link Connection.refusedSince}). */
+const REFUSED_KEPT = 16;
+
 /** JSON-RPC "Method not found". */
 const METHOD_NOT_FOUND = -32601;
 
@@ -89,6 +92,9 @@ export class Connection {
   readonly #progressListeners = new Map<string, (update: ProgressUpdate) => void>();
   readonly #closeListeners = new Set<(error: ConnectionLostError) => void>();
   readonly #refusedListeners = new Set<(refused: RefusedInput) => void>();
+  /** How many requests for input the toolset refused, and the latest of them (see {@link refusedSince}). */
+  #refusedCount = 0;
+  readonly #refusedLately: RefusedInput[] = [];
   #lost: ConnectionLostError | undefined;
   #closing = false;
   #probing = false;
@@ -222,6 +228,21 @@ export class Connection {
     };
   }
 
+  /** A mark for {@link refusedSince}: how many requests for input the toolset has refused so far. */
+  get refusedMark(): number {
+    return this.#refusedCount;
+  }
+
+  /**
+   * The server's requests for input the toolset refused since `mark` (a {@link refusedMark}), oldest
+   * first (the latest REFUSED_KEPT at most): what a request asked for while it ran, learnt without a
+   * listener per request.
+   */
+  refusedSince(mark: number): readonly RefusedInput[] {
+    const missed = this.#refusedCount - mark;
+    return missed === 0 ? [] : this.#refusedLately.slice(-missed);
+  }
+
   /** Calls `listener` once if the connection is lost (not when it is closed on purpose). */
   onLost(listener: (error: ConnectionLostError) => void): () => void {
     this.#closeListeners.add(listener);
@@ -255,39 +276,54 @@ export class Connection {
    * removes the listener it adds to a signal, so a long-lived run signal must not be handed to it
    * directly), and transport failures, timeouts and malformed answers become the toolset's typed errors.
    */
-  async requestThrough(
+  requestThrough(
     send: RequestSender,
     method: string,
     params: Record<string, unknown>,
     options: RequestOptions = {},
   ): Promise<unknown> {
-    if (this.#lost) throw this.#lost;
-    if (options.signal?.aborted) throw cancelled(method, options.signal);
+    // Not an async function: every call, poll and result passes here, and over thousands of tasks
+    // each async layer's suspended frame and microtask turns add up.
+    const { signal } = options;
+    if (this.#lost) return Promise.reject(this.#lost);
+    if (signal?.aborted) return Promise.reject(cancelled(method, signal));
     const timeoutMs = options.timeoutMs ?? this.#requestMs;
-    const link = options.signal === undefined ? undefined : linkedAbort(options.signal);
+    const link = signal === undefined ? undefined : linkedAbort(signal);
     const meta =
       options.progressToken === undefined
         ? params._meta
         : { ...(params._meta as object | undefined), progressToken: options.progressToken };
+    let sent: Promise<unknown>;
     try {
-      return await send(
+      sent = send(
         { method, params: meta === undefined ? params : { ...params, _meta: meta } },
         link?.signal,
         timeoutMs,
       );
     } catch (error) {
-      if (options.signal?.aborted) throw cancelled(method, options.signal);
-      if (this.#lost) throw this.#lost;
-      // Before the connection check: a provider that could not reach its authorization server says so itself.
-      const refused = authorizationFailure(error, this.serverKey);
-      if (refused !== undefined) throw this.#redactedAuthorization(refused);
-      if (isConnectionFailure(error)) throw this.#markLost(error);
-      const typed = typedRequestError(error, { server: this.serverKey, method, timeoutMs });
-      if (ConnectionLostError.isInstance(typed)) throw this.#markLost(typed);
-      throw typed;
-    } finally {
-      link?.unlink();
+      sent = Promise.reject(error);
     }
+    const failed = (error: unknown): never => {
+      link?.unlink();
+      throw this.#requestError(error, method, signal, timeoutMs);
+    };
+    if (link === undefined) return sent.catch(failed);
+    return sent.then((value) => {
+      link.unlink();
+      return value;
+    }, failed);
+  }
+
+  /** What a failed request throws: cancelled, lost, refused authorization, or the typed error of its answer. */
+  #requestError(error: unknown, method: string, signal: AbortSignal | undefined, timeoutMs: number): unknown {
+    if (signal?.aborted) return cancelled(method, signal);
+    if (this.#lost) return this.#lost;
+    // Before the connection check: a provider that could not reach its authorization server says so itself.
+    const refused = authorizationFailure(error, this.serverKey);
+    if (refused !== undefined) return this.#redactedAuthorization(refused);
+    if (isConnectionFailure(error)) return this.#markLost(error);
+    const typed = typedRequestError(error, { server: this.serverKey, method, timeoutMs });
+    return ConnectionLostError.isInstance(typed) ? this.#markLost(typed) : typed;
   }
 
   /** Closes the connection: ends a stdio child, terminates an HTTP session. A client given already connected is left open. */
@@ -417,6 +453,9 @@ export class Connection {
       if (previousFallback) return previousFallback(request, ctx);
       if (isInputRequest(request.method)) {
         const refused = { method: request.method, meta: request.params?._meta };
+        this.#refusedCount++;
+        this.#refusedLately.push(refused);
+        if (this.#refusedLately.length > REFUSED_KEPT) this.#refusedLately.shift();
         for (const listener of [...this.#refusedListeners]) listener(refused);
       }
       throw new JsonRpcError(METHOD_NOT_FOUND, `Method not found: ${request.method.slice(0, 60)}`);

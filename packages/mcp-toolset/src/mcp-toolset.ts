@@ -24,7 +24,7 @@ import { assertResultSchema, type ResultSchema, toolResultValue } from './result
 import { ProgressRoute } from './tasks/progress-route.ts';
 import { inputHandlers } from './tasks/related-task.ts';
 import { taskError } from './tasks/task-errors.ts';
-import type { TaskGeneration } from './tasks/task-generation.ts';
+import type { TaskGeneration, ToolCallOutcome } from './tasks/task-generation.ts';
 import { type HandleSettings, handleSettings, TaskHandle } from './tasks/task-handle.ts';
 import type { TaskSnapshot } from './tasks/task-model.ts';
 import { readReference, type TaskReference, taskReference } from './tasks/task-reference.ts';
@@ -423,10 +423,9 @@ export class MCPToolset extends BaseToolset<unknown> {
       { name, arguments: args, meta, task: ttl === undefined ? {} : { ttl }, runSignal: signal },
       { progressToken: route?.token },
     );
-    const answered =
-      signal === undefined
-        ? { value: await sending }
-        : await withAbortGrace(sending, signal, this.#resolved.cancelMs, this.#resolved.clock);
+    // A call outside a run (no signal) cannot be abandoned: it waits for its answer alone.
+    if (signal === undefined) return this.#created(protocol, name, await sending, ctx, route, resultSchema);
+    const answered = await withAbortGrace(sending, signal, this.#resolved.cancelMs, this.#resolved.clock);
     if (answered === undefined) {
       sending.then(
         (late) => {
@@ -436,7 +435,18 @@ export class MCPToolset extends BaseToolset<unknown> {
       );
       throw cancelledCall(name, ctx.signal);
     }
-    const outcome = answered.value;
+    return this.#created(protocol, name, answered.value, ctx, route, resultSchema);
+  }
+
+  /** The handle of the task the server's answer names, or the result of a call it ran inline. */
+  #created<Result>(
+    protocol: TaskGeneration,
+    name: string,
+    outcome: ToolCallOutcome,
+    ctx: RunContext,
+    route: ProgressRoute | undefined,
+    resultSchema: ResultSchema | undefined,
+  ): TaskHandle<Result> | MCPCallToolResult {
     if (outcome.kind === 'result') {
       // The server ran it inline after all (what a server without task support must do): no task to follow.
       route?.close();
@@ -452,17 +462,16 @@ export class MCPToolset extends BaseToolset<unknown> {
    * since the last listing, so the tools are listed again and the call is sent once more (the server
    * refused it before running it). A second refusal is the caller's error.
    */
-  async #sendCall(
+  #sendCall(
     protocol: TaskGeneration,
     ...call: Parameters<TaskGeneration['callTool']>
   ): ReturnType<TaskGeneration['callTool']> {
-    try {
-      return await protocol.callTool(...call);
-    } catch (error) {
+    // Not an async function: every call passes here (see Connection.requestThrough).
+    return protocol.callTool(...call).catch(async (error: unknown) => {
       if (!isHeaderMismatch(error)) throw error;
       await this.#open('getTools').tools.refresh();
       return protocol.callTool(...call);
-    }
+    });
   }
 
   #handle<Result>(
@@ -527,8 +536,9 @@ export class MCPToolset extends BaseToolset<unknown> {
     return signal ? { ...this.#detached, signal } : this.#detached;
   }
 
-  #toolResult(name: string, result: MCPCallToolResult, resultSchema: ResultSchema | undefined): Promise<unknown> {
-    if (result.isError) return Promise.reject(toolFailure(name, resultText(result), this.#resolved.toolErrorBehavior));
+  /** What a call returns for `result` (a promise of it where a schema validates it); a tool error is thrown. */
+  #toolResult(name: string, result: MCPCallToolResult, resultSchema: ResultSchema | undefined): unknown {
+    if (result.isError) throw toolFailure(name, resultText(result), this.#resolved.toolErrorBehavior);
     return toolResultValue(name, result, resultSchema);
   }
 

@@ -75,17 +75,26 @@ export function assertResultSchema(toolName: string, schema: unknown): void {
 }
 
 /**
- * The value a call returns: without a schema, the mapped result (see `mapToolResult`); with one, the
- * result's `structuredContent` validated by it. A result without `structuredContent`, or one the schema
- * rejects, is a ResultValidationError naming the tool, the field and what the server sent.
+ * The value a call returns: without a schema, the mapped result (see `mapToolResult`), at once (no
+ * promise on every call's path); with one, a promise of the result's `structuredContent` validated by
+ * it. A result without `structuredContent`, or one the schema rejects, is a ResultValidationError
+ * naming the tool, the field and what the server sent.
  */
-export async function toolResultValue(
+export function toolResultValue(
   toolName: string,
   result: MCPCallToolResult,
   schema: ResultSchema | undefined,
   details: TaskErrorDetails = {},
+): unknown {
+  return schema === undefined ? mapToolResult(result) : validatedResult(toolName, result, schema, details);
+}
+
+async function validatedResult(
+  toolName: string,
+  result: MCPCallToolResult,
+  schema: ResultSchema,
+  details: TaskErrorDetails,
 ): Promise<unknown> {
-  if (schema === undefined) return mapToolResult(result);
   const advice = `Check the schema against the tool's outputSchema (in its definition from getTools()), or call it without resultSchema to take the result as it comes.`;
   const structured = result.structuredContent;
   if (structured === undefined) {

@@ -67,22 +67,20 @@ export abstract class ConnectionGeneration {
   }
 
   /** A request about task `taskId`; an answer that says the server does not hold the task is a TaskExpiredError. */
-  protected async taskRequest(
+  protected taskRequest(
     method: string,
     taskId: string,
     params: Record<string, unknown>,
     options: RequestOptions | undefined,
   ): Promise<unknown> {
-    try {
-      return await this.connection.request(method, { ...params, taskId }, options);
-    } catch (error) {
+    return this.connection.request(method, { ...params, taskId }, options).catch((error: unknown) => {
       if (isUnknownTask(error, method, taskId))
         throw new TaskExpiredError(
           `The server no longer has task ${taskId} (its ttl passed, or it was deleted): ${(error as Error).message.slice(0, 200)}`,
           { taskId, cause: error },
         );
       throw error;
-    }
+    });
   }
 
   /** `task` as the answer of `method` for `taskId`, which it must be about. */

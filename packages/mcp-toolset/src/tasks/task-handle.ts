@@ -15,7 +15,7 @@ import {
 import { type Clock, longTimeout } from '../clock.ts';
 import { errorMessage } from '../connection.ts';
 import type { ResolvedOptions, ToolErrorBehavior } from '../options.ts';
-import { callFailure, resultText, toolFailure } from '../result-mapping.ts';
+import { callFailure, mapToolResult, resultText, toolFailure } from '../result-mapping.ts';
 import { type ResultSchema, toolResultValue } from '../result-schema.ts';
 import type { MCPCallToolResult } from '../wire.ts';
 import { type CancelOutcome, CancelRequest, NO_CANCEL_NOTE, withNote } from './cancel-request.ts';
@@ -323,19 +323,26 @@ export class TaskHandle<Result = unknown> {
   }
 
   /** The tool's result of the ended `task`, or its failure (see {@link result}). */
-  async #resultOf(task: TaskSnapshot): Promise<Result> {
+  #resultOf(task: TaskSnapshot): Promise<Result> {
     if (task.status === 'cancelled') {
-      throw new TaskCancelledError(
-        `Task ${this.taskId} of tool '${this.toolName}' was cancelled${task.statusMessage ? `: ${task.statusMessage}` : '.'}`,
-        this.#details(),
+      return Promise.reject(
+        new TaskCancelledError(
+          `Task ${this.taskId} of tool '${this.toolName}' was cancelled${task.statusMessage ? `: ${task.statusMessage}` : '.'}`,
+          this.#details(),
+        ),
       );
     }
-    let outcome: TaskOutcome;
-    try {
-      outcome = await this.#fetchOutcome(task);
-    } catch (error) {
-      throw callFailure(this.toolName, error, this.#settings.behavior);
-    }
+    // Not an async function: every task's result passes here (see Connection.requestThrough).
+    return this.#fetchOutcome(task).then(
+      (outcome) => this.#outcomeValue(task, outcome),
+      (error: unknown) => {
+        throw callFailure(this.toolName, error, this.#settings.behavior);
+      },
+    );
+  }
+
+  /** The value of the tool's `outcome` for the ended `task`, or its failure. */
+  #outcomeValue(task: TaskSnapshot, outcome: TaskOutcome): Result {
     // A failed task carries the JSON-RPC error the call itself would have answered.
     if (outcome.kind === 'error') {
       if (task.status === 'failed')
@@ -346,7 +353,11 @@ export class TaskHandle<Result = unknown> {
     if (task.status === 'failed' || raw.isError) {
       throw this.#taskFailure(resultText(raw) || task.statusMessage || '');
     }
-    return (await toolResultValue(this.toolName, raw, this.#resultSchema, this.#details())) as Result;
+    // Where a result schema validates it, a promise of the value (the details are made only then).
+    const schema = this.#resultSchema;
+    return (
+      schema === undefined ? mapToolResult(raw) : toolResultValue(this.toolName, raw, schema, this.#details())
+    ) as Result;
   }
 
   /** The task's result as the server sent it (after waiting, like {@link wait}). */

@@ -66,6 +66,30 @@ describe('TaskStatusHub', () => {
     expect(seen).toEqual(['a:working']);
   });
 
+  it('drops the late reports of the 256 tasks that finished last, and keeps those of one that finished before them', async () => {
+    const hub = new TaskStatusHub(new ManualClock());
+    const finish = (taskId: string) => {
+      const watcher: TaskWatcher = () => undefined;
+      hub.watch(taskId, watcher);
+      hub.unwatch(taskId, watcher);
+    };
+    for (let index = 0; index <= 256; index++) finish(`t${index}`);
+    finish('t1'); // finished again: remembered where it first finished, not twice
+    hub.deliver(task('t0', 'completed')); // the oldest of 257: forgotten, so its late report is kept
+    hub.deliver(task('t2', 'completed')); // among the latest 256: dropped
+    const seen: string[] = [];
+    hub.watch(
+      't0',
+      recorder(seen, (report) => `t0 ${report.status}`),
+    );
+    hub.watch(
+      't2',
+      recorder(seen, (report) => `t2 ${report.status}`),
+    );
+    await Promise.resolve();
+    expect(seen).toEqual(['t0 completed']);
+  });
+
   it('routes a report to every watcher of its task, and to the others once one left', () => {
     const hub = new TaskStatusHub(new ManualClock());
     const seen: string[] = [];

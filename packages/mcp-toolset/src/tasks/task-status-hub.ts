@@ -33,8 +33,11 @@ export class TaskStatusHub {
   readonly #listeners = new Map<string, TaskWatcher | Set<TaskWatcher>>();
   /** The reports of tasks nobody listens to yet, in order, with when the last arrived. */
   readonly #early = new Map<string, { readonly tasks: TaskSnapshot[]; at: number }>();
-  /** Tasks whose watchers all left (recent ones, bounded): their late reports are not kept. */
+  /** Tasks whose watchers all left (the latest EARLY_STATUS_TASKS): their late reports are not kept. */
   readonly #finished = new Set<string>();
+  /** The same tasks in the order they finished, as a ring (the oldest gives way in constant time). */
+  readonly #finishedOrder: string[] = [];
+  #finishedNext = 0;
   readonly #clock: Clock;
 
   /** `clock` tells how old a kept report is. */
@@ -64,7 +67,6 @@ export class TaskStatusHub {
     if (current === undefined) this.#listeners.set(taskId, listener);
     else if (typeof current === 'function') this.#listeners.set(taskId, new Set([current, listener]));
     else current.add(listener);
-    this.#finished.delete(taskId);
     const early = this.#early.get(taskId);
     this.#early.delete(taskId);
     if (early && this.#clock.now() - early.at <= EARLY_STATUS_MS) {
@@ -86,8 +88,16 @@ export class TaskStatusHub {
       if (!current.delete(listener) || current.size > 0) return;
     } else if (current !== listener) return;
     this.#listeners.delete(taskId);
+    this.#finish(taskId);
+  }
+
+  #finish(taskId: string): void {
+    if (this.#finished.has(taskId)) return;
+    const oldest = this.#finishedOrder[this.#finishedNext];
+    if (oldest !== undefined) this.#finished.delete(oldest);
     this.#finished.add(taskId);
-    if (this.#finished.size > EARLY_STATUS_TASKS) this.#finished.delete(this.#finished.values().next().value as string);
+    this.#finishedOrder[this.#finishedNext] = taskId;
+    this.#finishedNext = (this.#finishedNext + 1) % EARLY_STATUS_TASKS;
   }
 
   /** The connection is gone: tells every watcher, then forgets them all and every kept report. */

@@ -1,7 +1,7 @@
 import { ProtocolError as JsonRpcError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { isPlainObject } from '@toolwright/core/internal';
 import type { Clock } from '../../clock.ts';
-import type { Connection, RefusedInput, RequestOptions } from '../../connection.ts';
+import type { Connection, RequestOptions } from '../../connection.ts';
 import { noInputHandler } from '../../input-requests.ts';
 import { ConnectionGeneration } from '../../tasks/generation-base.ts';
 import { relatedTaskId } from '../../tasks/related-task.ts';
@@ -16,7 +16,7 @@ import type {
   ToolRouting,
 } from '../../tasks/task-generation.ts';
 import type { TaskOutcome, TaskSnapshot } from '../../tasks/task-model.ts';
-import { parseCallToolResult } from '../../wire.ts';
+import { type MCPCallToolResult, parseCallToolResult } from '../../wire.ts';
 import { HeldOpenResult, type HeldOpenRetry } from './held-open-result.ts';
 import { parseCreateTaskResult, parseTask, parseTaskList } from './wire.ts';
 
@@ -83,19 +83,12 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
     if (request.meta !== undefined) params._meta = request.meta;
     if (request.task !== undefined) params.task = request.task;
     // Input the server asked for during the call that nothing could answer explains its failure.
-    let refused: RefusedInput | undefined;
-    const stopWatching = this.connection.onInputRefused((input) => {
-      if (relatedTaskId(input.meta) === undefined) refused ??= input;
-    });
-    const unanswered = (cause?: unknown) =>
-      Object.assign(noInputHandler(`Tool '${request.name}'`, (refused as RefusedInput).method), { cause });
+    const refusedMark = this.connection.refusedMark;
     let raw: unknown;
     try {
       raw = await this.connection.request('tools/call', params, options);
     } catch (error) {
-      throw refused === undefined ? error : unanswered(error);
-    } finally {
-      stopWatching();
+      throw this.#unanswered(request.name, refusedMark, error) ?? error;
     }
     const context = { what: 'tools/call result', toolName: request.name };
     // A server without task support answers a task request with the plain result, as the spec says it must.
@@ -105,8 +98,19 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
       return { kind: 'task', task };
     }
     const result = parseCallToolResult(raw, context);
-    if (result.isError && refused !== undefined) throw unanswered();
+    const unanswered = result.isError ? this.#unanswered(request.name, refusedMark) : undefined;
+    if (unanswered !== undefined) throw unanswered;
     return { kind: 'result', result };
+  }
+
+  /**
+   * The error of a call of `toolName` the server asked input for (since `refusedMark`, not about a
+   * task) that nothing could answer; undefined when it asked none.
+   */
+  #unanswered(toolName: string, refusedMark: number, cause?: unknown): Error | undefined {
+    const refused = this.connection.refusedSince(refusedMark).find((input) => relatedTaskId(input.meta) === undefined);
+    if (refused === undefined) return undefined;
+    return Object.assign(noInputHandler(`Tool '${toolName}'`, refused.method), { cause });
   }
 
   async getTask(taskId: string, options?: RequestOptions): Promise<TaskSnapshot> {
@@ -115,14 +119,15 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
   }
 
   /** tasks/result; for a failed task it answers the JSON-RPC error the call itself would have. */
-  async fetchOutcome(task: TaskSnapshot, options?: RequestOptions): Promise<TaskOutcome> {
-    try {
-      return { kind: 'result', result: await this.#result(task.taskId, options) };
-    } catch (error) {
-      if (task.status === 'failed' && error instanceof JsonRpcError)
-        return { kind: 'error', code: error.code, message: error.message, cause: error };
-      throw error;
-    }
+  fetchOutcome(task: TaskSnapshot, options?: RequestOptions): Promise<TaskOutcome> {
+    return this.#result(task.taskId, options).then(
+      (result) => ({ kind: 'result', result }),
+      (error: unknown) => {
+        if (task.status === 'failed' && error instanceof JsonRpcError)
+          return { kind: 'error', code: error.code, message: error.message, cause: error };
+        throw error;
+      },
+    );
   }
 
   async cancelTask(taskId: string, options?: RequestOptions): Promise<CancelAnswer> {
@@ -181,11 +186,10 @@ export class Tasks20251125 extends ConnectionGeneration implements TaskGeneratio
     return this.connection.client.getServerCapabilities()?.tasks;
   }
 
-  async #result(taskId: string, options: RequestOptions | undefined) {
-    return parseCallToolResult(await this.taskRequest('tasks/result', taskId, {}, options), {
-      what: 'tasks/result result',
-      taskId,
-    });
+  #result(taskId: string, options: RequestOptions | undefined): Promise<MCPCallToolResult> {
+    return this.taskRequest('tasks/result', taskId, {}, options).then((raw) =>
+      parseCallToolResult(raw, { what: 'tasks/result result', taskId }),
+    );
   }
 }
 
