@@ -483,7 +483,7 @@ export class MCPToolset extends BaseToolset<unknown> {
     resultSchema: ResultSchema | undefined,
   ): TaskHandle<Result> {
     const emit = ctx ? this.#emitter(ctx) : undefined;
-    const reference = taskReference(protocol, task.taskId, toolName);
+    // Nothing here is made for a call nobody hears (an optional call evaluates no arguments).
     emit?.({
       type: 'task-created',
       toolName,
@@ -491,7 +491,7 @@ export class MCPToolset extends BaseToolset<unknown> {
       taskId: task.taskId,
       status: task.status,
       statusMessage: task.statusMessage,
-      reference,
+      reference: taskReference(protocol, task.taskId, toolName),
     });
     return new TaskHandle<Result>({
       generation: protocol,

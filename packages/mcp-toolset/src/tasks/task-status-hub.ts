@@ -67,6 +67,7 @@ export class TaskStatusHub {
     if (current === undefined) this.#listeners.set(taskId, listener);
     else if (typeof current === 'function') this.#listeners.set(taskId, new Set([current, listener]));
     else current.add(listener);
+    if (this.#early.size === 0) return; // the usual case: nothing came before the watcher
     const early = this.#early.get(taskId);
     this.#early.delete(taskId);
     if (early && this.#clock.now() - early.at <= EARLY_STATUS_MS) {
